@@ -1,0 +1,44 @@
+package dev.stripeflare;
+
+import java.util.Objects;
+
+/**
+ * The result of a charge.
+ *
+ * @param charged      whether the user has paid the amount: true for {@link ChargeOutcome#CHARGED}
+ *                     and {@link ChargeOutcome#REPLAYED}
+ * @param balanceCents the user's balance in cents after the call (for a replay: right after the
+ *                     first charge); 0 for {@link ChargeOutcome#NOT_REGISTERED}
+ * @param outcome      why
+ */
+public record ChargeResult(boolean charged, long balanceCents, ChargeOutcome outcome) {
+
+    public ChargeResult {
+        Objects.requireNonNull(outcome, "outcome");
+        boolean paid = outcome == ChargeOutcome.CHARGED || outcome == ChargeOutcome.REPLAYED;
+        if (charged != paid) {
+            throw new IllegalArgumentException("charged=" + charged + " contradicts " + outcome);
+        }
+    }
+
+    public static ChargeResult charged(long balanceCents) {
+        return new ChargeResult(true, balanceCents, ChargeOutcome.CHARGED);
+    }
+
+    public static ChargeResult replayed(long balanceCentsAfterFirstCharge) {
+        return new ChargeResult(true, balanceCentsAfterFirstCharge, ChargeOutcome.REPLAYED);
+    }
+
+    public static ChargeResult insufficientBalance(long balanceCents) {
+        return new ChargeResult(false, balanceCents, ChargeOutcome.INSUFFICIENT_BALANCE);
+    }
+
+    public static ChargeResult notRegistered() {
+        return new ChargeResult(false, 0, ChargeOutcome.NOT_REGISTERED);
+    }
+
+    /** The outcome as a short sentence. */
+    public String message() {
+        return outcome.message();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.stripeflare;
+
+/**
+ * An idempotency key that already charged a user was presented again with a different amount.
+ * The key identifies one operation; reusing it for another is a caller bug that would otherwise
+ * hide a lost or doubled charge. Nothing changed.
+ */
+public final class IdempotencyKeyReusedException extends StripeflareException {
+    private static final long serialVersionUID = 1L;
+
+    public IdempotencyKeyReusedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.stripeflare;
+
+/** Why a balance changed. */
+public enum LedgerEntryKind {
+    /** A charge for use of the application (money out). */
+    CHARGE,
+    /** A payment through Stripe (money in). */
+    PAYMENT,
+    /** A refund of a payment taken back (money out). */
+    REFUND,
+    /** A dispute of a payment taken back (money out). */
+    DISPUTE,
+    /** A manual credit or debit by the application (promotions, corrections). */
+    ADJUSTMENT
+}

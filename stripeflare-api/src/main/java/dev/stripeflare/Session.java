@@ -1,0 +1,43 @@
+package dev.stripeflare;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Who is making a request: the result of {@link Wallet#session(String)}.
+ *
+ * @param accessToken       the token to keep using (set it as the cookie); may be newly minted
+ * @param user              the registered account behind the token, or empty for a visitor who
+ *                          has not paid yet (nothing about them is stored)
+ * @param clientReferenceId the encrypted reference to put on the Payment Link for this token
+ * @param paymentLink       the Payment Link URL carrying {@code client_reference_id}
+ * @param registered        whether {@code user} is present and registered
+ * @param isNew             whether a token was minted because none, or a malformed one, was
+ *                          presented
+ */
+public record Session(
+        String accessToken,
+        Optional<User> user,
+        String clientReferenceId,
+        String paymentLink,
+        boolean registered,
+        boolean isNew) {
+
+    public Session {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(clientReferenceId, "clientReferenceId");
+        Objects.requireNonNull(paymentLink, "paymentLink");
+    }
+
+    /** The balance in cents: the user's, or 0 for an unregistered visitor. */
+    public long balanceCents() {
+        return user.map(User::balanceCents).orElse(0L);
+    }
+
+    @Override
+    public String toString() {
+        return "Session[accessToken=<redacted>, user=" + user + ", registered=" + registered
+                + ", isNew=" + isNew + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.stripeflare;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A registered user's account as seen through one of its access tokens. Never carries a token.
+ *
+ * @param userId            the stable id of the account; never changes, shared by all its tokens
+ * @param balanceCents      the balance in cents at the time of reading; may be negative after an
+ *                          allowed overdraft, a refund or a dispute
+ * @param name              the payer's name from Stripe, if known
+ * @param email             the payer's email from Stripe, if known
+ * @param verifiedEmail     an email Stripe verified (Link payments), if known
+ * @param cardFingerprint   the fingerprint of the card that paid, if known
+ * @param clientReferenceId the {@code client_reference_id} of the token this user was read through
+ * @param customFields      application-defined fields (e.g. columns a migration added); unmodifiable
+ */
+public record User(
+        long userId,
+        long balanceCents,
+        Optional<String> name,
+        Optional<String> email,
+        Optional<String> verifiedEmail,
+        Optional<String> cardFingerprint,
+        String clientReferenceId,
+        Map<String, Object> customFields) {
+
+    public User {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(verifiedEmail, "verifiedEmail");
+        Objects.requireNonNull(cardFingerprint, "cardFingerprint");
+        Objects.requireNonNull(clientReferenceId, "clientReferenceId");
+        customFields = Map.copyOf(customFields);
+    }
+
+    /** A user is registered once Stripe gave us their email, that is once they have paid. */
+    public boolean registered() {
+        return email.isPresent();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.stripeflare;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A prepaid wallet per user, topped up through Stripe and charged in-process.
+ *
+ * <p>A {@code Wallet} is thread-safe and meant to be shared: create one per application (with
+ * {@code dev.stripeflare.core.Stripeflare.builder()}) and use it from every request thread.
+ * Closing it closes its store.
+ *
+ * <p>Money is always a {@code long} number of cents in the wallet's one currency. Every balance
+ * change is atomic and appends an immutable {@link LedgerEntry} in the same step, so a user's
+ * balance always equals the sum of their ledger. Unless a method says otherwise, a method that
+ * throws changed no balance and recorded nothing.
+ *
+ * <p>Tokens: an access token is a secret bearer credential (a cookie or {@code Authorization:
+ * Bearer} value). Several tokens (devices) can open one account. The wallet stores only hashes
+ * of tokens; no method ever returns a token it was not given, except {@link #session} (a newly
+ * minted one) and {@link #rotateToken} (the replacement).
+ */
+public interface Wallet extends AutoCloseable {
+
+    /**
+     * Resolves who presents {@code presentedTokenOrNull}, following login-by-payment links to
+     * the account. A well-formed but unknown token stays the visitor's token (nothing is stored
+     * until they pay); a missing or malformed token is replaced by a newly minted one
+     * ({@link Session#isNew()}). Never writes.
+     *
+     * @param presentedTokenOrNull the cookie or bearer token, or null when there is none
+     * @throws StoreException if the store fails
+     */
+    Session session(String presentedTokenOrNull);
+
+    /**
+     * The account behind {@code accessToken}, following login-by-payment links; empty for a
+     * malformed, unknown or rotated-away token.
+     *
+     * @throws NullPointerException if {@code accessToken} is null
+     * @throws StoreException       if the store fails
+     */
+    Optional<User> lookupUser(String accessToken);
+
+    /**
+     * Charges {@code amountCents} without overdraft; same as
+     * {@code charge(ChargeRequest.of(accessToken, amountCents))}.
+     *
+     * @throws NullPointerException   if {@code accessToken} is null
+     * @throws InvalidAmountException if {@code amountCents <= 0}; nothing changed
+     * @throws StoreException         if the store fails; nothing changed
+     */
+    ChargeResult charge(String accessToken, long amountCents);
+
+    /**
+     * Atomically checks the balance and debits it, writing a ledger entry and (when the request
+     * has one) recording its idempotency key in the same step. An unknown or malformed token
+     * answers {@link ChargeOutcome#NOT_REGISTERED}; a balance too low answers
+     * {@link ChargeOutcome#INSUFFICIENT_BALANCE}; both change nothing. A key that already charged
+     * this account answers {@link ChargeOutcome#REPLAYED} and charges nothing. Only charges that
+     * succeed record their key, so a declined charge may be retried under the same key.
+     *
+     * @throws IdempotencyKeyReusedException if the key charged this account a different amount;
+     *                                       nothing changed
+     * @throws InvalidAmountException        if the debit would overflow; nothing changed
+     * @throws StoreException                if the store fails; nothing changed
+     */
+    ChargeResult charge(ChargeRequest request);
+
+    /**
+     * Verifies and applies one Stripe webhook delivery; the only way money enters the wallet.
+     * Never throws for bad input: every problem is an outcome with the HTTP status to answer.
+     * Applying an event is exactly-once: a redelivered event, or a second event for the same
+     * payment, answers {@link WebhookOutcome#DUPLICATE} and changes nothing. A 2xx result means
+     * the change is committed (durably, as far as the store promises).
+     *
+     * @param payload               the raw request body, exactly as received
+     * @param stripeSignatureHeader the {@code Stripe-Signature} header, or null when absent
+     */
+    WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader);
+
+    /**
+     * Replaces {@code accessToken} with a newly minted token, atomically. The account's id,
+     * balance, ledger, custom fields and its other devices' tokens are untouched; only the
+     * presented token stops working.
+     *
+     * @return the new token
+     * @throws NullPointerException  if {@code accessToken} is null
+     * @throws UnknownTokenException if the token belongs to no registered user; nothing changed
+     * @throws StoreException        if the store fails; nothing changed
+     */
+    String rotateToken(String accessToken);
+
+    /**
+     * The Payment Link for {@code accessToken}: the configured link with
+     * {@code ?client_reference_id=} the token's encrypted reference appended.
+     *
+     * @throws NullPointerException if {@code accessToken} is null
+     */
+    String paymentLink(String accessToken);
+
+    /**
+     * The account's ledger, oldest first; empty for an unknown token.
+     *
+     * @throws NullPointerException if {@code accessToken} is null
+     * @throws StoreException       if the store fails
+     */
+    List<LedgerEntry> ledger(String accessToken);
+
+    /** Closes the store. Calls after {@code close()} fail with {@link StoreException}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,30 @@
+package dev.stripeflare;
+
+/** What {@link Wallet#handleWebhookPayload} did with one Stripe event. */
+public enum WebhookOutcome {
+    /** A payment was credited to the account of the paying token (created if it was new). */
+    CREDITED,
+    /** A payment was credited to an existing account found by card or verified email, and the
+     * paying token was attached to that account. */
+    LOGIN_BY_PAYMENT,
+    /** The event, or another event for the same payment, was already applied. Nothing changed. */
+    DUPLICATE,
+    /** A refund or dispute was taken back from the account that the payment had credited. */
+    DEBITED,
+    /** A refund or dispute arrived before the payment it reverses; it is recorded and will be
+     * applied in the same step as that payment's credit. */
+    DEFERRED,
+    /** Acknowledged without moving money: an unpaid (asynchronous) checkout that will be
+     * credited on {@code checkout.session.async_payment_succeeded}, or a failed one. */
+    ACKNOWLEDGED,
+    /** Paid in a currency other than the wallet's; recorded, and the balance did not change. */
+    CURRENCY_MISMATCH,
+    /** Not for this wallet: an event type we do not handle, or a reference we did not issue. */
+    IGNORED,
+    /** Missing, malformed, stale or wrongly signed {@code Stripe-Signature}. Nothing changed. */
+    REJECTED_SIGNATURE,
+    /** Correctly signed but unusable content (malformed JSON, missing fields). Nothing changed. */
+    REJECTED_PAYLOAD,
+    /** A dependency (Stripe's API, the store) failed; nothing changed, and Stripe should retry. */
+    RETRY_LATER
+}

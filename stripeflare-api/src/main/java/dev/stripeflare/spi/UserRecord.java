@@ -1,0 +1,33 @@
+package dev.stripeflare.spi;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An account as a store keeps it. Text fields are null when unknown.
+ *
+ * @param userId          the stable id, assigned by the store at creation, never reused
+ * @param balanceCents    the balance in cents
+ * @param name            the payer's name, or null
+ * @param email           the payer's email, or null
+ * @param verifiedEmail   an email Stripe verified, or null
+ * @param cardFingerprint the fingerprint of the first card that paid, or null
+ * @param customFields    application-defined fields; unmodifiable, never null
+ * @param createdAt       when the account was created
+ */
+public record UserRecord(
+        long userId,
+        long balanceCents,
+        String name,
+        String email,
+        String verifiedEmail,
+        String cardFingerprint,
+        Map<String, Object> customFields,
+        Instant createdAt) {
+
+    public UserRecord {
+        Objects.requireNonNull(createdAt, "createdAt");
+        customFields = Map.copyOf(customFields);
+    }
+}
