@@ -1,0 +1,18 @@
+package dev.stripeflare.store.h2;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One account as {@link H2Admin#usersByBalance(int)} lists it.
+ *
+ * @param userId       the stable account id
+ * @param balanceCents the balance in cents when read
+ * @param email        the payer's email, or null
+ * @param createdAt    when the account was created
+ */
+public record AccountBalance(long userId, long balanceCents, String email, Instant createdAt) {
+    public AccountBalance {
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+}

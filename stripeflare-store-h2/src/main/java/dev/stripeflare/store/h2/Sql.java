@@ -1,0 +1,79 @@
+package dev.stripeflare.store.h2;
+
+import dev.stripeflare.InvalidAmountException;
+import dev.stripeflare.StoreException;
+import dev.stripeflare.StripeflareException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.h2.api.ErrorCode;
+import org.jdbi.v3.core.argument.Argument;
+
+/** Translates H2 and Jdbi failures into stripeflare exceptions, and converts instants. */
+final class Sql {
+
+    private Sql() {
+    }
+
+    /** Our own exceptions pass through; an H2 numeric overflow is an amount problem; the rest is a store failure. */
+    static RuntimeException translate(String what, RuntimeException e) {
+        if (e instanceof StripeflareException || e instanceof Credits.SchemaNeeded) {
+            return e;
+        }
+        SQLException sql = sqlCause(e);
+        if (sql != null && sql.getErrorCode() == ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE_1) {
+            return new InvalidAmountException("the balance would overflow a long number of cents");
+        }
+        return failure(what, e);
+    }
+
+    static StoreException failure(String what, Exception e) {
+        SQLException sql = e instanceof SQLException s ? s : sqlCause(e);
+        String detail = sql != null ? sql.getMessage() : e.getMessage();
+        return new StoreException("H2 store failed " + what + ": " + detail, e);
+    }
+
+    /**
+     * Whether {@code e} comes from a conflict with a concurrent transaction that a rerun resolves:
+     * a duplicate key (two transactions claiming the same operation id or idempotency key), a
+     * row lock that timed out, or a deadlock.
+     */
+    static boolean isTransientConflict(RuntimeException e) {
+        SQLException sql = sqlCause(e);
+        if (sql == null) {
+            return false;
+        }
+        int code = sql.getErrorCode();
+        return code == ErrorCode.DUPLICATE_KEY_1
+                || code == ErrorCode.LOCK_TIMEOUT_1
+                || code == ErrorCode.DEADLOCK_1
+                || code == ErrorCode.CONCURRENT_UPDATE_1;
+    }
+
+    static boolean isDuplicateKey(RuntimeException e) {
+        SQLException sql = sqlCause(e);
+        return sql != null && sql.getErrorCode() == ErrorCode.DUPLICATE_KEY_1;
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Instants are stored as UTC wall-clock {@code TIMESTAMP(9)}, which keeps nanoseconds and groups by UTC day. */
+    static Argument toDb(Instant at) {
+        LocalDateTime utc = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+        // setObject with a LocalDateTime keeps the wall clock exactly; Jdbi's default goes
+        // through java.sql.Timestamp and the JVM's zone, which shifts times in DST gaps.
+        return (position, statement, ctx) -> statement.setObject(position, utc);
+    }
+
+    static Instant fromDb(LocalDateTime at) {
+        return at.toInstant(ZoneOffset.UTC);
+    }
+}
