@@ -1,0 +1,132 @@
+package dev.stripeflare.core;
+
+import dev.stripeflare.ChargeRequest;
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.Session;
+import dev.stripeflare.UnknownTokenException;
+import dev.stripeflare.User;
+import dev.stripeflare.Wallet;
+import dev.stripeflare.WebhookResult;
+import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The {@link Wallet} over a {@link UserStore}. Thread-safe: all state is immutable or the store's. */
+final class DefaultWallet implements Wallet {
+    private final UserStore store;
+    private final AccessTokens tokens;
+    private final ReferenceCipher cipher;
+    private final StripeWebhooks webhooks;
+    private final String paymentLinkBase;
+    private final Clock clock;
+
+    DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
+                  String paymentLink, Clock clock) {
+        this.store = store;
+        this.tokens = tokens;
+        this.cipher = cipher;
+        this.webhooks = webhooks;
+        this.paymentLinkBase = paymentLink + (paymentLink.contains("?") ? "&" : "?") + "client_reference_id=";
+        this.clock = clock;
+    }
+
+    @Override
+    public Session session(String presentedTokenOrNull) {
+        boolean keep = AccessTokens.isWellFormed(presentedTokenOrNull);
+        String token = keep ? presentedTokenOrNull : tokens.mint();
+        String reference = cipher.encrypt(token);
+        Optional<User> user = keep ? find(token, reference) : Optional.empty();
+        boolean registered = user.map(User::registered).orElse(false);
+        return new Session(token, user, reference, linkFor(reference), registered, !keep);
+    }
+
+    @Override
+    public Optional<User> lookupUser(String accessToken) {
+        Objects.requireNonNull(accessToken, "accessToken");
+        if (!AccessTokens.isWellFormed(accessToken)) {
+            return Optional.empty();
+        }
+        return find(accessToken, cipher.encrypt(accessToken));
+    }
+
+    @Override
+    public ChargeResult charge(String accessToken, long amountCents) {
+        return charge(ChargeRequest.of(accessToken, amountCents));
+    }
+
+    @Override
+    public ChargeResult charge(ChargeRequest request) {
+        if (!AccessTokens.isWellFormed(request.accessToken())) {
+            return ChargeResult.notRegistered();
+        }
+        return store.charge(new Debit(tokens.hash(request.accessToken()), request.amountCents(),
+                request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), clock.instant()));
+    }
+
+    @Override
+    public WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader) {
+        return webhooks.handle(payload, stripeSignatureHeader);
+    }
+
+    @Override
+    public String rotateToken(String accessToken) {
+        Objects.requireNonNull(accessToken, "accessToken");
+        if (!AccessTokens.isWellFormed(accessToken)) {
+            throw new UnknownTokenException();
+        }
+        String replacement = tokens.mint();
+        if (!store.rotateToken(tokens.hash(accessToken), tokens.hash(replacement))) {
+            throw new UnknownTokenException();
+        }
+        return replacement;
+    }
+
+    @Override
+    public String paymentLink(String accessToken) {
+        Objects.requireNonNull(accessToken, "accessToken");
+        return linkFor(cipher.encrypt(accessToken));
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(String accessToken) {
+        Objects.requireNonNull(accessToken, "accessToken");
+        if (!AccessTokens.isWellFormed(accessToken)) {
+            return List.of();
+        }
+        return store.findByTokenHash(tokens.hash(accessToken))
+                .map(user -> store.ledger(user.userId()))
+                .orElse(List.of());
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    private Optional<User> find(String token, String reference) {
+        return store.findByTokenHash(tokens.hash(token)).map(record -> toUser(record, reference));
+    }
+
+    private String linkFor(String reference) {
+        return paymentLinkBase + URLEncoder.encode(reference, StandardCharsets.UTF_8);
+    }
+
+    static User toUser(UserRecord record, String clientReferenceId) {
+        return new User(record.userId(), record.balanceCents(),
+                Optional.ofNullable(record.name()), Optional.ofNullable(record.email()),
+                Optional.ofNullable(record.verifiedEmail()), Optional.ofNullable(record.cardFingerprint()),
+                clientReferenceId, record.customFields());
+    }
+
+    @Override
+    public String toString() {
+        return "Wallet[store=" + store.getClass().getSimpleName() + "]";
+    }
+}

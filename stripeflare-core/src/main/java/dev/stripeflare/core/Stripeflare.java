@@ -1,0 +1,241 @@
+package dev.stripeflare.core;
+
+import dev.stripeflare.ConfigurationException;
+import dev.stripeflare.Wallet;
+import dev.stripeflare.spi.UserStore;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point: builds a {@link Wallet}.
+ *
+ * <pre>{@code
+ * Wallet wallet = Stripeflare.builder()
+ *         .userStore(H2UserStore.file(Path.of("data")))
+ *         .dbSecret(System.getenv("DB_SECRET"))
+ *         .webhookSigningSecret(System.getenv("STRIPE_WEBHOOK_SIGNING_SECRET"))
+ *         .stripeSecretKey(System.getenv("STRIPE_SECRET"))
+ *         .paymentLink(System.getenv("STRIPE_PAYMENT_LINK"))
+ *         .build();
+ * }</pre>
+ */
+public final class Stripeflare {
+    private Stripeflare() {
+    }
+
+    /** A new builder with the defaults: currency {@code usd}, system UTC clock, 300 s tolerance. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Collects a wallet's settings. Not thread-safe; {@link #build()} validates everything at
+     * once and names every missing or malformed setting in one {@link ConfigurationException}.
+     * The built wallet does not see later changes to the builder.
+     */
+    public static final class Builder {
+        /** The shortest {@code DB_SECRET} accepted. */
+        public static final int MIN_DB_SECRET_LENGTH = 32;
+        private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
+
+        private UserStore userStore;
+        private List<String> dbSecrets = List.of();
+        private List<String> signingSecrets = List.of();
+        private String stripeSecretKey;
+        private String paymentLink;
+        private String currency = "usd";
+        private URI stripeApiBase;
+        private Clock clock = Clock.systemUTC();
+        private SecureRandom secureRandom;
+        private Duration webhookTolerance = Duration.ofSeconds(300);
+
+        private Builder() {
+        }
+
+        /** Required. The store the wallet owns from now on: closing the wallet closes it. */
+        public Builder userStore(UserStore store) {
+            this.userStore = store;
+            return this;
+        }
+
+        /**
+         * Required. The secret ({@code DB_SECRET}, at least {@value #MIN_DB_SECRET_LENGTH}
+         * characters of random text) from which the {@code client_reference_id} keys are derived.
+         * {@code previous} secrets are still accepted when decrypting, so a secret can be rotated.
+         */
+        public Builder dbSecret(String current, String... previous) {
+            this.dbSecrets = listOf(current, previous);
+            return this;
+        }
+
+        /** Required. The webhook signing secret(s) ({@code whsec_…}); an event signed by any is accepted. */
+        public Builder webhookSigningSecret(String current, String... more) {
+            this.signingSecrets = listOf(current, more);
+            return this;
+        }
+
+        /** Required. The Stripe API key ({@code sk_…} or restricted {@code rk_…}). */
+        public Builder stripeSecretKey(String key) {
+            this.stripeSecretKey = key;
+            return this;
+        }
+
+        /** Required. The Payment Link ({@code https://…}; {@code http://} only on a loopback host). */
+        public Builder paymentLink(String link) {
+            this.paymentLink = link;
+            return this;
+        }
+
+        /** The wallet's one currency, ISO 4217 (case-insensitive); default {@code usd}. */
+        public Builder currency(String isoCode) {
+            this.currency = isoCode;
+            return this;
+        }
+
+        /** Where Stripe's API is; default Stripe's own servers. For tests and local mocks. */
+        public Builder stripeApiBase(URI base) {
+            this.stripeApiBase = base;
+            return this;
+        }
+
+        /** The clock for ledger times and webhook signature tolerance; default system UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The source of token randomness; default a new {@link SecureRandom}. */
+        public Builder secureRandom(SecureRandom random) {
+            this.secureRandom = random;
+            return this;
+        }
+
+        /** How old (or how far in the future) a signed webhook may be; default 300 s. */
+        public Builder webhookTolerance(Duration tolerance) {
+            this.webhookTolerance = tolerance;
+            return this;
+        }
+
+        /**
+         * Validates every setting and builds the wallet.
+         *
+         * @throws ConfigurationException naming each missing or malformed setting
+         */
+        public Wallet build() {
+            List<String> problems = new ArrayList<>();
+            if (userStore == null) {
+                problems.add("userStore is missing");
+            }
+            checkDbSecrets(problems);
+            checkSigningSecrets(problems);
+            checkStripeSecretKey(problems);
+            checkPaymentLink(problems);
+            if (currency == null || !CURRENCY.matcher(currency.toLowerCase(Locale.ROOT)).matches()) {
+                problems.add("currency must be a three-letter ISO 4217 code, was " + currency);
+            }
+            if (clock == null) {
+                problems.add("clock is missing");
+            }
+            if (webhookTolerance == null || webhookTolerance.isNegative() || webhookTolerance.isZero()) {
+                problems.add("webhookTolerance must be positive, was " + webhookTolerance);
+            }
+            if (stripeApiBase != null && !isHttp(stripeApiBase)) {
+                problems.add("stripeApiBase must be an http(s) URI, was " + stripeApiBase);
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems);
+            }
+            AccessTokens tokens = new AccessTokens(secureRandom != null ? secureRandom : new SecureRandom());
+            ReferenceCipher cipher = new ReferenceCipher(dbSecrets);
+            WebhookSettings webhookSettings = new WebhookSettings(signingSecrets, webhookTolerance,
+                    stripeSecretKey, Optional.ofNullable(stripeApiBase), currency.toLowerCase(Locale.ROOT), clock);
+            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
+            return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, clock);
+        }
+
+        private void checkDbSecrets(List<String> problems) {
+            if (dbSecrets.isEmpty() || dbSecrets.get(0) == null) {
+                problems.add("dbSecret (DB_SECRET) is missing");
+                return;
+            }
+            for (int i = 0; i < dbSecrets.size(); i++) {
+                String secret = dbSecrets.get(i);
+                String name = i == 0 ? "dbSecret (DB_SECRET)" : "previous dbSecret #" + i;
+                if (secret == null || secret.length() < MIN_DB_SECRET_LENGTH) {
+                    problems.add(name + " must be at least " + MIN_DB_SECRET_LENGTH + " characters");
+                }
+            }
+        }
+
+        private void checkSigningSecrets(List<String> problems) {
+            if (signingSecrets.isEmpty() || signingSecrets.get(0) == null) {
+                problems.add("webhookSigningSecret (STRIPE_WEBHOOK_SIGNING_SECRET) is missing");
+                return;
+            }
+            for (String secret : signingSecrets) {
+                if (secret == null || !secret.startsWith("whsec_") || secret.length() <= "whsec_".length()) {
+                    problems.add("webhookSigningSecret must start with whsec_");
+                    return;
+                }
+            }
+        }
+
+        private void checkStripeSecretKey(List<String> problems) {
+            if (stripeSecretKey == null) {
+                problems.add("stripeSecretKey (STRIPE_SECRET) is missing");
+            } else if (!(stripeSecretKey.startsWith("sk_") || stripeSecretKey.startsWith("rk_"))) {
+                problems.add("stripeSecretKey (STRIPE_SECRET) must start with sk_ or rk_");
+            }
+        }
+
+        private void checkPaymentLink(List<String> problems) {
+            if (paymentLink == null) {
+                problems.add("paymentLink (STRIPE_PAYMENT_LINK) is missing");
+                return;
+            }
+            URI uri;
+            try {
+                uri = URI.create(paymentLink);
+            } catch (IllegalArgumentException e) {
+                problems.add("paymentLink (STRIPE_PAYMENT_LINK) is not a URI: " + paymentLink);
+                return;
+            }
+            boolean https = "https".equals(uri.getScheme()) && uri.getHost() != null;
+            boolean localHttp = "http".equals(uri.getScheme()) && isLoopback(uri.getHost());
+            if (!https && !localHttp) {
+                problems.add("paymentLink (STRIPE_PAYMENT_LINK) must be an https URL, was " + paymentLink);
+            }
+        }
+
+        private static boolean isHttp(URI uri) {
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        }
+
+        private static boolean isLoopback(String host) {
+            return "localhost".equals(host) || "127.0.0.1".equals(host) || "[::1]".equals(host);
+        }
+
+        private static List<String> listOf(String first, String... rest) {
+            Objects.requireNonNull(rest, "rest");
+            List<String> all = new ArrayList<>(1 + rest.length);
+            all.add(first);
+            all.addAll(Arrays.asList(rest));
+            return all;
+        }
+
+        @Override
+        public String toString() {
+            return "Stripeflare.Builder[secrets=<redacted>, paymentLink=" + paymentLink
+                    + ", currency=" + currency + ", stripeApiBase=" + stripeApiBase + "]";
+        }
+    }
+}
