@@ -1,0 +1,139 @@
+package dev.stripeflare.store.h2;
+
+import static dev.stripeflare.tck.StoreFixtures.credit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stripeflare.StoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MigrationTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("wallet");
+    }
+
+    @Test
+    void userColumnAppearsAsCustomFieldOnceSet() throws SQLException {
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20) DEFAULT 'free'"))
+                .migration(AppMigration.userColumn("2-note", "note", "VARCHAR(20)"))
+                .build()) {
+            long id = store.credit(credit("op1", "tok", 5)).userId();
+            assertThat(store.findById(id).orElseThrow().customFields()).containsExactly(
+                    java.util.Map.entry("plan", "free"));
+        }
+        assertThat(columns("SF", "ACCOUNTS")).contains("plan", "note");
+    }
+
+    @Test
+    void userTablesExistForExistingAndNewUsersAndGoWithTheUser() throws SQLException {
+        long before;
+        try (H2UserStore store = H2UserStore.file(file())) {
+            before = store.credit(credit("op1", "a", 5)).userId();
+        }
+        assertThat(schemas()).isEmpty();
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userTable("1-notes", "notes", "id BIGINT PRIMARY KEY, body VARCHAR"))
+                .build()) {
+            long after = store.credit(credit("op2", "b", 5)).userId();
+            assertThat(schemas()).containsExactlyInAnyOrder("SF__U" + before, "SF__U" + after);
+            assertThat(tables("SF__U" + after)).containsExactly("notes");
+            store.deleteUser(before);
+            assertThat(schemas()).containsExactly("SF__U" + after);
+        }
+    }
+
+    @Test
+    void failedMigrationNamesTheStepAndLeavesTheDatabaseAsItWas() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        List<String> columnsBefore = columns("SF", "ACCOUNTS");
+        assertThatThrownBy(() -> H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-ok", "plan", "VARCHAR(20)"))
+                .migration(AppMigration.userTable("2-ok", "notes", "id BIGINT"))
+                .migration(AppMigration.userTable("3-broken", "bad", "id NOT_A_TYPE"))
+                .build())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("3-broken")
+                .hasMessageContaining("create table bad");
+        // Migrations before the broken one were complete and stay; the broken one left nothing.
+        assertThat(columns("SF", "ACCOUNTS")).containsAll(columnsBefore).contains("plan");
+        assertThat(schemas()).hasSize(1);
+        assertThat(tables(schemas().get(0))).containsExactly("notes");
+        assertThat(migrations()).containsExactly("1-ok", "2-ok");
+    }
+
+    @Test
+    void failedColumnMigrationLeavesNoColumn() throws SQLException {
+        assertThatThrownBy(() -> H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-bad", "plan", "NOT_A_TYPE"))
+                .build())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("1-bad")
+                .hasMessageContaining("ADD COLUMN \"plan\"");
+        assertThat(columns("SF", "ACCOUNTS")).doesNotContain("plan");
+        assertThat(migrations()).isEmpty();
+    }
+
+    @Test
+    void schemaLeftByACrashWithoutAccountIsDroppedOnOpen() throws SQLException {
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userTable("1-notes", "notes", "id BIGINT")).build()) {
+            store.credit(credit("op1", "a", 5));
+        }
+        try (Connection c = connect()) {
+            c.createStatement().execute("CREATE SCHEMA SF__U999");
+            c.createStatement().execute("CREATE TABLE SF__U999.\"notes\" (id BIGINT)");
+        }
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userTable("1-notes", "notes", "id BIGINT")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(1);
+        }
+        assertThat(schemas()).hasSize(1).doesNotContain("SF__U999");
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:h2:file:" + file().toAbsolutePath(), "sa", "");
+    }
+
+    private List<String> schemas() throws SQLException {
+        return strings("SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME LIKE 'SF\\_\\_U%'"
+                + " ORDER BY 1");
+    }
+
+    private List<String> tables(String schema) throws SQLException {
+        return strings("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '" + schema + "'");
+    }
+
+    private List<String> columns(String schema, String table) throws SQLException {
+        return strings("SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = '" + schema
+                + "' AND TABLE_NAME = '" + table + "'");
+    }
+
+    private List<String> migrations() throws SQLException {
+        return strings("SELECT ID FROM SF.MIGRATIONS ORDER BY APPLIED_ORDER");
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}
