@@ -4,16 +4,20 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.Debit;
-import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /**
- * A charge as one transaction of few statements. Without an idempotency key: one UPDATE that
- * finds the account through the token hash, checks the balance and debits it, then the ledger
- * insert. With a key: one lookup of token and key together first, then the same, plus the key's
- * insert. A concurrent charge under the same key hits the key's primary key and is rerun by
- * {@link HandlePool}, which then answers it as a replay.
+ * A charge as one transaction of few statements, on prepared statements kept per connection
+ * (the hot path; everything else goes through Jdbi). Without an idempotency key: one UPDATE
+ * that finds the account through the token hash, checks the balance, debits it and returns the
+ * new balance, then the ledger insert. With a key: one lookup of token and key together first,
+ * then the debit by account id, the ledger and the key's insert. A concurrent charge under the
+ * same key hits the key's primary key and is rerun by {@link HandlePool}, which then answers it
+ * as a replay.
  */
 final class Charges {
 
@@ -24,76 +28,115 @@ final class Charges {
             + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ? WHERE USER_ID = ?";
     private static final String COVERED = " AND BALANCE >= ?)";
     private static final String UNCOVERED = ")";
+    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE FROM TOKENS T"
+            + " JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID WHERE T.TOKEN_HASH = ?";
+    private static final String BALANCE_BY_ID = "SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ?";
+    private static final String KEY_LOOKUP = "SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
+            + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ? WHERE T.TOKEN_HASH = ?";
+    private static final String INSERT_KEY =
+            "INSERT INTO IDEMPOTENCY (USER_ID, IDEM_KEY, AMOUNT, BALANCE_AFTER) VALUES (?, ?, ?, ?)";
+    private static final String INSERT_LEDGER = "INSERT INTO LEDGER"
+            + " (USER_ID, AMOUNT, BALANCE_AFTER, KIND, OPERATION_ID, MEMO, AT) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    private static final long NONE = Long.MIN_VALUE;
 
     private Charges() {
     }
 
-    private record Debited(long userId, long balance) {
-    }
-
-    private record KeyLookup(long userId, Long amount, Long balanceAfter) {
-    }
-
-    static ChargeResult charge(Handle h, Debit debit) {
-        return debit.idempotencyKey() == null ? chargeWithoutKey(h, debit) : chargeWithKey(h, debit);
-    }
-
-    private static ChargeResult chargeWithoutKey(Handle h, Debit debit) {
-        Optional<Debited> debited = bindCover(h.createQuery(DEBIT_BY_TOKEN + condition(debit))
-                .bind(0, debit.amountCents()).bind(1, debit.tokenHash()), debit)
-                .map((rs, ctx) -> new Debited(rs.getLong(1), rs.getLong(2))).findOne();
-        if (debited.isEmpty()) {
-            return h.createQuery("SELECT A.BALANCE FROM TOKENS T JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID"
-                            + " WHERE T.TOKEN_HASH = ?")
-                    .bind(0, debit.tokenHash()).mapTo(Long.class).findOne()
-                    .map(ChargeResult::insufficientBalance)
-                    .orElseGet(ChargeResult::notRegistered);
+    static ChargeResult charge(StatementCache statements, Debit debit) {
+        try {
+            return debit.idempotencyKey() == null
+                    ? chargeWithoutKey(statements, debit)
+                    : chargeWithKey(statements, debit);
+        } catch (SQLException e) {
+            throw new StatementCache.Failure(e);
         }
-        Debited d = debited.get();
-        Balances.appendLedger(h, d.userId(), -debit.amountCents(), d.balance(), LedgerEntryKind.CHARGE,
-                null, debit.memo(), debit.at());
-        return ChargeResult.charged(d.balance());
     }
 
-    private static ChargeResult chargeWithKey(Handle h, Debit debit) {
-        Optional<KeyLookup> lookup = h.createQuery("SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
-                        + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ?"
-                        + " WHERE T.TOKEN_HASH = ?")
-                .bind(0, debit.idempotencyKey()).bind(1, debit.tokenHash())
-                .map((rs, ctx) -> new KeyLookup(rs.getLong(1), rs.getObject(2, Long.class),
-                        rs.getObject(3, Long.class)))
-                .findOne();
-        if (lookup.isEmpty()) {
-            return ChargeResult.notRegistered();
-        }
-        KeyLookup found = lookup.get();
-        if (found.amount() != null) {
-            if (found.amount() != debit.amountCents()) {
-                throw new IdempotencyKeyReusedException("idempotency key already charged this account "
-                        + found.amount() + " cents, not " + debit.amountCents());
+    private static ChargeResult chargeWithoutKey(StatementCache statements, Debit debit) throws SQLException {
+        PreparedStatement update = statements.get(DEBIT_BY_TOKEN + condition(debit));
+        update.setLong(1, debit.amountCents());
+        update.setString(2, debit.tokenHash());
+        bindCover(update, debit);
+        long userId;
+        long balance;
+        try (ResultSet rs = update.executeQuery()) {
+            if (!rs.next()) {
+                long current = singleLong(statements.get(BALANCE_BY_TOKEN), debit.tokenHash());
+                return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
             }
-            return ChargeResult.replayed(found.balanceAfter());
+            userId = rs.getLong(1);
+            balance = rs.getLong(2);
         }
-        Optional<Long> balance = bindCover(h.createQuery(DEBIT_BY_ID + condition(debit))
-                .bind(0, debit.amountCents()).bind(1, found.userId()), debit)
-                .map((rs, ctx) -> rs.getLong(2)).findOne();
-        if (balance.isEmpty()) {
-            return h.createQuery("SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ?").bind(0, found.userId())
-                    .mapTo(Long.class).findOne()
-                    .map(ChargeResult::insufficientBalance)
-                    .orElseGet(ChargeResult::notRegistered);
-        }
-        long after = balance.get();
-        Balances.appendLedger(h, found.userId(), -debit.amountCents(), after, LedgerEntryKind.CHARGE,
-                debit.idempotencyKey(), debit.memo(), debit.at());
-        h.createUpdate("INSERT INTO IDEMPOTENCY (USER_ID, IDEM_KEY, AMOUNT, BALANCE_AFTER) VALUES (?, ?, ?, ?)")
-                .bind(0, found.userId()).bind(1, debit.idempotencyKey()).bind(2, debit.amountCents())
-                .bind(3, after).execute();
-        return ChargeResult.charged(after);
+        appendLedger(statements, userId, balance, debit);
+        return ChargeResult.charged(balance);
     }
 
-    private static Query bindCover(Query query, Debit debit) {
-        return debit.allowNegativeBalance() ? query : query.bind(2, debit.amountCents());
+    private static ChargeResult chargeWithKey(StatementCache statements, Debit debit) throws SQLException {
+        PreparedStatement lookup = statements.get(KEY_LOOKUP);
+        lookup.setString(1, debit.idempotencyKey());
+        lookup.setString(2, debit.tokenHash());
+        long userId;
+        try (ResultSet rs = lookup.executeQuery()) {
+            if (!rs.next()) {
+                return ChargeResult.notRegistered();
+            }
+            userId = rs.getLong(1);
+            long chargedBefore = rs.getLong(2);
+            if (!rs.wasNull()) {
+                if (chargedBefore != debit.amountCents()) {
+                    throw new IdempotencyKeyReusedException("idempotency key already charged this account "
+                            + chargedBefore + " cents, not " + debit.amountCents());
+                }
+                return ChargeResult.replayed(rs.getLong(3));
+            }
+        }
+        PreparedStatement update = statements.get(DEBIT_BY_ID + condition(debit));
+        update.setLong(1, debit.amountCents());
+        update.setLong(2, userId);
+        bindCover(update, debit);
+        long balance;
+        try (ResultSet rs = update.executeQuery()) {
+            if (!rs.next()) {
+                long current = singleLong(statements.get(BALANCE_BY_ID), userId);
+                return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
+            }
+            balance = rs.getLong(2);
+        }
+        appendLedger(statements, userId, balance, debit);
+        PreparedStatement key = statements.get(INSERT_KEY);
+        key.setLong(1, userId);
+        key.setString(2, debit.idempotencyKey());
+        key.setLong(3, debit.amountCents());
+        key.setLong(4, balance);
+        key.executeUpdate();
+        return ChargeResult.charged(balance);
+    }
+
+    private static void appendLedger(StatementCache statements, long userId, long balance, Debit debit)
+            throws SQLException {
+        PreparedStatement ledger = statements.get(INSERT_LEDGER);
+        ledger.setLong(1, userId);
+        ledger.setLong(2, -debit.amountCents());
+        ledger.setLong(3, balance);
+        ledger.setString(4, LedgerEntryKind.CHARGE.name());
+        ledger.setString(5, debit.idempotencyKey());
+        ledger.setString(6, debit.memo());
+        ledger.setObject(7, LocalDateTime.ofInstant(debit.at(), ZoneOffset.UTC));
+        ledger.executeUpdate();
+    }
+
+    private static long singleLong(PreparedStatement query, Object parameter) throws SQLException {
+        query.setObject(1, parameter);
+        try (ResultSet rs = query.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : NONE;
+        }
+    }
+
+    private static void bindCover(PreparedStatement update, Debit debit) throws SQLException {
+        if (!debit.allowNegativeBalance()) {
+            update.setLong(3, debit.amountCents());
+        }
     }
 
     private static String condition(Debit debit) {

@@ -4,7 +4,9 @@ import dev.stripeflare.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,8 @@ final class HandlePool implements AutoCloseable {
     private static final long BORROW_TIMEOUT_SECONDS = 30;
 
     private final BlockingQueue<Handle> idle;
-    private final List<Handle> all = new ArrayList<>();
     private final List<Connection> connections = new ArrayList<>();
+    private final Map<Handle, StatementCache> statementCaches = new IdentityHashMap<>();
     private volatile boolean closed;
 
     HandlePool(DataSource dataSource, int size, String aggregateSchema) {
@@ -44,7 +46,7 @@ final class HandlePool implements AutoCloseable {
                 connection.setAutoCommit(false);
                 connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 Handle kept = jdbi.open();
-                all.add(kept);
+                statementCaches.put(kept, new StatementCache(connection));
                 idle.add(kept);
             }
         } catch (SQLException | RuntimeException e) {
@@ -94,6 +96,11 @@ final class HandlePool implements AutoCloseable {
         } finally {
             idle.add(handle);
         }
+    }
+
+    /** The prepared statements of {@code handle}'s connection; only for the thread holding it. */
+    StatementCache statements(Handle handle) {
+        return statementCaches.get(handle);
     }
 
     private Handle borrow() {

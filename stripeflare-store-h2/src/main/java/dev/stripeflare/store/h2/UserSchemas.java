@@ -1,5 +1,6 @@
 package dev.stripeflare.store.h2;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -63,17 +64,24 @@ final class UserSchemas {
     /** Drops every user schema whose account does not exist (left by a crash); returns how many. */
     int dropOrphans(Handle handle) {
         String prefix = Identifiers.userSchemaPrefix(aggregateSchema);
-        List<String> names = handle.createQuery(
-                        "SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ?"
-                                + " AND NOT EXISTS (SELECT 1 FROM ACCOUNTS A"
-                                + " WHERE CAST(A.USER_ID AS VARCHAR) = SUBSTRING(SCHEMA_NAME FROM ?))")
-                .bind(0, prefix.length()).bind(1, prefix).bind(2, prefix.length() + 1)
-                .mapTo(String.class).list();
-        handle.rollback();
+        List<String> names = handle.createQuery("SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA"
+                        + " WHERE LEFT(SCHEMA_NAME, ?) = ?")
+                .bind(0, prefix.length()).bind(1, prefix).mapTo(String.class).list();
+        List<String> orphans = new ArrayList<>();
         for (String name : names) {
+            String id = name.substring(prefix.length());
+            boolean owned = id.chars().allMatch(Character::isDigit) && !id.isEmpty()
+                    && handle.createQuery("SELECT COUNT(*) FROM ACCOUNTS WHERE USER_ID = ?")
+                            .bind(0, Long.parseLong(id)).mapTo(Integer.class).one() > 0;
+            if (!owned) {
+                orphans.add(name);
+            }
+        }
+        handle.rollback();
+        for (String name : orphans) {
             handle.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
         }
         handle.commit();
-        return names.size();
+        return orphans.size();
     }
 }
