@@ -44,7 +44,10 @@ final class Credits {
     static CreditResult credit(Handle h, PaymentCredit c, OptionalLong newUserId, boolean schemaNeeded) {
         Optional<OptionalLong> applied = operation(h, c.operationId());
         if (applied.isPresent()) {
-            long userId = applied.get().orElse(0L);
+            // A settled or deferred id names no account: report the token's, if it has one.
+            long userId = applied.get().isPresent() ? applied.get().getAsLong()
+                    : h.createQuery("SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?").bind(0, c.tokenHash())
+                            .mapTo(Long.class).findOne().orElse(0L);
             return new CreditResult(CreditResult.Status.DUPLICATE, userId, balanceOf(h, userId),
                     CreditResult.Account.EXISTING);
         }
@@ -109,9 +112,13 @@ final class Credits {
             return new ReversalResult(ReversalResult.Status.DUPLICATE, userId,
                     userId.isPresent() ? balanceOf(h, userId.getAsLong()) : 0);
         }
-        Optional<Long> owner = h.createQuery("SELECT P.USER_ID FROM PAYMENTS P JOIN ACCOUNTS A"
-                        + " ON A.USER_ID = P.USER_ID WHERE P.PAYMENT_REF = ?")
+        Optional<Long> owner = h.createQuery("SELECT USER_ID FROM PAYMENTS WHERE PAYMENT_REF = ?")
                 .bind(0, r.paymentReference()).mapTo(Long.class).findOne();
+        if (owner.isPresent() && !accountExists(h, owner.get())) {
+            // The account was deleted: there is nothing left to take the money from.
+            recordOperation(h, r.operationId(), "REVERSAL", null, "account deleted", r.at());
+            return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.empty(), 0);
+        }
         if (owner.isEmpty()) {
             h.createUpdate("INSERT INTO DEFERRED_REVERSALS (OPERATION_ID, PAYMENT_REF, AMOUNT, KIND, MEMO, AT)"
                             + " VALUES (?, ?, ?, ?, ?, ?)")

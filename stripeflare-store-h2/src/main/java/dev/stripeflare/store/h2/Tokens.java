@@ -26,7 +26,11 @@ final class Tokens {
         return true;
     }
 
-    /** Removes the account and everything that belongs to it; operation ids stay recorded. */
+    /**
+     * Removes the account, its tokens, ledger and idempotency keys. Operation ids and the
+     * payments they credited stay recorded, so redeliveries stay duplicates and a later refund
+     * is recognised as belonging to a deleted account.
+     */
     static boolean deleteAccount(Handle h, long userId) {
         if (h.execute("DELETE FROM ACCOUNTS WHERE USER_ID = ?", userId) == 0) {
             return false;
@@ -34,7 +38,6 @@ final class Tokens {
         h.execute("DELETE FROM TOKENS WHERE USER_ID = ?", userId);
         h.execute("DELETE FROM LEDGER WHERE USER_ID = ?", userId);
         h.execute("DELETE FROM IDEMPOTENCY WHERE USER_ID = ?", userId);
-        h.execute("DELETE FROM PAYMENTS WHERE USER_ID = ?", userId);
         return true;
     }
 }

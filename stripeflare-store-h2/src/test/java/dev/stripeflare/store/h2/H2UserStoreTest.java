@@ -220,4 +220,43 @@ class H2UserStoreTest {
                             new DailyTotal(LocalDate.parse("2026-01-02"), 900, 0, 1));
         }
     }
+
+    @Test
+    void refundOfADeletedUsersPaymentIsAppliedToNoAccount() {
+        try (H2UserStore store = memory()) {
+            long id = store.credit(credit("op1", "tok", 500)).userId();
+            store.deleteUser(id);
+            ReversalResult result = store.reverse(refund("re1", "op1", 100));
+            assertThat(result.status()).isEqualTo(ReversalResult.Status.APPLIED);
+            assertThat(result.userId()).isEmpty();
+            assertThat(store.reverse(refund("re1", "op1", 100)).status()).isEqualTo(ReversalResult.Status.DUPLICATE);
+        }
+    }
+
+    @Test
+    void duplicateOfASettledOperationReportsTheTokensAccount() {
+        try (H2UserStore store = memory()) {
+            long id = store.credit(credit("op1", "tok", 500)).userId();
+            store.recordSettled("op2", "currency", T0);
+            CreditResult again = store.credit(credit("op2", "tok", 700));
+            assertThat(again.status()).isEqualTo(CreditResult.Status.DUPLICATE);
+            assertThat(again.userId()).isEqualTo(id);
+            assertThat(again.balanceCents()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void storeOnAnApplicationDataSourceWorks() {
+        org.h2.jdbcx.JdbcDataSource source = new org.h2.jdbcx.JdbcDataSource();
+        source.setURL("jdbc:h2:file:" + dir.resolve("app").toAbsolutePath());
+        source.setUser("sa");
+        long id;
+        try (H2UserStore store = H2UserStore.of(source)) {
+            id = store.credit(credit("op1", "tok", 500)).userId();
+            assertThat(store.charge(debit("tok", 200)).balanceCents()).isEqualTo(300);
+        }
+        try (H2UserStore store = H2UserStore.of(source)) {
+            assertThat(store.findById(id).orElseThrow().balanceCents()).isEqualTo(300);
+        }
+    }
 }
