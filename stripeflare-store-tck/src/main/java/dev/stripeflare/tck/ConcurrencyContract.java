@@ -121,6 +121,37 @@ abstract class ConcurrencyContract extends StoreContractSupport {
     }
 
     @Test
+    void chargesRacingTokenRotationNeitherLoseNorDoubleMoney() {
+        long alice = register("alice", 1_000_000);
+
+        // Thread 0 rotates alice -> alice-1 -> ... while the others charge through the old and
+        // the newest hashes; a charge either debits the one account or answers NOT_REGISTERED.
+        List<Integer> charged = ConcurrentRun.race(THREADS, TIMEOUT, thread -> {
+            if (thread == 0) {
+                String current = "alice";
+                for (int i = 1; i <= 200; i++) {
+                    store.rotateToken(TokenHashes.of(current), TokenHashes.of("alice-" + i));
+                    current = "alice-" + i;
+                }
+                return 0;
+            }
+            int n = 0;
+            for (int i = 0; i < 2_000; i++) {
+                String token = i % 2 == 0 ? "alice" : "alice-" + (i % 200 + 1);
+                ChargeResult result = charge(debit(token, 1));
+                n += result.charged() ? 1 : 0;
+            }
+            return n;
+        });
+
+        long totalCharged = charged.stream().mapToLong(Integer::longValue).sum();
+        assertThat(store.findByTokenHash(TokenHashes.of("alice-200"))).isPresent();
+        assertThat(balanceOf(alice)).isEqualTo(1_000_000 - totalCharged);
+        assertThat(ledgerOf(alice)).hasSize((int) (1 + totalCharged));
+        assertLedgerConsistent(alice);
+    }
+
+    @Test
     void concurrentDeliveriesOfOneCreditApplyItOnce() {
         List<CreditResult> results = ConcurrentRun.race(THREADS, TIMEOUT,
                 thread -> deliver(credit("checkout:cs_1", "alice", 700)));
