@@ -112,7 +112,7 @@ final class WalletFixture implements AutoCloseable {
                 parts.add(pool.submit(() -> {
                     for (int i = first; i < tokens.length; i += threads) {
                         CreditResult result = store.credit(new PaymentCredit("seed:" + i, TokenHash.of(tokens[i]),
-                                SEED_BALANCE_CENTS, null, PaymentProfile.empty(), OptionalLong.empty(),
+                                SEED_BALANCE_CENTS, null, profileOf(i), OptionalLong.empty(),
                                 null, SEEDED_AT));
                         if (result.status() != CreditResult.Status.APPLIED) {
                             throw new IllegalStateException("seed credit " + i + " was " + result.status());
@@ -128,6 +128,11 @@ final class WalletFixture implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** What a checkout tells about payer {@code i}: a name and an email, which make them registered. */
+    private static PaymentProfile profileOf(int i) {
+        return new PaymentProfile("Bench User " + i, "user" + i + "@example.com", null, null);
     }
 
     /**
