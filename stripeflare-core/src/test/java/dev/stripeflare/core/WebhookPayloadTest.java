@@ -41,11 +41,13 @@ class WebhookPayloadTest {
     @BeforeEach
     void captureLog() {
         webhookLog.addHandler(capture);
+        webhookLog.setUseParentHandlers(false);
     }
 
     @AfterEach
     void close() {
         webhookLog.removeHandler(capture);
+        webhookLog.setUseParentHandlers(true);
         harness.close();
     }
 
