@@ -29,14 +29,18 @@ class RefundAndDisputeWebhookTest {
 
     /** Payment 1's charge after a second refund (of 100): Stripe lists both refunds in the new event. */
     private static String twoRefunds() {
+        return twoRefunds(100);
+    }
+
+    private static String twoRefunds(long secondAmount) {
         JsonObject event = JsonParser.parseString(refunded(1).json()).getAsJsonObject();
         event.addProperty("id", "evt_refunded_again");
         JsonObject charge = event.getAsJsonObject("data").getAsJsonObject("object");
-        charge.addProperty("amount_refunded", 300);
+        charge.addProperty("amount_refunded", 200 + secondAmount);
         JsonArray refunds = charge.getAsJsonObject("refunds").getAsJsonArray("data");
         JsonObject second = refunds.get(0).getAsJsonObject().deepCopy();
         second.addProperty("id", "re_3SAcmeRefund0002");
-        second.addProperty("amount", 100);
+        second.addProperty("amount", secondAmount);
         refunds.add(second);
         charge.getAsJsonObject("refunds").addProperty("total_count", 2);
         return event.toString();
@@ -81,6 +85,17 @@ class RefundAndDisputeWebhookTest {
         assertThat(second.outcome()).isEqualTo(WebhookOutcome.DEBITED);
         assertThat(harness.balance(ada)).isEqualTo(200);
         assertThat(harness.ledger(ada)).extracting(LedgerEntry::amountCents).containsExactly(500L, -200L, -100L);
+    }
+
+    @Test
+    void twoRefundsOfTheSameAmountAreBothTaken() {
+        harness.deliver(checkoutCompleted(ada, 1).json());
+        harness.deliver(refunded(1).json());
+
+        WebhookResult second = harness.deliver(twoRefunds(200));
+
+        assertThat(second.outcome()).isEqualTo(WebhookOutcome.DEBITED);
+        assertThat(harness.balance(ada)).isEqualTo(100);
     }
 
     @Test
@@ -142,6 +157,7 @@ class RefundAndDisputeWebhookTest {
         assertThat(result.httpStatus()).isEqualTo(503);
         assertThat(result.outcome()).isEqualTo(WebhookOutcome.RETRY_LATER);
         assertThat(harness.balance(ada)).isEqualTo(500);
+        assertThat(harness.stripe.requests()).filteredOn(request -> request.path().equals("/v1/refunds")).hasSize(1);
     }
 
     @Test
