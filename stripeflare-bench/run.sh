@@ -21,12 +21,15 @@ cd "$root"
 mvn -B -ntp -pl stripeflare-bench -am package -DskipTests
 mkdir -p "$results"
 
-# Short profile: one fork, 2 × 1 s warmup, 3 × 1 s measurement, both modes (set on the classes).
-short=(-f 1 -wi 2 -w 1s -i 3 -r 1s -foe true)
+# Every store this build has (the H2 store only once it is on the branch).
+stores="$(java -cp "$jar" dev.stripeflare.bench.Stores)"
 
-# 1 thread: every operation on every store, and the two baselines.
+# Short profile: one fork, 2 × 1 s warmup, 3 × 1 s measurement, both modes (set on the classes).
+short=(-f 1 -wi 2 -w 1s -i 3 -r 1s -foe true -p "store=$stores")
+
+# 1 thread: every operation on every store (lookupUser is session minus the link: left out), and the two baselines.
 java -jar "$jar" "${short[@]}" -t 1 -rf json -rff "$results/$name-t1.json" \
-    'ChargeBenchmark\.zipf|FloorBenchmark\.zipf|NaiveJdbcBenchmark\.zipf|SessionBenchmark|WebhookBenchmark|RotateBenchmark' \
+    'ChargeBenchmark\.zipf|FloorBenchmark\.zipf|NaiveJdbcBenchmark\.zipf|SessionBenchmark\.session|WebhookBenchmark|RotateBenchmark' \
     -e ScaleChargeBenchmark
 
 # 2 threads: charges (Zipf and all threads on one user) beside the baselines.

@@ -3,6 +3,7 @@ package dev.stripeflare.bench;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.store.memory.InMemoryUserStore;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Maps a benchmark's {@code store} parameter to a fresh store.
@@ -18,7 +19,15 @@ final class Stores {
     static final String H2_MEM = "h2-mem";
     static final String H2_FILE = "h2-file";
 
+    /** The stores this build can open, in table order. */
+    static final List<String> AVAILABLE = List.of(MEMORY);
+
     private Stores() {
+    }
+
+    /** Prints the stores this build can open, comma-separated, for {@code run.sh}'s {@code -p store=}. */
+    public static void main(String[] args) {
+        System.out.println(String.join(",", AVAILABLE));
     }
 
     /**
