@@ -32,8 +32,8 @@ java -jar "$jar" "${short[@]}" -t 1 -rf json -rff "$results/$name-t1.json" \
     'ChargeBenchmark\.zipf|FloorBenchmark\.zipf|NaiveJdbcBenchmark\.zipf|SessionBenchmark\.session|WebhookBenchmark|RotateBenchmark' \
     -e ScaleChargeBenchmark
 
-# 2 threads: charges (Zipf and all threads on one user) beside the baselines.
-java -jar "$jar" "${short[@]}" -t 2 -rf json -rff "$results/$name-t2.json" \
+# 2 threads: charge throughput (Zipf, and all threads on one user) beside the baselines.
+java -jar "$jar" "${short[@]}" -t 2 -bm thrpt -rf json -rff "$results/$name-t2.json" \
     'ChargeBenchmark|FloorBenchmark|NaiveJdbcBenchmark' \
     -e ScaleChargeBenchmark
 

@@ -83,8 +83,32 @@ final class WalletFixture implements AutoCloseable {
                 .build();
     }
 
-    /** {@code users} tokens, minted by a wallet, the same in every JVM. */
+    /**
+     * {@code users} tokens, minted by a wallet, the same in every JVM. Kept in a file per build, so
+     * later forks read them instead of minting (and encrypting a reference for) each again.
+     */
     static String[] mintTokens(int users) {
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "stripeflare-bench",
+                "tokens-" + users + "-" + buildStamp() + ".txt");
+        try {
+            if (Files.exists(cache)) {
+                List<String> lines = Files.readAllLines(cache);
+                if (lines.size() == users) {
+                    return lines.toArray(new String[0]);
+                }
+            }
+            String[] tokens = mintTokensNow(users);
+            Files.createDirectories(cache.getParent());
+            Path partial = Files.createTempFile(cache.getParent(), "tokens-", ".tmp");
+            Files.write(partial, List.of(tokens));
+            Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return tokens;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String[] mintTokensNow(int users) {
         SecureRandom seeded;
         try {
             seeded = SecureRandom.getInstance("SHA1PRNG");
