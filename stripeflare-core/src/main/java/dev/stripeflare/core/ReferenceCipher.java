@@ -62,7 +62,9 @@ final class ReferenceCipher {
             Mac mac = hmac.get();
             mac.init(key.nonceKey());
             byte[] nonce = Arrays.copyOf(mac.doFinal(plaintext), NONCE_BYTES);
-            Cipher cipher = gcm.get();
+            // A fresh Cipher: the JDK refuses to re-encrypt under the same key and nonce on one
+            // instance, which is exactly what deterministic encryption of the same token does.
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(AAD);
             byte[] sealed = cipher.doFinal(plaintext);

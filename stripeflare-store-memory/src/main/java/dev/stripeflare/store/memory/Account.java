@@ -1,0 +1,149 @@
+package dev.stripeflare.store.memory;
+
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.IdempotencyKeyReusedException;
+import dev.stripeflare.InvalidAmountException;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.PaymentProfile;
+import dev.stripeflare.spi.UserRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One account: balance, profile, ledger and the idempotency keys that charged it.
+ *
+ * <p>Every mutable field is guarded by the account's monitor ({@code synchronized (account)});
+ * callers hold it around each method call. A deleted account stays readable by a thread that
+ * already holds it but refuses to change.
+ */
+final class Account {
+
+    /** What a charge under an idempotency key did, so a retry can replay it. */
+    private record KeyedCharge(long amountCents, long balanceAfterCents) { }
+
+    final long userId;
+    final Instant createdAt;
+
+    private long balanceCents;
+    private String name;
+    private String email;
+    private String verifiedEmail;
+    private String cardFingerprint;
+    private boolean deleted;
+    private final List<LedgerEntry> ledger = new ArrayList<>();
+    // Created on first keyed charge: most accounts are never charged with a key.
+    private Map<String, KeyedCharge> chargesByKey;
+
+    Account(long userId, Instant createdAt, PaymentProfile profile) {
+        this.userId = userId;
+        this.createdAt = createdAt;
+        this.name = profile.name();
+        this.email = profile.email();
+        this.verifiedEmail = profile.verifiedEmail();
+        this.cardFingerprint = profile.cardFingerprint();
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    void markDeleted() {
+        deleted = true;
+        ledger.clear();
+        chargesByKey = null;
+    }
+
+    long balanceCents() {
+        return balanceCents;
+    }
+
+    String verifiedEmail() {
+        return verifiedEmail;
+    }
+
+    String cardFingerprint() {
+        return cardFingerprint;
+    }
+
+    /** Applies {@code debit}, or answers why not; throws before changing anything. */
+    ChargeResult charge(Debit debit) {
+        String key = debit.idempotencyKey();
+        if (key != null && chargesByKey != null) {
+            KeyedCharge prior = chargesByKey.get(key);
+            if (prior != null) {
+                if (prior.amountCents() != debit.amountCents()) {
+                    throw new IdempotencyKeyReusedException("idempotency key already charged "
+                            + prior.amountCents() + " cents, not " + debit.amountCents());
+                }
+                return ChargeResult.replayed(prior.balanceAfterCents());
+            }
+        }
+        if (!debit.allowNegativeBalance() && balanceCents < debit.amountCents()) {
+            return ChargeResult.insufficientBalance(balanceCents);
+        }
+        long after = minus(balanceCents, debit.amountCents());
+        append(new LedgerEntry(userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, key,
+                debit.memo(), debit.at()));
+        if (key != null) {
+            if (chargesByKey == null) {
+                chargesByKey = new HashMap<>();
+            }
+            chargesByKey.put(key, new KeyedCharge(debit.amountCents(), after));
+        }
+        return ChargeResult.charged(after);
+    }
+
+    /** Appends {@code entry}, whose balance-after the caller computed from this balance. */
+    void append(LedgerEntry entry) {
+        ledger.add(entry);
+        balanceCents = entry.balanceAfterCents();
+    }
+
+    /** Takes the payment's name and email; fills verified email and card only when unknown. */
+    void updateProfile(PaymentProfile profile) {
+        if (profile.name() != null) {
+            name = profile.name();
+        }
+        if (profile.email() != null) {
+            email = profile.email();
+        }
+        if (verifiedEmail == null) {
+            verifiedEmail = profile.verifiedEmail();
+        }
+        if (cardFingerprint == null) {
+            cardFingerprint = profile.cardFingerprint();
+        }
+    }
+
+    List<LedgerEntry> ledger() {
+        return List.copyOf(ledger);
+    }
+
+    UserRecord snapshot() {
+        return new UserRecord(userId, balanceCents, name, email, verifiedEmail, cardFingerprint,
+                Map.of(), createdAt);
+    }
+
+    static long plus(long balanceCents, long amountCents) {
+        try {
+            return Math.addExact(balanceCents, amountCents);
+        } catch (ArithmeticException e) {
+            throw new InvalidAmountException("balance " + balanceCents + " + " + amountCents
+                    + " cents overflows a long");
+        }
+    }
+
+    static long minus(long balanceCents, long amountCents) {
+        try {
+            return Math.subtractExact(balanceCents, amountCents);
+        } catch (ArithmeticException e) {
+            throw new InvalidAmountException("balance " + balanceCents + " - " + amountCents
+                    + " cents overflows a long");
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package dev.stripeflare.store.memory;
+
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.StoreException;
+import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.PaymentReversal;
+import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A {@link UserStore} kept in this JVM's heap: for tests, examples and single-process
+ * applications that can afford to lose every balance on restart.
+ *
+ * <p><b>Thread safety.</b> Safe for concurrent use. A charge locks only the account it debits,
+ * so charges to different accounts run in parallel; credits, reversals, settlements, token
+ * rotation and deletion are serialised by one store-wide write lock (they are rare) and also
+ * lock the account they change, so they stay atomic against concurrent charges. Reads by token
+ * hash or id lock only the account read.
+ *
+ * <p><b>Atomicity.</b> Every mutating method validates and computes everything before it
+ * changes anything: if it throws, it changed nothing. Each balance change appends its ledger
+ * entry under the same account lock.
+ *
+ * <p><b>Memory.</b> Nothing is ever evicted: ledgers, applied operation ids and idempotency keys
+ * grow with use. Not for long-running production wallets.
+ *
+ * <p>After {@link #close()}, every method throws {@link StoreException}; closing twice is
+ * harmless.
+ */
+public final class InMemoryUserStore implements UserStore {
+
+    // Read without the write lock (charges, lookups); written only under it, and for an
+    // account's own hashes also under that account's lock.
+    private final ConcurrentHashMap<String, Account> accountsByTokenHash = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Account> accountsById = new ConcurrentHashMap<>();
+
+    private final Object writeLock = new Object();
+    // Everything below is guarded by writeLock.
+    private final Map<Long, Set<String>> tokenHashesByUserId = new HashMap<>();
+    private final OldestAccountIndex byCardFingerprint =
+            new OldestAccountIndex(Account::cardFingerprint, false);
+    private final OldestAccountIndex byVerifiedEmail =
+            new OldestAccountIndex(Account::verifiedEmail, true);
+    private final AppliedOperations operations = new AppliedOperations();
+    private long lastUserId;
+
+    private volatile boolean closed;
+
+    /** An empty, open store. */
+    public InMemoryUserStore() {
+    }
+
+    @Override
+    public Optional<UserRecord> findByTokenHash(String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        ensureOpen();
+        return withAccountOf(tokenHash, Account::snapshot);
+    }
+
+    @Override
+    public Optional<UserRecord> findById(long userId) {
+        ensureOpen();
+        Account account = accountsById.get(userId);
+        if (account == null) {
+            return Optional.empty();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? Optional.empty() : Optional.of(account.snapshot());
+        }
+    }
+
+    @Override
+    public Optional<UserRecord> findByCardFingerprint(String cardFingerprint) {
+        Objects.requireNonNull(cardFingerprint, "cardFingerprint");
+        synchronized (writeLock) {
+            ensureOpen();
+            return byCardFingerprint.oldest(cardFingerprint).map(InMemoryUserStore::snapshotOf);
+        }
+    }
+
+    @Override
+    public Optional<UserRecord> findByVerifiedEmail(String verifiedEmail) {
+        Objects.requireNonNull(verifiedEmail, "verifiedEmail");
+        synchronized (writeLock) {
+            ensureOpen();
+            return byVerifiedEmail.oldest(verifiedEmail).map(InMemoryUserStore::snapshotOf);
+        }
+    }
+
+    @Override
+    public ChargeResult charge(Debit debit) {
+        Objects.requireNonNull(debit, "debit");
+        ensureOpen();
+        return withAccountOf(debit.tokenHash(), account -> account.charge(debit))
+                .orElseGet(ChargeResult::notRegistered);
+    }
+
+    @Override
+    public CreditResult credit(PaymentCredit credit) {
+        Objects.requireNonNull(credit, "credit");
+        synchronized (writeLock) {
+            ensureOpen();
+            Optional<AppliedOperations.Applied> prior = operations.find(credit.operationId());
+            if (prior.isPresent()) {
+                return duplicateCredit(prior.get(), credit.tokenHash());
+            }
+            List<PaymentReversal> deferred = operations.deferredFor(credit.paymentReference());
+            Account existing = accountsByTokenHash.get(credit.tokenHash());
+            if (existing != null) {
+                return creditExisting(existing, credit, deferred, CreditResult.Account.EXISTING);
+            }
+            Account linked = credit.linkToUserId().isPresent()
+                    ? accountsById.get(credit.linkToUserId().getAsLong()) : null;
+            if (linked != null) {
+                return creditExisting(linked, credit, deferred, CreditResult.Account.LINKED);
+            }
+            return creditNew(credit, deferred);
+        }
+    }
+
+    private CreditResult creditExisting(Account account, PaymentCredit credit,
+                                        List<PaymentReversal> deferred, CreditResult.Account how) {
+        synchronized (account) {
+            List<LedgerEntry> entries = entriesFor(account, credit, deferred);
+            byCardFingerprint.remove(account);
+            byVerifiedEmail.remove(account);
+            account.updateProfile(credit.profile());
+            byCardFingerprint.add(account);
+            byVerifiedEmail.add(account);
+            if (how == CreditResult.Account.LINKED) {
+                addTokenHash(account, credit.tokenHash());
+            }
+            entries.forEach(account::append);
+            operations.recordCredit(credit, deferred, account.userId);
+            return new CreditResult(CreditResult.Status.APPLIED, account.userId, account.balanceCents(), how);
+        }
+    }
+
+    private CreditResult creditNew(PaymentCredit credit, List<PaymentReversal> deferred) {
+        Account account = new Account(lastUserId + 1, credit.at(), credit.profile());
+        synchronized (account) {
+            List<LedgerEntry> entries = entriesFor(account, credit, deferred);
+            lastUserId++;
+            entries.forEach(account::append);
+            accountsById.put(account.userId, account);
+            addTokenHash(account, credit.tokenHash());
+            byCardFingerprint.add(account);
+            byVerifiedEmail.add(account);
+            operations.recordCredit(credit, deferred, account.userId);
+            return new CreditResult(CreditResult.Status.APPLIED, account.userId, account.balanceCents(),
+                    CreditResult.Account.CREATED);
+        }
+    }
+
+    /** The credit's entry and then each deferred reversal's; throws before anything changes. */
+    private static List<LedgerEntry> entriesFor(Account account, PaymentCredit credit,
+                                                List<PaymentReversal> deferred) {
+        List<LedgerEntry> entries = new ArrayList<>(1 + deferred.size());
+        long balance = Account.plus(account.balanceCents(), credit.amountCents());
+        entries.add(new LedgerEntry(account.userId, credit.amountCents(), balance,
+                LedgerEntryKind.PAYMENT, credit.operationId(), credit.memo(), credit.at()));
+        for (PaymentReversal reversal : deferred) {
+            balance = Account.minus(balance, reversal.amountCents());
+            entries.add(reversalEntry(account, reversal, balance));
+        }
+        return entries;
+    }
+
+    private static LedgerEntry reversalEntry(Account account, PaymentReversal reversal, long balanceAfter) {
+        return new LedgerEntry(account.userId, -reversal.amountCents(), balanceAfter, reversal.kind(),
+                reversal.operationId(), reversal.memo(), reversal.at());
+    }
+
+    private CreditResult duplicateCredit(AppliedOperations.Applied prior, String tokenHash) {
+        // A settled or deferred id names no account: report the token's, if it has one.
+        OptionalLong userId = prior.userId();
+        Account account = userId.isPresent()
+                ? accountsById.get(userId.getAsLong()) : accountsByTokenHash.get(tokenHash);
+        long id = userId.isPresent() ? userId.getAsLong() : account == null ? 0 : account.userId;
+        long balance = account == null ? 0 : balanceOf(account);
+        return new CreditResult(CreditResult.Status.DUPLICATE, id, balance, CreditResult.Account.EXISTING);
+    }
+
+    @Override
+    public ReversalResult reverse(PaymentReversal reversal) {
+        Objects.requireNonNull(reversal, "reversal");
+        synchronized (writeLock) {
+            ensureOpen();
+            Optional<AppliedOperations.Applied> prior = operations.find(reversal.operationId());
+            if (prior.isPresent()) {
+                OptionalLong userId = prior.get().userId();
+                Account account = userId.isPresent() ? accountsById.get(userId.getAsLong()) : null;
+                return new ReversalResult(ReversalResult.Status.DUPLICATE, userId,
+                        account == null ? 0 : balanceOf(account));
+            }
+            OptionalLong creditedUserId = operations.creditedUserOf(reversal.paymentReference());
+            if (creditedUserId.isEmpty()) {
+                operations.defer(reversal);
+                return new ReversalResult(ReversalResult.Status.DEFERRED, OptionalLong.empty(), 0);
+            }
+            Account account = accountsById.get(creditedUserId.getAsLong());
+            if (account == null) {
+                // The account was deleted: there is nothing left to take the money from.
+                operations.recordReversal(reversal, OptionalLong.empty());
+                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.empty(), 0);
+            }
+            synchronized (account) {
+                long after = Account.minus(account.balanceCents(), reversal.amountCents());
+                account.append(reversalEntry(account, reversal, after));
+                operations.recordReversal(reversal, OptionalLong.of(account.userId));
+                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(account.userId), after);
+            }
+        }
+    }
+
+    @Override
+    public boolean recordSettled(String operationId, String reason, Instant at) {
+        Objects.requireNonNull(operationId, "operationId");
+        Objects.requireNonNull(at, "at");
+        synchronized (writeLock) {
+            ensureOpen();
+            return operations.recordSettled(operationId);
+        }
+    }
+
+    @Override
+    public boolean rotateToken(String oldTokenHash, String newTokenHash) {
+        Objects.requireNonNull(oldTokenHash, "oldTokenHash");
+        Objects.requireNonNull(newTokenHash, "newTokenHash");
+        synchronized (writeLock) {
+            ensureOpen();
+            Account account = accountsByTokenHash.get(oldTokenHash);
+            if (account == null) {
+                return false;
+            }
+            if (accountsByTokenHash.containsKey(newTokenHash)) {
+                throw new StoreException("the new token hash already opens an account");
+            }
+            synchronized (account) {
+                Set<String> hashes = tokenHashesByUserId.get(account.userId);
+                addTokenHash(account, newTokenHash);
+                hashes.remove(oldTokenHash);
+                accountsByTokenHash.remove(oldTokenHash);
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(long userId) {
+        ensureOpen();
+        Account account = accountsById.get(userId);
+        if (account == null) {
+            return List.of();
+        }
+        synchronized (account) {
+            return account.ledger();
+        }
+    }
+
+    @Override
+    public boolean deleteUser(long userId) {
+        synchronized (writeLock) {
+            ensureOpen();
+            Account account = accountsById.get(userId);
+            if (account == null) {
+                return false;
+            }
+            synchronized (account) {
+                byCardFingerprint.remove(account);
+                byVerifiedEmail.remove(account);
+                tokenHashesByUserId.remove(userId).forEach(accountsByTokenHash::remove);
+                accountsById.remove(userId);
+                account.markDeleted();
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            closed = true;
+            accountsByTokenHash.clear();
+            accountsById.clear();
+            tokenHashesByUserId.clear();
+        }
+    }
+
+    /**
+     * Applies {@code action} to the account {@code tokenHash} opens, under that account's lock,
+     * at a moment when the hash still opens it: a rotation or deletion that won the race makes
+     * us look again rather than act on an account the hash no longer opens.
+     */
+    private <T> Optional<T> withAccountOf(String tokenHash, Function<Account, T> action) {
+        while (true) {
+            Account account = accountsByTokenHash.get(tokenHash);
+            if (account == null) {
+                return Optional.empty();
+            }
+            synchronized (account) {
+                if (!account.isDeleted() && accountsByTokenHash.get(tokenHash) == account) {
+                    return Optional.of(action.apply(account));
+                }
+            }
+        }
+    }
+
+    /** Must hold writeLock and the account's lock, or the account must be unpublished. */
+    private void addTokenHash(Account account, String tokenHash) {
+        tokenHashesByUserId.computeIfAbsent(account.userId, id -> new HashSet<>()).add(tokenHash);
+        accountsByTokenHash.put(tokenHash, account);
+    }
+
+    private static UserRecord snapshotOf(Account account) {
+        synchronized (account) {
+            return account.snapshot();
+        }
+    }
+
+    private static long balanceOf(Account account) {
+        synchronized (account) {
+            return account.balanceCents();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreException("the in-memory user store is closed");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.stripeflare.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What every part of the contract shares: a fresh store per test, closed after it, and a check
+ * after every test that each account the test touched still has balance == sum(ledger).
+ */
+abstract class StoreContractSupport {
+
+    UserStore store;
+    private final Set<Long> touchedUserIds = ConcurrentHashMap.newKeySet();
+
+    /** A fresh, empty store; see {@link UserStoreContract#newStore()}. */
+    abstract UserStore newStore();
+
+    @BeforeEach
+    final void openStore() {
+        store = newStore();
+        assertThat(store).as("newStore()").isNotNull();
+    }
+
+    @AfterEach
+    final void checkLedgersThenClose() {
+        try {
+            for (long userId : touchedUserIds) {
+                if (store.findById(userId).isPresent()) {
+                    LedgerAssertions.assertBalanceMatchesLedger(store, userId);
+                }
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    /** Credits through the store, remembering the account for the after-test ledger check. */
+    final CreditResult credit(PaymentCredit credit) {
+        CreditResult result = store.credit(credit);
+        touchedUserIds.add(result.userId());
+        return result;
+    }
+
+    /** Creates an account for {@code token} holding {@code cents}; returns its id. */
+    final long register(String token, long cents) {
+        CreditResult result = credit(StoreFixtures.credit("register:" + token, token, cents));
+        assertThat(result.account()).as("account of a first credit to %s", token)
+                .isEqualTo(CreditResult.Account.CREATED);
+        return result.userId();
+    }
+
+    final ChargeResult charge(Debit debit) {
+        return store.charge(debit);
+    }
+
+    final UserRecord account(long userId) {
+        return store.findById(userId).orElseThrow(() -> new AssertionError("no account " + userId));
+    }
+
+    final long balanceOf(long userId) {
+        return account(userId).balanceCents();
+    }
+
+    final List<LedgerEntry> ledgerOf(long userId) {
+        return store.ledger(userId);
+    }
+
+    /** Everything a store keeps about one account, to compare before and after a failed call. */
+    record AccountState(Optional<UserRecord> account, List<LedgerEntry> ledger) { }
+
+    final AccountState stateOf(long userId) {
+        return new AccountState(store.findById(userId), store.ledger(userId));
+    }
+
+    final void assertLedgerConsistent(long userId) {
+        LedgerAssertions.assertBalanceMatchesLedger(store, userId);
+    }
+}

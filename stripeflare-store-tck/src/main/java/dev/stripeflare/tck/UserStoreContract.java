@@ -1,0 +1,43 @@
+package dev.stripeflare.tck;
+
+import dev.stripeflare.spi.UserStore;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The contract every {@link UserStore} must pass: extend this class in the store's tests and
+ * implement {@link #newStore()}.
+ *
+ * <pre>{@code
+ * class H2UserStoreContractTest extends UserStoreContract {
+ *     @Override
+ *     protected UserStore newStore() {
+ *         return H2UserStore.inMemory("contract-" + UUID.randomUUID());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The suite is organised in nested groups (lookups, charges, idempotent charges, credits,
+ * reversals, settlements, token rotation, deletion, lifecycle, concurrency). After every test
+ * it checks that each account the test touched still has a balance equal to the sum of its
+ * ledger, then closes the store. Concurrency tests run 8 threads behind a start gate and fail,
+ * rather than hang, if a store deadlocks. Nothing asserts timing.
+ *
+ * <p>Helpers for a store's own extra tests: {@link TokenHashes}, {@link StoreFixtures},
+ * {@link LedgerAssertions}, {@link ConcurrentRun}.
+ */
+public abstract class UserStoreContract {
+
+    /**
+     * A fresh, empty, open store, called once per test. The suite closes it after the test;
+     * stores that hold external resources must release them in {@link UserStore#close()}.
+     */
+    protected abstract UserStore newStore();
+
+    @Nested
+    class Charges extends ChargeContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+}
