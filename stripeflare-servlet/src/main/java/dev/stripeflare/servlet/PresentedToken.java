@@ -80,7 +80,7 @@ final class PresentedToken {
         private static final long serialVersionUID = 1L;
 
         MalformedTokenException() {
-            super("Malformed Authorization header: expected 'Bearer <token>'", null, false, false);
+            super("Malformed Authorization header: expected Bearer followed by a token", null, false, false);
         }
     }
 }
