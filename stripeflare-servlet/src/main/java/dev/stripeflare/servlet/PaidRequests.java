@@ -9,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -18,7 +19,8 @@ import java.util.OptionalLong;
  * <ul>
  *   <li>no price, or a 4xx/5xx status: nothing is charged and the response goes out as is;</li>
  *   <li>charged (or replayed under the same idempotency key): the response goes out with
- *       {@code X-Price} and the new {@code X-Balance};</li>
+ *       {@code X-Price}, the new {@code X-Balance} and a {@code Server-Timing} entry saying how
+ *       long the charge took;</li>
  *   <li>not charged (balance too low, not registered): the handler's response is discarded and
  *       402 Payment Required goes out instead;</li>
  *   <li>a malformed {@code X-Price} (500), an idempotency key reused for another amount (409) or
@@ -58,6 +60,7 @@ final class PaidRequests {
         }
         if (price.isPresent() && buffered.finalStatus() < 400) {
             ChargeResult result;
+            long started = System.nanoTime();
             try {
                 result = session.charge(chargeRequest(request, session, price.getAsLong(), idempotencyKey));
             } catch (IdempotencyKeyReusedException e) {
@@ -77,6 +80,8 @@ final class PaidRequests {
                 return;
             }
             response.setHeader(BufferedResponse.PRICE_HEADER, Long.toString(price.getAsLong()));
+            response.addHeader("Server-Timing", String.format(Locale.ROOT, "%s;dur=%.3f",
+                    StripeflareFilter.CHARGE_TIMING_METRIC, (System.nanoTime() - started) / 1e6));
         }
         headers.set(request, response, session.accessToken(), session.balanceCents(), session.paymentLink());
         buffered.commit();

@@ -38,7 +38,8 @@ import java.util.Optional;
  * <p><b>Other requests</b> go to the application with a {@link StripeflareSession} attached
  * ({@link StripeflareSession#of}). Their response is held in memory until the handler returns;
  * if it set {@code X-Price: <cents>} (and its status is below 400) the filter charges that amount
- * without overdraft and only then sends the response — or, when the charge is declined, a 402
+ * without overdraft and only then sends the response (with {@code X-Price} and a
+ * {@code Server-Timing: stripeflare-charge;dur=<ms>} entry) — or, when the charge is declined, a 402
  * ({@link PaymentRequired}) instead of the handler's body, so nothing paid for leaves unpaid.
  * A request's {@code Idempotency-Key} header makes its charge idempotent for the same method,
  * path and query: a retry is served again but charged once. Without the header every request
@@ -59,6 +60,8 @@ public final class StripeflareFilter implements Filter {
     public static final String PAYMENT_LINK_HEADER = "X-PaymentLink";
     /** The response header by which a handler names its price in cents. */
     public static final String PRICE_HEADER = BufferedResponse.PRICE_HEADER;
+    /** The {@code Server-Timing} metric naming how long an {@code X-Price} charge took, in ms. */
+    public static final String CHARGE_TIMING_METRIC = "stripeflare-charge";
 
     private static final System.Logger LOG = System.getLogger(StripeflareFilter.class.getName());
 

@@ -38,6 +38,7 @@ class XPriceChargingTest {
         assertThat(response.headers().firstValue("X-Price")).hasValue("7");
         assertThat(response.headers().firstValue("X-Balance")).hasValue("93");
         assertThat(response.headers().firstValue("Content-Length")).hasValue("12");
+        assertThat(response.headers().firstValue("Server-Timing").orElseThrow()).matches("stripeflare-charge;dur=\\d+\\.\\d{3}");
         assertThat(harness.balance(token)).isEqualTo(93);
         List<LedgerEntry> ledger = harness.wallet.ledger(token);
         assertThat(ledger.get(ledger.size() - 1).memo()).isEqualTo("GET /paid");
