@@ -1,0 +1,151 @@
+package dev.stripeflare.examples;
+
+import dev.stripeflare.ChargeRequest;
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.Session;
+import dev.stripeflare.User;
+import dev.stripeflare.Wallet;
+import dev.stripeflare.WebhookResult;
+import dev.stripeflare.core.Stripeflare;
+import dev.stripeflare.spi.UserStore;
+import dev.stripeflare.store.memory.InMemoryUserStore;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The whole loop in one process: a visitor gets a token, pays through a Payment Link (Stripe's
+ * signed webhook is built and signed here, exactly as Stripe would send it), is charged, logs in
+ * on a second device by paying with the same card, rotates a token, and reads the ledger.
+ *
+ * <p>Stripe's API, which login-by-payment asks for the card fingerprint, is played by a local
+ * HTTP server on 127.0.0.1 serving Stripe-shaped JSON.
+ */
+public final class QuickStart {
+    private static final String SIGNING_SECRET = "whsec_quickstart_example_secret_0123456789";
+    private static final String CARD_FINGERPRINT = "Xt5EWLLDS7FJjR1c";
+
+    private final Wallet wallet;
+    private final LocalStripeApi stripeApi;
+    private final Clock clock;
+    private final PrintStream out;
+    private int payments;
+
+    private QuickStart(Wallet wallet, LocalStripeApi stripeApi, Clock clock, PrintStream out) {
+        this.wallet = wallet;
+        this.stripeApi = stripeApi;
+        this.clock = clock;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (LocalStripeApi stripeApi = new LocalStripeApi();
+             Wallet wallet = Stripeflare.builder()
+                     .userStore(newStore())
+                     .dbSecret("quickstart-db-secret-use-32+-random-characters")
+                     .webhookSigningSecret(SIGNING_SECRET)
+                     .stripeSecretKey("sk_test_quickstart")
+                     .paymentLink("https://buy.stripe.com/test_quickstart")
+                     .stripeApiBase(stripeApi.base())
+                     .clock(clock)
+                     .build()) {
+            new QuickStart(wallet, stripeApi, clock, System.out).run();
+        }
+    }
+
+    private static UserStore newStore() {
+        return new InMemoryUserStore();
+    }
+
+    private void run() {
+        out.println("1. A visitor arrives on their laptop. Nothing is stored yet.");
+        Session laptop = wallet.session(null);
+        out.println("   token minted: " + redact(laptop.accessToken()) + "  registered: " + laptop.registered());
+        out.println("   top-up link:  " + laptop.paymentLink().substring(0, 80) + "…");
+
+        out.println("\n2. They pay $5.00 through the Payment Link; Stripe calls the webhook.");
+        String event = paidCheckout(laptop, 500, "ada@example.com", "Ada Lovelace");
+        show(deliver(event));
+        out.println("   Stripe retries the same delivery:");
+        show(deliver(event));
+        balance("laptop", laptop.accessToken());
+
+        out.println("\n3. The application charges 25 cents per request.");
+        for (int request = 1; request <= 3; request++) {
+            show(wallet.charge(ChargeRequest.of(laptop.accessToken(), 25)
+                    .withIdempotencyKey("request-" + request).withMemo("GET /report/" + request)));
+        }
+        out.println("   request-3 is retried after a timeout (same idempotency key):");
+        show(wallet.charge(ChargeRequest.of(laptop.accessToken(), 25).withIdempotencyKey("request-3")));
+
+        out.println("\n4. On their phone they are a new visitor, and pay $2.00 with the same card.");
+        Session phone = wallet.session(null);
+        show(deliver(paidCheckout(phone, 200, "ada@example.com", "Ada Lovelace")));
+        out.println("   Login by payment: both devices now open one account.");
+        balance("laptop", laptop.accessToken());
+        balance("phone ", phone.accessToken());
+
+        out.println("\n5. The laptop rotates its token; the phone keeps working.");
+        String rotated = wallet.rotateToken(laptop.accessToken());
+        out.println("   old laptop token resolves: " + wallet.lookupUser(laptop.accessToken()).isPresent());
+        balance("laptop", rotated);
+        balance("phone ", phone.accessToken());
+
+        out.println("\n6. A charge above the balance is declined and changes nothing.");
+        show(wallet.charge(phone.accessToken(), 10_000));
+
+        out.println("\n7. The ledger: every balance change, oldest first (balance == sum of amounts).");
+        long sum = 0;
+        for (LedgerEntry entry : wallet.ledger(phone.accessToken())) {
+            sum += entry.amountCents();
+            out.printf("   %-8s %+6d  balance %5d  %s%n", entry.kind(), entry.amountCents(),
+                    entry.balanceAfterCents(), entry.memo() != null ? entry.memo() : entry.operationId());
+        }
+        out.println("   sum of ledger: " + sum + ", balance: " + wallet.lookupUser(phone.accessToken())
+                .map(User::balanceCents).orElseThrow());
+    }
+
+    /** A {@code checkout.session.completed} event for a card payment, as Stripe would send it. */
+    private String paidCheckout(Session payer, long amountCents, String email, String name) {
+        payments++;
+        String paymentIntent = "pi_3QuickStart" + payments;
+        String chargeId = "ch_3QuickStart" + payments;
+        Map<String, String> values = Map.of(
+                "EVENT_ID", "evt_1QuickStart" + payments,
+                "CREATED", Long.toString(clock.instant().getEpochSecond()),
+                "SESSION_ID", "cs_test_QuickStart" + payments,
+                "CLIENT_REFERENCE_ID", payer.clientReferenceId(),
+                "AMOUNT", Long.toString(amountCents),
+                "PAYMENT_INTENT", paymentIntent,
+                "CHARGE_ID", chargeId,
+                "EMAIL", email,
+                "NAME", name,
+                "FINGERPRINT", CARD_FINGERPRINT);
+        stripeApi.put("payment_intents", paymentIntent, Templates.render("payment_intent.json", values));
+        return Templates.render("checkout.session.completed.json", values);
+    }
+
+    private WebhookResult deliver(String payload) {
+        String signature = StripeSignature.header(payload, SIGNING_SECRET, clock.instant().getEpochSecond());
+        return wallet.handleWebhookPayload(payload, signature);
+    }
+
+    private void show(WebhookResult result) {
+        out.println("   webhook → HTTP " + result.httpStatus() + " " + result.outcome() + " (" + result.message() + ")");
+    }
+
+    private void show(ChargeResult result) {
+        out.println("   charge  → " + result.outcome() + ", balance " + result.balanceCents() + " cents");
+    }
+
+    private void balance(String device, String token) {
+        out.println("   " + device + " balance: " + wallet.lookupUser(token).map(User::balanceCents).orElse(0L)
+                + " cents");
+    }
+
+    private static String redact(String token) {
+        return token.substring(0, 7) + "…";
+    }
+}
