@@ -152,7 +152,8 @@ final class SimulatedCheckout extends HttpServlet {
                 <style>
                   body { font-family: system-ui, sans-serif; max-width: 32rem; margin: 2rem auto; padding: 0 1rem; }
                   .banner { background: #ffd43b; padding: .6rem 1rem; border-radius: .4rem; font-weight: 700; }
-                  label { display: block; margin: .8rem 0; } input, select { display: block; width: 100%%; padding: .4rem; }
+                  label { display: block; margin: .8rem 0; }
+                  input, select { display: block; width: 100%%; padding: .4rem; box-sizing: border-box; }
                   button { background: #635bff; color: white; border: 0; padding: .7rem 1.4rem; border-radius: .4rem; font-size: 1rem; }
                   .hint { color: #555; font-size: .9rem; } .error { color: #b00020; }
                 </style></head>
