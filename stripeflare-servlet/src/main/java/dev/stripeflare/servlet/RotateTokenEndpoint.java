@@ -1,6 +1,7 @@
 package dev.stripeflare.servlet;
 
 import dev.stripeflare.Session;
+import dev.stripeflare.StripeflareException;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.Wallet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,9 +11,10 @@ import java.io.IOException;
 /**
  * {@code POST /rotate-token}: replaces the presented token with a new one, which reaches the
  * client only in the {@code Set-Cookie} header, never in the body. 405 for other methods, 401
- * without a registered user.
+ * without a registered user, 503 (old token still valid) when the store fails.
  */
 final class RotateTokenEndpoint {
+    private static final System.Logger LOG = System.getLogger(StripeflareFilter.class.getName());
     private final Wallet wallet;
     private final WalletHeaders headers;
 
@@ -39,6 +41,12 @@ final class RotateTokenEndpoint {
             // Rotated away by a concurrent request since the session was resolved.
             headers.set(request, response, session.accessToken(), 0, session.paymentLink());
             Answers.error(response, HttpServletResponse.SC_UNAUTHORIZED, "No registered user to rotate the token of");
+            return;
+        } catch (StripeflareException e) {
+            // The store failed and rolled back: the old token still works.
+            LOG.log(System.Logger.Level.ERROR, "token rotation failed: " + e.getClass().getName());
+            headers.set(request, response, session.accessToken(), session.balanceCents(), session.paymentLink());
+            Answers.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Could not rotate the token; try again");
             return;
         }
         headers.set(request, response, replacement, session.balanceCents(), wallet.paymentLink(replacement));

@@ -124,6 +124,11 @@ public final class StripeflareFilter implements Filter {
             LOG.log(System.Logger.Level.ERROR, "wallet session failed: " + e.getClass().getName());
             Answers.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Wallet unavailable; try again");
             return;
+        } catch (RuntimeException e) {
+            // A wallet bug: answer briefly rather than let the container print a stack trace.
+            LOG.log(System.Logger.Level.ERROR, "wallet session failed", e);
+            Answers.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error");
+            return;
         }
         if (path.equals(settings.mePath())) {
             headers.set(request, response, session.accessToken(), session.balanceCents(), session.paymentLink());

@@ -2,11 +2,6 @@ package dev.stripeflare.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stripeflare.ChargeRequest;
-import dev.stripeflare.ChargeResult;
-import dev.stripeflare.LedgerEntry;
-import dev.stripeflare.Session;
-import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
@@ -14,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -108,52 +102,12 @@ class WebhookEndpointTest {
         }
 
         Wallet over(Wallet real) {
-            return new Wallet() {
-                @Override
-                public Session session(String presentedTokenOrNull) {
-                    return real.session(presentedTokenOrNull);
-                }
-
-                @Override
-                public Optional<User> lookupUser(String accessToken) {
-                    return real.lookupUser(accessToken);
-                }
-
-                @Override
-                public ChargeResult charge(String accessToken, long amountCents) {
-                    return real.charge(accessToken, amountCents);
-                }
-
-                @Override
-                public ChargeResult charge(ChargeRequest request) {
-                    return real.charge(request);
-                }
-
+            return new ForwardingWallet(real) {
                 @Override
                 public WebhookResult handleWebhookPayload(String body, String stripeSignature) {
                     payload.set(body);
                     signature.set(stripeSignature);
                     return result;
-                }
-
-                @Override
-                public String rotateToken(String accessToken) {
-                    return real.rotateToken(accessToken);
-                }
-
-                @Override
-                public String paymentLink(String accessToken) {
-                    return real.paymentLink(accessToken);
-                }
-
-                @Override
-                public List<LedgerEntry> ledger(String accessToken) {
-                    return real.ledger(accessToken);
-                }
-
-                @Override
-                public void close() {
-                    real.close();
                 }
             };
         }
