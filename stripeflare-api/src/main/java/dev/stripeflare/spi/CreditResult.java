@@ -6,9 +6,10 @@ import java.util.Objects;
  * What {@link UserStore#credit(PaymentCredit)} did.
  *
  * @param status       applied now, or already applied before
- * @param userId       the account credited (for a duplicate: the account the first credit went to)
- * @param balanceCents the account's balance after the call
- * @param account      how the account was found
+ * @param userId       the account credited; for a duplicate, the account the first credit went
+ *                     to, else (the id was only settled) the token's account, else 0
+ * @param balanceCents that account's balance after the call, 0 when there is none
+ * @param account      how the account was found; {@code EXISTING} for a duplicate
  */
 public record CreditResult(Status status, long userId, long balanceCents, Account account) {
 

@@ -44,10 +44,13 @@ public interface UserStore extends AutoCloseable {
     /** The account with this id, if it exists. */
     Optional<UserRecord> findById(long userId);
 
-    /** The oldest account whose card fingerprint is {@code cardFingerprint}, if any. */
+    /**
+     * The oldest account (earliest {@code createdAt}, then lowest id) whose card fingerprint is
+     * {@code cardFingerprint}, compared exactly, if any.
+     */
     Optional<UserRecord> findByCardFingerprint(String cardFingerprint);
 
-    /** The oldest account whose verified email equals {@code verifiedEmail}, ignoring case. */
+    /** The oldest account (as above) whose verified email equals {@code verifiedEmail}, ignoring case. */
     Optional<UserRecord> findByVerifiedEmail(String verifiedEmail);
 
     /**
@@ -85,7 +88,10 @@ public interface UserStore extends AutoCloseable {
      * Atomically takes a payment back, exactly once per {@code operationId}: debits the account
      * that the credit with the same {@code paymentReference} went to (the balance may go below
      * zero), or, when no such credit exists yet, records the reversal as deferred so that
-     * {@link #credit} applies it.
+     * {@link #credit} applies it. When the credited account has since been deleted, the
+     * reversal is recorded as applied with no account ({@code userId} empty).
+     *
+     * @throws InvalidAmountException if the new balance would overflow a {@code long}
      */
     ReversalResult reverse(PaymentReversal reversal);
 

@@ -57,6 +57,7 @@ public final class Stripeflare {
         private Clock clock = Clock.systemUTC();
         private SecureRandom secureRandom;
         private Duration webhookTolerance = Duration.ofSeconds(300);
+        private Duration stripeApiTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -126,6 +127,17 @@ public final class Stripeflare {
         }
 
         /**
+         * The connect and read timeout of each call to Stripe's API (made only while a webhook
+         * logs a new device in by payment, or reads a charge's refunds); default 5 s. Keep it well
+         * below Stripe's webhook timeout: a call that times out answers the webhook with 503, and
+         * Stripe delivers the event again later.
+         */
+        public Builder stripeApiTimeout(Duration timeout) {
+            this.stripeApiTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -148,6 +160,10 @@ public final class Stripeflare {
             if (webhookTolerance == null || webhookTolerance.isNegative() || webhookTolerance.isZero()) {
                 problems.add("webhookTolerance must be positive, was " + webhookTolerance);
             }
+            if (stripeApiTimeout == null || stripeApiTimeout.toMillis() < 1
+                    || stripeApiTimeout.toMillis() > Integer.MAX_VALUE) {
+                problems.add("stripeApiTimeout must be between 1 ms and 24 days, was " + stripeApiTimeout);
+            }
             if (stripeApiBase != null && !isHttp(stripeApiBase)) {
                 problems.add("stripeApiBase must be an http(s) URI, was " + stripeApiBase);
             }
@@ -157,7 +173,7 @@ public final class Stripeflare {
             AccessTokens tokens = new AccessTokens(secureRandom != null ? secureRandom : new SecureRandom());
             ReferenceCipher cipher = new ReferenceCipher(dbSecrets);
             WebhookSettings webhookSettings = new WebhookSettings(signingSecrets, webhookTolerance,
-                    stripeSecretKey, Optional.ofNullable(stripeApiBase), currency.toLowerCase(Locale.ROOT), clock);
+                    stripeSecretKey, Optional.ofNullable(stripeApiBase), stripeApiTimeout, currency.toLowerCase(Locale.ROOT), clock);
             StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, clock);
         }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param tolerance       how far an event's signed timestamp may be from the clock
  * @param stripeSecretKey the API key used to read PaymentIntents and Charges
  * @param stripeApiBase   where Stripe's API is, when not Stripe's own servers
+ * @param stripeApiTimeout the connect and read timeout of each call to Stripe's API
  * @param currency        the wallet's one currency, lower-case ISO 4217
  * @param clock           the wallet's clock
  */
@@ -21,6 +22,7 @@ record WebhookSettings(
         Duration tolerance,
         String stripeSecretKey,
         Optional<URI> stripeApiBase,
+        Duration stripeApiTimeout,
         String currency,
         Clock clock) {
 
@@ -31,7 +33,7 @@ record WebhookSettings(
     @Override
     public String toString() {
         return "WebhookSettings[signingSecrets=<redacted>, tolerance=" + tolerance
-                + ", stripeSecretKey=<redacted>, stripeApiBase=" + stripeApiBase
+                + ", stripeSecretKey=<redacted>, stripeApiBase=" + stripeApiBase + ", stripeApiTimeout=" + stripeApiTimeout
                 + ", currency=" + currency + "]";
     }
 }

@@ -57,6 +57,13 @@ class StripeflareBuilderTest {
     }
 
     @Test
+    void stripeApiTimeoutMustBePositive() {
+        assertThatThrownBy(() -> TestWallets.builder(new InMemoryUserStore())
+                .stripeApiTimeout(java.time.Duration.ZERO).build())
+                .hasMessageContaining("stripeApiTimeout");
+    }
+
+    @Test
     void messagesNeverContainSecrets() {
         String secret = "whsec_" + "x".repeat(20);
         assertThatThrownBy(() -> Stripeflare.builder().webhookSigningSecret(secret).dbSecret("tiny-secret").build())

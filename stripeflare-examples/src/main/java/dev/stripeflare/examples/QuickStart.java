@@ -10,6 +10,7 @@ import dev.stripeflare.WebhookResult;
 import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.store.memory.InMemoryUserStore;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -40,10 +41,15 @@ public final class QuickStart {
     }
 
     public static void main(String[] args) throws Exception {
+        run(newStore(), System.out);
+    }
+
+    /** Runs the whole story against {@code store}, printing to {@code out}; closes the store. */
+    static void run(UserStore store, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
         try (LocalStripeApi stripeApi = new LocalStripeApi();
              Wallet wallet = Stripeflare.builder()
-                     .userStore(newStore())
+                     .userStore(store)
                      .dbSecret("quickstart-db-secret-use-32+-random-characters")
                      .webhookSigningSecret(SIGNING_SECRET)
                      .stripeSecretKey("sk_test_quickstart")
@@ -51,7 +57,7 @@ public final class QuickStart {
                      .stripeApiBase(stripeApi.base())
                      .clock(clock)
                      .build()) {
-            new QuickStart(wallet, stripeApi, clock, System.out).run();
+            new QuickStart(wallet, stripeApi, clock, out).run();
         }
     }
 

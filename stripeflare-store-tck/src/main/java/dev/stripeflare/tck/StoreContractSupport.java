@@ -48,7 +48,7 @@ abstract class StoreContractSupport {
     }
 
     /** Credits through the store, remembering the account for the after-test ledger check. */
-    final CreditResult credit(PaymentCredit credit) {
+    final CreditResult deliver(PaymentCredit credit) {
         CreditResult result = store.credit(credit);
         touchedUserIds.add(result.userId());
         return result;
@@ -56,7 +56,7 @@ abstract class StoreContractSupport {
 
     /** Creates an account for {@code token} holding {@code cents}; returns its id. */
     final long register(String token, long cents) {
-        CreditResult result = credit(StoreFixtures.credit("register:" + token, token, cents));
+        CreditResult result = deliver(StoreFixtures.credit("register:" + token, token, cents));
         assertThat(result.account()).as("account of a first credit to %s", token)
                 .isEqualTo(CreditResult.Account.CREATED);
         return result.userId();

@@ -34,7 +34,79 @@ public abstract class UserStoreContract {
     protected abstract UserStore newStore();
 
     @Nested
+    class Lookups extends LookupContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
     class Charges extends ChargeContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class IdempotentCharges extends IdempotentChargeContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Credits extends CreditContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Reversals extends ReversalContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Settlements extends SettlementContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class TokenRotation extends RotationContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Deletion extends DeletionContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Lifecycle extends LifecycleContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Concurrency extends ConcurrencyContract {
         @Override
         UserStore newStore() {
             return UserStoreContract.this.newStore();

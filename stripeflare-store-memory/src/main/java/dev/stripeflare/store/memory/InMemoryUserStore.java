@@ -51,7 +51,8 @@ public final class InMemoryUserStore implements UserStore {
     private final ConcurrentHashMap<String, Account> accountsByTokenHash = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Account> accountsById = new ConcurrentHashMap<>();
 
-    private final Object writeLock = new Object();
+    // Package-private so that tests can hold it and show that charges never wait for it.
+    final Object writeLock = new Object();
     // Everything below is guarded by writeLock.
     private final Map<Long, Set<String>> tokenHashesByUserId = new HashMap<>();
     private final OldestAccountIndex byCardFingerprint =
@@ -321,6 +322,11 @@ public final class InMemoryUserStore implements UserStore {
                 }
             }
         }
+    }
+
+    /** The account {@code tokenHash} opens now, or null; for tests of the locking. */
+    Account accountOf(String tokenHash) {
+        return accountsByTokenHash.get(tokenHash);
     }
 
     /** Must hold writeLock and the account's lock, or the account must be unpublished. */

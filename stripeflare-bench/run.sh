@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the benchmarks and runs the short profile (under 10 minutes on 2 cores), then
+# generates results/TABLE.md from the JSON results. Run from anywhere:
+#
+#   stripeflare-bench/run.sh            # results/short-t1.json, results/short-t2.json, TABLE.md
+#   NAME=ci stripeflare-bench/run.sh    # results/ci-t1.json, ...
+#
+# Longer, steadier numbers: run the jar yourself, e.g.
+#   java -jar stripeflare-bench/target/benchmarks.jar -f 3 -wi 5 -i 10 -rf json -rff results/full.json
+# The 1M-user scale case (minutes of seeding) is left out here:
+#   java -jar stripeflare-bench/target/benchmarks.jar ScaleChargeBenchmark
+set -euo pipefail
+
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$bench")"
+name="${NAME:-short}"
+results="$bench/results"
+jar="$bench/target/benchmarks.jar"
+
+cd "$root"
+mvn -B -ntp -pl stripeflare-bench -am package -DskipTests
+mkdir -p "$results"
+
+# Every store this build has (the H2 store only once it is on the branch).
+stores="$(java -cp "$jar" dev.stripeflare.bench.Stores)"
+
+# Short profile: one fork, 2 × 1 s warmup, 3 × 1 s measurement, both modes (set on the classes).
+short=(-f 1 -wi 2 -w 1s -i 3 -r 1s -foe true -p "store=$stores")
+
+# 1 thread: every operation on every store (lookupUser is session minus the link: left out), and the two baselines.
+java -jar "$jar" "${short[@]}" -t 1 -rf json -rff "$results/$name-t1.json" \
+    'ChargeBenchmark\.zipf|FloorBenchmark\.zipf|NaiveJdbcBenchmark\.zipf|SessionBenchmark\.session|WebhookBenchmark|RotateBenchmark' \
+    -e ScaleChargeBenchmark
+
+# 2 threads: charge throughput (Zipf, and all threads on one user) beside the baselines.
+java -jar "$jar" "${short[@]}" -t 2 -bm thrpt -rf json -rff "$results/$name-t2.json" \
+    'ChargeBenchmark|FloorBenchmark|NaiveJdbcBenchmark' \
+    -e ScaleChargeBenchmark
+
+java -cp "$jar" dev.stripeflare.bench.ReportTable machine "$results/machine.properties"
+java -cp "$jar" dev.stripeflare.bench.ReportTable table "$results/TABLE.md" "$results/machine.properties" \
+    "$results/$name-t1.json" "$results/$name-t2.json"

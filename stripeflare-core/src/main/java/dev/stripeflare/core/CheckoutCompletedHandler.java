@@ -1,0 +1,122 @@
+package dev.stripeflare.core;
+
+import com.stripe.model.checkout.Session;
+import dev.stripeflare.WebhookOutcome;
+import dev.stripeflare.WebhookResult;
+import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.PaymentProfile;
+import dev.stripeflare.spi.UserStore;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Credits a paid Payment Link checkout ({@code checkout.session.completed} with
+ * {@code payment_status=paid}, or {@code checkout.session.async_payment_succeeded}) to the account
+ * of the token its {@code client_reference_id} encrypts, exactly once per checkout session.
+ *
+ * <p>The operation id is {@code "checkout:" + session id}, not the event id: the completed event
+ * of a card payment and the async-succeeded event of a bank debit name the same session, and
+ * either may arrive first or twice; whichever the store applies first credits, every other
+ * delivery is a {@code DUPLICATE}. The credit's payment reference is the PaymentIntent id, which
+ * refunds and disputes name.
+ *
+ * <p>Rules, in order: an unpaid session is acknowledged (its async event will credit); no or a
+ * foreign {@code client_reference_id} is ignored (another application's checkout on the same
+ * Stripe account); a missing amount or PaymentIntent on a paid session is refused (400, Stripe
+ * keeps retrying it and shows it failed); an amount of 0 is ignored (nothing to credit); another
+ * currency is recorded as settled without touching the balance. A checkout under Adaptive
+ * Pricing whose {@code currency_conversion.source_currency} is the wallet's currency is credited
+ * its source amount, the price the Payment Link was set in.
+ */
+final class CheckoutCompletedHandler {
+    static final String PAID = "paid";
+
+    private final UserStore store;
+    private final AccessTokens tokens;
+    private final ReferenceCipher cipher;
+    private final PaymentIdentityLinker linker;
+    private final String currency;
+    private final Clock clock;
+
+    CheckoutCompletedHandler(UserStore store, AccessTokens tokens, ReferenceCipher cipher,
+                             PaymentIdentityLinker linker, String currency, Clock clock) {
+        this.store = store;
+        this.tokens = tokens;
+        this.cipher = cipher;
+        this.linker = linker;
+        this.currency = currency;
+        this.clock = clock;
+    }
+
+    /**
+     * @throws MalformedEventException    if a paid session lacks what a credit needs
+     * @throws StripeUnavailableException if login by payment cannot read Stripe's API
+     */
+    WebhookResult handle(Session session) {
+        String sessionId = MalformedEventException.require(session.getId(), "checkout session id");
+        if (!PAID.equals(session.getPaymentStatus())) {
+            return WebhookResults.settled(WebhookOutcome.ACKNOWLEDGED,
+                    "checkout session not paid yet (" + session.getPaymentStatus() + "); awaiting its outcome");
+        }
+        String reference = session.getClientReferenceId();
+        if (reference == null || reference.isBlank()) {
+            return WebhookResults.settled(WebhookOutcome.IGNORED, "checkout session has no client_reference_id");
+        }
+        Optional<String> token = cipher.decrypt(reference);
+        if (token.isEmpty()) {
+            return WebhookResults.settled(WebhookOutcome.IGNORED, "client_reference_id was not issued by this wallet");
+        }
+        Money paid = amountPaid(session);
+        String operationId = "checkout:" + sessionId;
+        if (!currency.equals(paid.currency())) {
+            boolean recorded = store.recordSettled(operationId, "paid in " + paid.currency() + ", wallet is in "
+                    + currency, clock.instant());
+            return recorded
+                    ? WebhookResults.settled(WebhookOutcome.CURRENCY_MISMATCH, "paid in " + paid.currency()
+                            + ", wallet is in " + currency + "; recorded, balance unchanged")
+                    : WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already settled");
+        }
+        if (paid.cents() <= 0) {
+            return WebhookResults.settled(WebhookOutcome.IGNORED, "checkout session paid nothing");
+        }
+        String paymentIntent = MalformedEventException.require(session.getPaymentIntent(), "payment_intent");
+        String name = session.getCustomerDetails() == null ? null : session.getCustomerDetails().getName();
+        String email = session.getCustomerDetails() == null ? null : session.getCustomerDetails().getEmail();
+        String tokenHash = tokens.hash(token.get());
+
+        PaymentIdentityLinker.Identity identity = store.findByTokenHash(tokenHash).isPresent()
+                ? new PaymentIdentityLinker.Identity(new PaymentProfile(name, email, null, null), OptionalLong.empty())
+                : linker.identify(paymentIntent, name, email);
+        CreditResult result = store.credit(new PaymentCredit(operationId, tokenHash, paid.cents(), paymentIntent,
+                identity.profile(), identity.linkToUserId(), "Stripe checkout " + sessionId, clock.instant()));
+
+        if (result.status() == CreditResult.Status.DUPLICATE) {
+            return WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already credited",
+                    result.userId());
+        }
+        if (result.account() == CreditResult.Account.LINKED) {
+            return WebhookResults.settled(WebhookOutcome.LOGIN_BY_PAYMENT,
+                    "credited " + paid.cents() + " to the account the payer already had", result.userId());
+        }
+        return WebhookResults.settled(WebhookOutcome.CREDITED, "credited " + paid.cents(), result.userId());
+    }
+
+    private record Money(long cents, String currency) {
+    }
+
+    private Money amountPaid(Session session) {
+        Session.CurrencyConversion conversion = session.getCurrencyConversion();
+        if (conversion != null && conversion.getSourceCurrency() != null
+                && currency.equals(conversion.getSourceCurrency().toLowerCase(Locale.ROOT))) {
+            return new Money(MalformedEventException.require(conversion.getAmountTotal(), "currency_conversion.amount_total"), currency);
+        }
+        long cents = MalformedEventException.require(session.getAmountTotal(), "amount_total");
+        if (cents < 0) {
+            throw new MalformedEventException("checkout session " + session.getId() + " has a negative amount_total");
+        }
+        return new Money(cents, MalformedEventException.require(session.getCurrency(), "currency").toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,164 @@
+package dev.stripeflare.demo;
+
+import dev.stripeflare.Wallet;
+import dev.stripeflare.core.Stripeflare;
+import dev.stripeflare.servlet.FilterSettings;
+import dev.stripeflare.servlet.StripeflareFilter;
+import dev.stripeflare.spi.UserStore;
+import dev.stripeflare.store.memory.InMemoryUserStore;
+import jakarta.servlet.DispatcherType;
+import java.net.URI;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The stripeflare demo: an embedded Jetty 12 serving a page where a person tops up a wallet and
+ * spends it one cent at a time.
+ *
+ * <p>Run it from the repository root with {@code mvn -q -pl stripeflare-demo -am compile exec:java}
+ * (arguments: {@code -Dexec.args="--port=9090 --data=/tmp/sf"}). With the four variables
+ * {@code STRIPE_SECRET}, {@code STRIPE_WEBHOOK_SIGNING_SECRET}, {@code STRIPE_PAYMENT_LINK} and
+ * {@code DB_SECRET} it talks to real Stripe; without any of them it runs in test mode, where a
+ * simulated checkout on this server signs and delivers real webhook events, fully offline.
+ */
+public final class DemoServer implements AutoCloseable {
+    /** Test mode's secrets: public by design, good for nothing but this offline demo. */
+    static final String TEST_DB_SECRET = "stripeflare-demo-TEST-MODE-db-secret-not-a-secret";
+    static final String TEST_WEBHOOK_SECRET = "whsec_stripeflare_demo_TEST_MODE";
+    static final String TEST_STRIPE_KEY = "sk_test_stripeflare_demo_offline";
+    /** The host test mode's payment link and pages use (cookies are per host name). */
+    static final String TEST_HOST = "localhost";
+
+    private final Server server;
+    private final Wallet wallet;
+    private final URI baseUri;
+    private final DemoConfig config;
+
+    private DemoServer(Server server, Wallet wallet, URI baseUri, DemoConfig config) {
+        this.server = server;
+        this.wallet = wallet;
+        this.baseUri = baseUri;
+        this.config = config;
+    }
+
+    /**
+     * Starts the demo; the caller owns the result and closes it.
+     *
+     * @throws Exception if the port cannot be bound or the wallet is misconfigured (the
+     *                   {@link dev.stripeflare.ConfigurationException} names each setting)
+     */
+    static DemoServer start(DemoConfig config) throws Exception {
+        Objects.requireNonNull(config, "config");
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.open();
+        int port = connector.getLocalPort();
+        server.addConnector(connector);
+        URI base = URI.create("http://" + (config.testMode() ? TEST_HOST : config.host()) + ":" + port);
+
+        // Storage. SWITCH TO H2 when stripeflare-store-h2 is on main:
+        // UserStore store = dev.stripeflare.store.h2.H2UserStore.file(config.dataDir());
+        UserStore store = new InMemoryUserStore();
+
+        ServletContextHandler context = new ServletContextHandler();
+        Wallet wallet;
+        if (config.testMode()) {
+            URI loopback = URI.create("http://127.0.0.1:" + port);
+            SimulatedPayments payments = new SimulatedPayments();
+            wallet = Stripeflare.builder()
+                    .userStore(store)
+                    .dbSecret(TEST_DB_SECRET)
+                    .webhookSigningSecret(TEST_WEBHOOK_SECRET)
+                    .stripeSecretKey(TEST_STRIPE_KEY)
+                    .paymentLink(base + SimulatedCheckout.PATH)
+                    .stripeApiBase(loopback.resolve(SimulatedStripeApi.PATH))
+                    .build();
+            context.addServlet(new ServletHolder(new SimulatedCheckout(payments,
+                    new WebhookSigner(TEST_WEBHOOK_SECRET), loopback.resolve("/stripe-webhook"), base + "/",
+                    Clock.systemUTC())), SimulatedCheckout.PATH);
+            context.addServlet(new ServletHolder(new SimulatedStripeApi(payments)), SimulatedStripeApi.PATH + "/*");
+        } else {
+            DemoConfig.StripeKeys keys = config.stripeKeys().orElseThrow();
+            wallet = Stripeflare.builder()
+                    .userStore(store)
+                    .dbSecret(keys.dbSecret())
+                    .webhookSigningSecret(keys.webhookSigningSecret())
+                    .stripeSecretKey(keys.secretKey())
+                    .paymentLink(keys.paymentLink())
+                    .build();
+        }
+        FilterSettings settings = FilterSettings.production().withDevelopmentCookies(config.devCookies());
+        context.addFilter(new FilterHolder(new StripeflareFilter(wallet, settings)), "/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new PaidAction()), PaidAction.PATH);
+        context.addServlet(new ServletHolder(new HomePage(config.testMode(), TEST_HOST)), "/");
+        server.setHandler(context);
+        server.setStopAtShutdown(true);
+        try {
+            server.start();
+        } catch (Exception e) {
+            wallet.close();
+            throw e;
+        }
+        return new DemoServer(server, wallet, base, config);
+    }
+
+    /** Where the demo page is. */
+    URI baseUri() {
+        return baseUri;
+    }
+
+    /** Blocks until the server stops. */
+    void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops the server and closes the wallet (and with it the store). */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop cleanly", e);
+        } finally {
+            wallet.close();
+        }
+    }
+
+    /**
+     * Runs the demo until the process is stopped (Ctrl-C).
+     *
+     * @param args {@code --port=N}, {@code --host=H}, {@code --data=DIR}; each also read from
+     *             {@code PORT}, {@code HOST}, {@code DATA_DIR}
+     */
+    public static void main(String[] args) throws Exception {
+        DemoConfig config;
+        try {
+            config = DemoConfig.from(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("stripeflare-demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        DemoServer demo = start(config);
+        System.out.println(demo.banner());
+        demo.join();
+    }
+
+    private String banner() {
+        String mode = config.testMode()
+                ? "TEST MODE (no Stripe keys set): top-ups go to a simulated checkout on this server; no real money."
+                : "LIVE STRIPE: top-ups go to your Payment Link; point your Stripe webhook at " + baseUri + "/stripe-webhook";
+        return "\nstripeflare demo running at " + baseUri + "/\n  " + mode
+                + "\n  store: in-memory (data folder " + config.dataDir().toAbsolutePath()
+                + " is used once the H2 store lands)\n  Ctrl-C to stop.\n";
+    }
+}

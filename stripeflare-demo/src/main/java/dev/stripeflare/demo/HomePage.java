@@ -1,0 +1,127 @@
+package dev.stripeflare.demo;
+
+import dev.stripeflare.User;
+import dev.stripeflare.servlet.StripeflareSession;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * {@code GET /}: the demo page — balance, name and email once registered, "Top up" (the
+ * Payment Link with this browser's {@code client_reference_id}), the 1-cent paid action with
+ * the new balance and how long the charge took, and "Rotate token".
+ */
+final class HomePage extends HttpServlet {
+    private final boolean testMode;
+    private final String canonicalHost;
+
+    /** {@code canonicalHost}: in test mode, the host the payment link returns to (cookies are per host). */
+    HomePage(boolean testMode, String canonicalHost) {
+        this.testMode = testMode;
+        this.canonicalHost = canonicalHost;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"/".equals(request.getRequestURI())) {
+            response.sendError(404);
+            return;
+        }
+        if (testMode && !canonicalHost.equals(request.getServerName())) {
+            // The simulated checkout returns to localhost; a cookie set on 127.0.0.1 would be lost.
+            response.sendRedirect("http://" + canonicalHost + ":" + request.getServerPort() + "/");
+            return;
+        }
+        StripeflareSession wallet = StripeflareSession.of(request);
+        Optional<User> user = wallet.user().filter(User::registered);
+        String who = user.map(u -> "<p id=\"who\">Signed in as <strong id=\"name\">"
+                        + Text.html(u.name().orElse("(no name)")) + "</strong> &lt;<span id=\"email\">"
+                        + Text.html(u.email().orElse("")) + "</span>&gt;</p>")
+                .orElse("<p id=\"who\">Not registered yet: your first top-up creates your account.</p>");
+        String toppedUp = request.getParameter("topped_up") != null
+                ? "<p class=\"ok\" id=\"topped-up\">Payment received. Thank you!</p>" : "";
+        String banner = testMode
+                ? "<p class=\"banner\" id=\"mode-banner\">TEST MODE — no Stripe keys set. \"Top up\" opens a simulated"
+                        + " checkout on this server, which signs and delivers a real <code>checkout.session.completed</code>"
+                        + " webhook to <code>/stripe-webhook</code>. No real money moves.</p>"
+                : "<p class=\"banner live\" id=\"mode-banner\">LIVE STRIPE — \"Top up\" goes to your real Payment Link.</p>";
+        response.setContentType("text/html;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(PAGE.formatted(banner, toppedUp, wallet.balanceCents(),
+                Text.dollars(wallet.balanceCents()), who, Text.html(wallet.paymentLink()), PaidAction.PRICE_CENTS));
+    }
+
+    private static final String PAGE = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>stripeflare demo</title>
+            <style>
+              body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
+              .banner { background: #ffd43b; padding: .6rem 1rem; border-radius: .4rem; }
+              .banner.live { background: #b2f2bb; }
+              .balance { font-size: 2.5rem; font-weight: 700; margin: .2rem 0; }
+              button, .button { background: #635bff; color: white; border: 0; padding: .7rem 1.4rem;
+                                border-radius: .4rem; font-size: 1rem; cursor: pointer; text-decoration: none;
+                                display: inline-block; margin: .3rem .3rem .3rem 0; }
+              button.secondary { background: #495057; }
+              .ok { color: #2b8a3e; } .error { color: #b00020; } #result { min-height: 3rem; }
+            </style></head>
+            <body>
+            %s
+            <h1>stripeflare demo</h1>
+            %s
+            <p>Your balance</p>
+            <p class="balance"><span id="balance" data-cents="%d">%s</span></p>
+            %s
+            <p>
+              <a class="button" id="topup" href="%s">Top up</a>
+              <button id="paid" type="button">Paid action (%d¢)</button>
+              <button id="rotate" class="secondary" type="button">Rotate token</button>
+            </p>
+            <p id="result" aria-live="polite"></p>
+            <script>
+              const result = document.getElementById('result');
+              const balance = document.getElementById('balance');
+              const dollars = cents => (cents < 0 ? '-' : '') + '$' + (Math.abs(cents) / 100).toFixed(2);
+              document.getElementById('paid').addEventListener('click', async () => {
+                const started = performance.now();
+                const response = await fetch('/api/paid', { method: 'POST' });
+                const roundTrip = (performance.now() - started).toFixed(1);
+                const cents = Number(response.headers.get('X-Balance'));
+                balance.dataset.cents = cents;
+                balance.textContent = dollars(cents);
+                if (response.status === 402) {
+                  result.className = 'error';
+                  result.textContent = 'Balance too low: top up first.';
+                  return;
+                }
+                if (!response.ok) {
+                  result.className = 'error';
+                  result.textContent = 'The paid action failed (HTTP ' + response.status + ').';
+                  return;
+                }
+                const timing = /stripeflare-charge;dur=([0-9.]+)/.exec(response.headers.get('Server-Timing') || '');
+                const body = await response.json();
+                result.className = 'ok';
+                result.textContent = body.result + ' Charged ' + response.headers.get('X-Price') + '¢; new balance '
+                    + dollars(cents) + '. The charge took ' + (timing ? timing[1] : '?') + ' ms on the server ('
+                    + roundTrip + ' ms round trip).';
+              });
+              document.getElementById('rotate').addEventListener('click', async () => {
+                const response = await fetch('/rotate-token', { method: 'POST' });
+                if (response.ok) {
+                  document.getElementById('topup').href = response.headers.get('X-PaymentLink');
+                }
+                result.className = response.ok ? 'ok' : 'error';
+                result.textContent = response.ok
+                    ? 'Token rotated: this browser\\'s cookie now holds a new token; the old one no longer works.'
+                    : response.status === 401 ? 'Only registered users (who have topped up) can rotate their token.'
+                    : 'Rotation failed (HTTP ' + response.status + ').';
+              });
+            </script>
+            </body></html>
+            """;
+}

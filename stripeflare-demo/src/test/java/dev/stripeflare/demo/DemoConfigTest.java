@@ -1,0 +1,55 @@
+package dev.stripeflare.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DemoConfigTest {
+
+    @Test
+    void withoutStripeVariablesItIsTestModeOnLoopback8080WithDevelopmentCookies() {
+        DemoConfig config = DemoConfig.from(new String[0], Map.of());
+        assertThat(config.testMode()).isTrue();
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(config.devCookies()).isTrue();
+    }
+
+    @Test
+    void argumentsWinOverTheEnvironment() {
+        DemoConfig config = DemoConfig.from(new String[] {"--port=9090", "--data=/tmp/x"},
+                Map.of("PORT", "7070", "DATA_DIR", "/tmp/y", "HOST", "0.0.0.0"));
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void allFourStripeVariablesMeanLiveModeWithSecureCookies() {
+        DemoConfig config = DemoConfig.from(new String[0], Map.of("STRIPE_SECRET", "sk_test_1",
+                "STRIPE_WEBHOOK_SIGNING_SECRET", "whsec_1", "STRIPE_PAYMENT_LINK", "https://buy.stripe.com/x",
+                "DB_SECRET", "0123456789abcdef0123456789abcdef"));
+        assertThat(config.testMode()).isFalse();
+        assertThat(config.devCookies()).isFalse();
+        assertThat(config.toString()).doesNotContain("sk_test_1", "whsec_1", "0123456789abcdef");
+    }
+
+    @Test
+    void someButNotAllStripeVariablesIsAnErrorNamingTheMissingOnes() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DemoConfig.from(new String[0], Map.of("STRIPE_SECRET", "sk_test_1")))
+                .withMessageContaining("STRIPE_WEBHOOK_SIGNING_SECRET, STRIPE_PAYMENT_LINK, DB_SECRET");
+    }
+
+    @Test
+    void aMalformedPortIsNamed() {
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoConfig.from(new String[] {"--port=http"}, Map.of()))
+                .withMessageContaining("port");
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoConfig.from(new String[] {"--port=70000"}, Map.of()))
+                .withMessageContaining("port");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.stripeflare.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A person's path through the demo in real headless Chromium: open the page, top up through
+ * test mode's simulated checkout, click the paid action, watch the balance fall. Leaves
+ * {@code target/demo-*.png} screenshots.
+ *
+ * <p>Drives Debian's {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver}, both set
+ * explicitly so Selenium Manager never downloads anything. Without them the test is skipped,
+ * visibly (a JUnit assumption and a line on standard output); {@code .ci/install-chromium.sh}
+ * installs them.
+ */
+class DemoInBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path profile;
+
+    @Test
+    void aPersonTopsUpInTestModeAndSpendsOneCent() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present) {
+            System.out.println("SKIPPED DemoInBrowserTest: " + CHROMIUM + " or " + CHROMEDRIVER
+                    + " is missing; run .ci/install-chromium.sh to run the browser test");
+        }
+        Assumptions.assumeTrue(present, "Chromium and ChromeDriver are not installed (.ci/install-chromium.sh)");
+
+        try (DemoServer demo = DemoServer.start(new DemoConfig("127.0.0.1", 0, data, Optional.empty(), true))) {
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1000,900", "--user-data-dir=" + profile);
+            WebDriver browser = new ChromeDriver(service, options);
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+                browser.get(demo.baseUri() + "/");
+                assertThat(browser.findElement(By.id("mode-banner")).getText()).contains("TEST MODE");
+                assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("$0.00");
+                screenshot(browser, "demo-1-visitor.png");
+
+                browser.findElement(By.id("topup")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("pay")));
+                assertThat(browser.getCurrentUrl()).contains("/simulated-checkout?client_reference_id=");
+                new Select(browser.findElement(By.id("amount"))).selectByValue("500");
+                screenshot(browser, "demo-2-checkout.png");
+                browser.findElement(By.id("pay")).click();
+
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.00"));
+                assertThat(browser.findElement(By.id("email")).getText()).isEqualTo("ada@example.com");
+                assertThat(browser.findElement(By.id("name")).getText()).isEqualTo("Ada Lovelace");
+
+                browser.findElement(By.id("paid")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$4.99"));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "The charge took"));
+                browser.findElement(By.id("paid")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$4.98"));
+                assertThat(browser.findElement(By.id("result")).getText()).contains("Charged 1¢", "ms on the server");
+                screenshot(browser, "demo-3-spent.png");
+
+                browser.navigate().refresh();
+                assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("$4.98");
+            } finally {
+                browser.quit();
+                service.stop();
+            }
+        }
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path target = Path.of("target", name);
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

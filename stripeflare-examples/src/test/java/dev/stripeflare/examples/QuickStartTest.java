@@ -1,0 +1,33 @@
+package dev.stripeflare.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stripeflare.store.memory.InMemoryUserStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class QuickStartTest {
+
+    @Test
+    void theStoryRunsEndToEndAndTheLedgerAddsUp() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        QuickStart.run(new InMemoryUserStore(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String output = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(output)
+                .contains("webhook → HTTP 200 CREDITED")
+                .contains("webhook → HTTP 200 DUPLICATE")
+                .contains("charge  → REPLAYED, balance 425 cents")
+                .contains("webhook → HTTP 200 LOGIN_BY_PAYMENT")
+                .contains("phone  balance: 625 cents")
+                .contains("old laptop token resolves: false")
+                .contains("charge  → INSUFFICIENT_BALANCE, balance 625 cents");
+        Matcher sums = Pattern.compile("sum of ledger: (-?\\d+), balance: (-?\\d+)").matcher(output);
+        assertThat(sums.find()).isTrue();
+        assertThat(sums.group(1)).isEqualTo(sums.group(2)).isEqualTo("625");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.stripeflare.servlet;
+
+import java.util.Optional;
+
+/**
+ * Writes one flat JSON object by hand, so the filter needs no JSON library. Strings are escaped
+ * per RFC 8259, and {@code <}, {@code >}, {@code &}, U+2028 and U+2029 are escaped as well so the
+ * output is also safe to embed in HTML. Not thread-safe; one instance per object.
+ */
+final class JsonWriter {
+    private final StringBuilder out = new StringBuilder(128).append('{');
+    private boolean first = true;
+
+    JsonWriter field(String name, String value) {
+        key(name);
+        if (value == null) {
+            out.append("null");
+        } else {
+            string(value);
+        }
+        return this;
+    }
+
+    JsonWriter field(String name, Optional<String> value) {
+        return field(name, value.orElse(null));
+    }
+
+    JsonWriter field(String name, long value) {
+        key(name);
+        out.append(value);
+        return this;
+    }
+
+    JsonWriter field(String name, boolean value) {
+        key(name);
+        out.append(value);
+        return this;
+    }
+
+    String end() {
+        return out.append('}').toString();
+    }
+
+    private void key(String name) {
+        if (!first) {
+            out.append(',');
+        }
+        first = false;
+        string(name);
+        out.append(':');
+    }
+
+    private void string(String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

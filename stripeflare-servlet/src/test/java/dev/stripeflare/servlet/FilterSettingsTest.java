@@ -1,0 +1,37 @@
+package dev.stripeflare.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
+
+class FilterSettingsTest {
+
+    @Test
+    void productionIsSecureAtTheRootWithAOneMebibyteWebhookLimit() {
+        FilterSettings settings = FilterSettings.production();
+        assertThat(settings.developmentCookies()).isFalse();
+        assertThat(settings.mePath()).isEqualTo("/me");
+        assertThat(settings.rotateTokenPath()).isEqualTo("/rotate-token");
+        assertThat(settings.webhookPath()).isEqualTo("/stripe-webhook");
+        assertThat(settings.maxWebhookBodyBytes()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void aPrefixPrecedesEveryEndpoint() {
+        assertThat(FilterSettings.development().withPathPrefix("/api/wallet").webhookPath())
+                .isEqualTo("/api/wallet/stripe-webhook");
+    }
+
+    @Test
+    void malformedSettingsAreRejectedWithTheirName() {
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withPathPrefix("/wallet/"))
+                .withMessageContaining("pathPrefix");
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withPathPrefix("wallet"))
+                .withMessageContaining("pathPrefix");
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withCookieDomain("a b; x"))
+                .withMessageContaining("cookieDomain");
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withMaxWebhookBodyBytes(0))
+                .withMessageContaining("maxWebhookBodyBytes");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.stripeflare.servlet;
+
+import dev.stripeflare.ChargeRequest;
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.Session;
+import dev.stripeflare.User;
+import dev.stripeflare.Wallet;
+import dev.stripeflare.WebhookResult;
+import java.util.List;
+import java.util.Optional;
+
+/** A wallet that forwards every call to a real one; tests override the calls they change. */
+class ForwardingWallet implements Wallet {
+    private final Wallet real;
+
+    ForwardingWallet(Wallet real) {
+        this.real = real;
+    }
+
+    @Override
+    public Session session(String presentedTokenOrNull) {
+        return real.session(presentedTokenOrNull);
+    }
+
+    @Override
+    public Optional<User> lookupUser(String accessToken) {
+        return real.lookupUser(accessToken);
+    }
+
+    @Override
+    public ChargeResult charge(String accessToken, long amountCents) {
+        return real.charge(accessToken, amountCents);
+    }
+
+    @Override
+    public ChargeResult charge(ChargeRequest request) {
+        return real.charge(request);
+    }
+
+    @Override
+    public WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader) {
+        return real.handleWebhookPayload(payload, stripeSignatureHeader);
+    }
+
+    @Override
+    public String rotateToken(String accessToken) {
+        return real.rotateToken(accessToken);
+    }
+
+    @Override
+    public String paymentLink(String accessToken) {
+        return real.paymentLink(accessToken);
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(String accessToken) {
+        return real.ledger(accessToken);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}
