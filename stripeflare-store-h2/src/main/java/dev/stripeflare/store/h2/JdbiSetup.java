@@ -26,7 +26,10 @@ final class JdbiSetup {
         return jdbi;
     }
 
-    /** Binds LocalDateTime with setObject, keeping the wall clock (no trip through the JVM zone). */
+    /**
+     * Binds LocalDateTime with setObject. Jdbi's default goes through java.sql.Timestamp and the
+     * JVM's time zone, which shifts wall-clock times that fall into a DST gap.
+     */
     private static final class ExactLocalDateTime extends AbstractArgumentFactory<LocalDateTime> {
         ExactLocalDateTime() {
             super(Types.TIMESTAMP);

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import org.h2.api.ErrorCode;
-import org.jdbi.v3.core.argument.Argument;
 
 /** Translates H2 and Jdbi failures into stripeflare exceptions, and converts instants. */
 final class Sql {
@@ -51,11 +50,6 @@ final class Sql {
                 || code == ErrorCode.CONCURRENT_UPDATE_1;
     }
 
-    static boolean isDuplicateKey(RuntimeException e) {
-        SQLException sql = sqlCause(e);
-        return sql != null && sql.getErrorCode() == ErrorCode.DUPLICATE_KEY_1;
-    }
-
     private static SQLException sqlCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
@@ -66,11 +60,8 @@ final class Sql {
     }
 
     /** Instants are stored as UTC wall-clock {@code TIMESTAMP(9)}, which keeps nanoseconds and groups by UTC day. */
-    static Argument toDb(Instant at) {
-        LocalDateTime utc = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
-        // setObject with a LocalDateTime keeps the wall clock exactly; Jdbi's default goes
-        // through java.sql.Timestamp and the JVM's zone, which shifts times in DST gaps.
-        return (position, statement, ctx) -> statement.setObject(position, utc);
+    static LocalDateTime toDb(Instant at) {
+        return LocalDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 
     static Instant fromDb(LocalDateTime at) {
