@@ -11,8 +11,6 @@ import dev.stripeflare.WebhookResult;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -115,7 +113,8 @@ final class DefaultWallet implements Wallet {
     }
 
     private String linkFor(String reference) {
-        return paymentLinkBase + URLEncoder.encode(reference, StandardCharsets.UTF_8);
+        // References are base64url: every character is unreserved in a URL, so no encoding.
+        return paymentLinkBase + reference;
     }
 
     static User toUser(UserRecord record, String clientReferenceId) {

@@ -2,6 +2,7 @@ package dev.stripeflare.core;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -9,47 +10,47 @@ import java.util.List;
 import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Turns an access token into a {@code client_reference_id} and back.
  *
- * <p>Deterministic authenticated encryption in the SIV style: the nonce is a keyed PRF of the
- * plaintext (HMAC-SHA256, truncated to 96 bits), so the same token always yields the same id,
- * and AES-256-GCM under a separate key encrypts and authenticates it. A nonce only repeats for
- * the same token, so GCM's nonce-reuse weakness does not apply. Both keys are derived once from
- * each {@code DB_SECRET} with HKDF-SHA256.
+ * <p>Deterministic authenticated encryption by the SIV construction (Rogaway–Shrimpton): the
+ * synthetic IV is a PRF of the plaintext, {@code siv = HMAC-SHA256(k₁, version ‖ token)}
+ * truncated to 128 bits, and the token is encrypted with AES-256-CTR under k₂ starting at that
+ * IV. The same token always yields the same id; decryption recomputes the SIV over the
+ * recovered plaintext and compares it in constant time, so a tampered, truncated or foreign id
+ * is rejected. Both keys are derived once from each {@code DB_SECRET} with HKDF-SHA256.
  *
- * <p>Format (base64url, no padding): {@code version(1) | nonce(12) | ciphertext | tag(16)}; a
- * {@value AccessTokens#PREFIX} token of 46 characters gives 100 characters, within Stripe's
+ * <p>Format (base64url, no padding): {@code version(1) ‖ siv(16) ‖ ciphertext}; a
+ * {@value AccessTokens#PREFIX} token of 46 characters gives 84 characters, within Stripe's
  * 200-character limit of {@code [A-Za-z0-9_-]}. The first secret encrypts; every secret is tried
  * when decrypting, so a secret can be rotated while ids made under the old one still work.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Each thread keeps its own keyed {@link Mac} and {@link Cipher} per secret, so
+ * the hot path ({@code session}, {@code lookupUser}) neither looks up providers nor re-expands
+ * keys.
  */
 final class ReferenceCipher {
     static final int MAX_REFERENCE_LENGTH = 200;
     private static final byte VERSION = 1;
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final byte[] AAD = {VERSION};
+    private static final int SIV_BYTES = 16;
+    private static final int HEADER_BYTES = 1 + SIV_BYTES;
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final List<KeyPair> keys;
-    private final ThreadLocal<Mac> hmac = ThreadLocal.withInitial(() -> Crypto.instance(() -> Mac.getInstance("HmacSHA256")));
-    private final ThreadLocal<Cipher> gcm = ThreadLocal.withInitial(() -> Crypto.instance(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+    private final List<Keys> keys;
 
     /** @param secrets the DB_SECRETs, newest (encrypting) first; each at least 32 characters */
     ReferenceCipher(List<String> secrets) {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("at least one secret is needed");
         }
-        List<KeyPair> derived = new ArrayList<>();
+        List<Keys> derived = new ArrayList<>();
         for (String secret : secrets) {
-            derived.add(KeyPair.derive(secret));
+            derived.add(Keys.derive(secret));
         }
         this.keys = List.copyOf(derived);
     }
@@ -57,25 +58,12 @@ final class ReferenceCipher {
     /** The reference for {@code token}, under the first secret. */
     String encrypt(String token) {
         byte[] plaintext = token.getBytes(StandardCharsets.UTF_8);
-        KeyPair key = keys.get(0);
-        try {
-            Mac mac = hmac.get();
-            mac.init(key.nonceKey());
-            byte[] nonce = Arrays.copyOf(mac.doFinal(plaintext), NONCE_BYTES);
-            // A fresh Cipher: the JDK refuses to re-encrypt under the same key and nonce on one
-            // instance, which is exactly what deterministic encryption of the same token does.
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(AAD);
-            byte[] sealed = cipher.doFinal(plaintext);
-            byte[] out = new byte[1 + NONCE_BYTES + sealed.length];
-            out[0] = VERSION;
-            System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
-            System.arraycopy(sealed, 0, out, 1 + NONCE_BYTES, sealed.length);
-            return ENCODER.encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM and HmacSHA256 are required on every Java platform", e);
-        }
+        Keys key = keys.get(0);
+        byte[] out = new byte[HEADER_BYTES + plaintext.length];
+        out[0] = VERSION;
+        System.arraycopy(key.siv(plaintext), 0, out, 1, SIV_BYTES);
+        key.ctr(out, 1, plaintext, 0, plaintext.length, out, HEADER_BYTES);
+        return ENCODER.encodeToString(out);
     }
 
     /**
@@ -93,43 +81,64 @@ final class ReferenceCipher {
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }
-        if (raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != VERSION) {
+        if (raw.length <= HEADER_BYTES || raw[0] != VERSION) {
             return Optional.empty();
         }
-        for (KeyPair key : keys) {
-            Optional<String> token = open(key, raw);
-            if (token.isPresent()) {
-                return token;
+        byte[] siv = Arrays.copyOfRange(raw, 1, HEADER_BYTES);
+        byte[] plaintext = new byte[raw.length - HEADER_BYTES];
+        for (Keys key : keys) {
+            key.ctr(raw, 1, raw, HEADER_BYTES, plaintext.length, plaintext, 0);
+            if (MessageDigest.isEqual(key.siv(plaintext), siv)) {
+                return Optional.of(new String(plaintext, StandardCharsets.UTF_8));
             }
         }
         return Optional.empty();
     }
 
-    private Optional<String> open(KeyPair key, byte[] raw) {
-        try {
-            Cipher cipher = gcm.get();
-            cipher.init(Cipher.DECRYPT_MODE, key.encryptionKey(),
-                    new GCMParameterSpec(TAG_BITS, raw, 1, NONCE_BYTES));
-            cipher.updateAAD(AAD);
-            byte[] plaintext = cipher.doFinal(raw, 1 + NONCE_BYTES, raw.length - 1 - NONCE_BYTES);
-            return Optional.of(new String(plaintext, StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException wrongKeyOrTampered) {
-            return Optional.empty();
-        }
-    }
+    /** The two keys derived from one secret, with per-thread JCA objects keyed once. */
+    private static final class Keys {
+        private final ThreadLocal<Mac> mac;
+        private final ThreadLocal<Cipher> aesCtr;
+        private final SecretKeySpec encryptionKey;
 
-    private record KeyPair(SecretKeySpec nonceKey, SecretKeySpec encryptionKey) {
-        static KeyPair derive(String secret) {
+        private Keys(SecretKeySpec sivKey, SecretKeySpec encryptionKey) {
+            this.encryptionKey = encryptionKey;
+            this.mac = ThreadLocal.withInitial(() -> Crypto.instance(() -> {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(sivKey);
+                return m;
+            }));
+            this.aesCtr = ThreadLocal.withInitial(() -> Crypto.instance(() -> Cipher.getInstance("AES/CTR/NoPadding")));
+        }
+
+        static Keys derive(String secret) {
             byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
             byte[] prk = Crypto.hkdfExtract("stripeflare client_reference_id".getBytes(StandardCharsets.UTF_8), ikm);
-            return new KeyPair(
-                    new SecretKeySpec(Crypto.hkdfExpand(prk, "v1 nonce key", 32), "HmacSHA256"),
+            return new Keys(
+                    new SecretKeySpec(Crypto.hkdfExpand(prk, "v1 siv key", 32), "HmacSHA256"),
                     new SecretKeySpec(Crypto.hkdfExpand(prk, "v1 encryption key", 32), "AES"));
+        }
+
+        byte[] siv(byte[] plaintext) {
+            Mac m = mac.get();
+            m.update(VERSION);
+            return Arrays.copyOf(m.doFinal(plaintext), SIV_BYTES);
+        }
+
+        /** AES-CTR from the IV at {@code iv[ivOffset..+16]}; encryption and decryption alike. */
+        void ctr(byte[] iv, int ivOffset, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+            try {
+                Cipher cipher = aesCtr.get();
+                cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new IvParameterSpec(iv, ivOffset, SIV_BYTES));
+                cipher.doFinal(in, inOffset, length, out, outOffset);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES/CTR is required on every Java platform", e);
+            }
         }
 
         @Override
         public String toString() {
-            return "KeyPair[<redacted>]";
+            return "Keys[<redacted>]";
         }
     }
 }
