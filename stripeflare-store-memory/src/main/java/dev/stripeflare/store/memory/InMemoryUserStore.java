@@ -109,8 +109,20 @@ public final class InMemoryUserStore implements UserStore {
     public ChargeResult charge(Debit debit) {
         Objects.requireNonNull(debit, "debit");
         ensureOpen();
-        return withAccountOf(debit.tokenHash(), account -> account.charge(debit))
-                .orElseGet(ChargeResult::notRegistered);
+        // The loop of withAccountOf, without its Optional and capturing lambda: charges are
+        // the hot path.
+        String tokenHash = debit.tokenHash();
+        while (true) {
+            Account account = accountsByTokenHash.get(tokenHash);
+            if (account == null) {
+                return ChargeResult.notRegistered();
+            }
+            synchronized (account) {
+                if (opens(tokenHash, account)) {
+                    return account.charge(debit);
+                }
+            }
+        }
     }
 
     @Override
@@ -317,11 +329,16 @@ public final class InMemoryUserStore implements UserStore {
                 return Optional.empty();
             }
             synchronized (account) {
-                if (!account.isDeleted() && accountsByTokenHash.get(tokenHash) == account) {
+                if (opens(tokenHash, account)) {
                     return Optional.of(action.apply(account));
                 }
             }
         }
+    }
+
+    /** Whether {@code tokenHash} still opens {@code account}; hold the account's lock. */
+    private boolean opens(String tokenHash, Account account) {
+        return !account.isDeleted() && accountsByTokenHash.get(tokenHash) == account;
     }
 
     /** The account {@code tokenHash} opens now, or null; for tests of the locking. */
