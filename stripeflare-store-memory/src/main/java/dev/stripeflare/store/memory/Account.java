@@ -98,6 +98,11 @@ final class Account {
         return ChargeResult.charged(after);
     }
 
+    /** Throws, changing nothing, unless the ledger has room for {@code count} more entries. */
+    void requireLedgerRoomFor(int count) {
+        ledger.requireRoomFor(count);
+    }
+
     /** Appends {@code entry}, whose balance-after the caller computed from this balance. */
     void append(LedgerEntry entry) {
         ledger.append(entry);

@@ -185,6 +185,7 @@ public final class InMemoryUserStore implements UserStore {
     /** The credit's entry and then each deferred reversal's; throws before anything changes. */
     private static List<LedgerEntry> entriesFor(Account account, PaymentCredit credit,
                                                 List<PaymentReversal> deferred) {
+        account.requireLedgerRoomFor(1 + deferred.size());
         List<LedgerEntry> entries = new ArrayList<>(1 + deferred.size());
         long balance = Account.plus(account.balanceCents(), credit.amountCents());
         entries.add(new LedgerEntry(account.userId, credit.amountCents(), balance,

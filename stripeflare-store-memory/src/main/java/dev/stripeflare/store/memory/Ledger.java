@@ -31,6 +31,9 @@ final class Ledger {
     private static final int EPOCH_SECOND = 2;
     private static final int KIND_AND_NANO = 3;
 
+    // The longest list entries() can return.
+    static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
     private static final LedgerEntryKind[] KINDS = LedgerEntryKind.values();
 
     private static final class Chunk {
@@ -55,15 +58,20 @@ final class Ledger {
         return size;
     }
 
+    /** Throws, changing nothing, unless {@code count} more entries fit. */
+    void requireRoomFor(int count) {
+        if (count > MAX_ENTRIES - size) {
+            throw new StoreException("the account's ledger is full (" + size + " entries)");
+        }
+    }
+
     /**
      * Appends one entry. The caller has validated it as {@link LedgerEntry}'s constructor does
      * (non-zero amount, non-null kind and time); throws before changing anything.
      */
     void append(long amountCents, long balanceAfterCents, LedgerEntryKind kind,
                 String operationId, String memo, Instant at) {
-        if (size == Integer.MAX_VALUE) {
-            throw new StoreException("the account's ledger is full (" + size + " entries)");
-        }
+        requireRoomFor(1);
         Chunk chunk = tail;
         if (chunk == null || chunk.size == chunk.capacity) {
             chunk = new Chunk(chunk == null

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,16 @@ class LedgerTest {
         assertThat(ledger.entries(USER_ID)).isEmpty();
         ledger.append(entry(-9, null, "after"));
         assertThat(ledger.entries(USER_ID)).containsExactly(entry(-9, null, "after"));
+    }
+
+    @Test
+    void ledgerWithoutRoomRefusesAndKeepsItsEntries() {
+        ledger.append(entry(-1, null, null));
+
+        ledger.requireRoomFor(Ledger.MAX_ENTRIES - 1);
+        assertThatThrownBy(() -> ledger.requireRoomFor(Ledger.MAX_ENTRIES))
+                .isInstanceOf(StoreException.class);
+        assertThat(ledger.entries(USER_ID)).containsExactly(entry(-1, null, null));
     }
 
     private static LedgerEntry entry(long amount, String operationId, String memo) {
