@@ -9,7 +9,6 @@ import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.UserRecord;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ final class Account {
     private String verifiedEmail;
     private String cardFingerprint;
     private boolean deleted;
-    private final List<LedgerEntry> ledger = new ArrayList<>();
+    private final Ledger ledger = new Ledger();
     // Created on first keyed charge: most accounts are never charged with a key.
     private Map<String, KeyedCharge> chargesByKey;
 
@@ -87,8 +86,9 @@ final class Account {
             return ChargeResult.insufficientBalance(balanceCents);
         }
         long after = minus(balanceCents, debit.amountCents());
-        append(new LedgerEntry(userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, key,
-                debit.memo(), debit.at()));
+        ledger.append(-debit.amountCents(), after, LedgerEntryKind.CHARGE, key, debit.memo(),
+                debit.at());
+        balanceCents = after;
         if (key != null) {
             if (chargesByKey == null) {
                 chargesByKey = new HashMap<>();
@@ -98,9 +98,14 @@ final class Account {
         return ChargeResult.charged(after);
     }
 
+    /** Throws, changing nothing, unless the ledger has room for {@code count} more entries. */
+    void requireLedgerRoomFor(int count) {
+        ledger.requireRoomFor(count);
+    }
+
     /** Appends {@code entry}, whose balance-after the caller computed from this balance. */
     void append(LedgerEntry entry) {
-        ledger.add(entry);
+        ledger.append(entry);
         balanceCents = entry.balanceAfterCents();
     }
 
@@ -121,7 +126,7 @@ final class Account {
     }
 
     List<LedgerEntry> ledger() {
-        return List.copyOf(ledger);
+        return ledger.entries(userId);
     }
 
     UserRecord snapshot() {

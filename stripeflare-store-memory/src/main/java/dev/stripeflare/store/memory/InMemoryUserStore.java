@@ -109,8 +109,20 @@ public final class InMemoryUserStore implements UserStore {
     public ChargeResult charge(Debit debit) {
         Objects.requireNonNull(debit, "debit");
         ensureOpen();
-        return withAccountOf(debit.tokenHash(), account -> account.charge(debit))
-                .orElseGet(ChargeResult::notRegistered);
+        // The loop of withAccountOf, without its Optional and capturing lambda: charges are
+        // the hot path.
+        String tokenHash = debit.tokenHash();
+        while (true) {
+            Account account = accountsByTokenHash.get(tokenHash);
+            if (account == null) {
+                return ChargeResult.notRegistered();
+            }
+            synchronized (account) {
+                if (opens(tokenHash, account)) {
+                    return account.charge(debit);
+                }
+            }
+        }
     }
 
     @Override
@@ -173,6 +185,7 @@ public final class InMemoryUserStore implements UserStore {
     /** The credit's entry and then each deferred reversal's; throws before anything changes. */
     private static List<LedgerEntry> entriesFor(Account account, PaymentCredit credit,
                                                 List<PaymentReversal> deferred) {
+        account.requireLedgerRoomFor(1 + deferred.size());
         List<LedgerEntry> entries = new ArrayList<>(1 + deferred.size());
         long balance = Account.plus(account.balanceCents(), credit.amountCents());
         entries.add(new LedgerEntry(account.userId, credit.amountCents(), balance,
@@ -317,11 +330,16 @@ public final class InMemoryUserStore implements UserStore {
                 return Optional.empty();
             }
             synchronized (account) {
-                if (!account.isDeleted() && accountsByTokenHash.get(tokenHash) == account) {
+                if (opens(tokenHash, account)) {
                     return Optional.of(action.apply(account));
                 }
             }
         }
+    }
+
+    /** Whether {@code tokenHash} still opens {@code account}; hold the account's lock. */
+    private boolean opens(String tokenHash, Account account) {
+        return !account.isDeleted() && accountsByTokenHash.get(tokenHash) == account;
     }
 
     /** The account {@code tokenHash} opens now, or null; for tests of the locking. */
