@@ -1,6 +1,7 @@
 package dev.stripeflare.bench;
 
 import dev.stripeflare.spi.UserStore;
+import dev.stripeflare.store.h2.H2UserStore;
 import dev.stripeflare.store.memory.InMemoryUserStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ final class Stores {
     static final String H2_FILE = "h2-file";
 
     /** The stores this build can open, in table order. */
-    static final List<String> AVAILABLE = List.of(MEMORY);
+    static final List<String> AVAILABLE = List.of(MEMORY, H2_MEM, H2_FILE);
 
     private Stores() {
     }
@@ -42,9 +43,9 @@ final class Stores {
             case MEMORY:
                 return new InMemoryUserStore();
             case H2_MEM:
+                return H2UserStore.inMemory(name);
             case H2_FILE:
-                throw new IllegalStateException("h2 store not on this branch: merge main once "
-                        + "stripeflare-store-h2 has landed (store=" + store + ", " + name + ", " + directory + ")");
+                return H2UserStore.file(fileBase(directory));
             default:
                 throw new IllegalArgumentException("unknown store " + store
                         + "; expected one of memory, h2-mem, h2-file");

@@ -5,7 +5,7 @@ import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.servlet.FilterSettings;
 import dev.stripeflare.servlet.StripeflareFilter;
 import dev.stripeflare.spi.UserStore;
-import dev.stripeflare.store.memory.InMemoryUserStore;
+import dev.stripeflare.store.h2.H2UserStore;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Clock;
@@ -64,9 +64,7 @@ public final class DemoServer implements AutoCloseable {
         server.addConnector(connector);
         URI base = URI.create("http://" + (config.testMode() ? TEST_HOST : config.host()) + ":" + port);
 
-        // Storage. SWITCH TO H2 when stripeflare-store-h2 is on main:
-        // UserStore store = dev.stripeflare.store.h2.H2UserStore.file(config.dataDir());
-        UserStore store = new InMemoryUserStore();
+        UserStore store = H2UserStore.file(config.dataDir().resolve("wallet"));
 
         ServletContextHandler context = new ServletContextHandler();
         Wallet wallet;
@@ -158,7 +156,7 @@ public final class DemoServer implements AutoCloseable {
                 ? "TEST MODE (no Stripe keys set): top-ups go to a simulated checkout on this server; no real money."
                 : "LIVE STRIPE: top-ups go to your Payment Link; point your Stripe webhook at " + baseUri + "/stripe-webhook";
         return "\nstripeflare demo running at " + baseUri + "/\n  " + mode
-                + "\n  store: in-memory (data folder " + config.dataDir().toAbsolutePath()
-                + " is used once the H2 store lands)\n  Ctrl-C to stop.\n";
+                + "\n  store: H2 file " + config.dataDir().resolve("wallet.mv.db").toAbsolutePath()
+                + "\n  Ctrl-C to stop.\n";
     }
 }

@@ -9,9 +9,11 @@ import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
 import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.spi.UserStore;
-import dev.stripeflare.store.memory.InMemoryUserStore;
+import dev.stripeflare.store.h2.H2UserStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
@@ -40,8 +42,11 @@ public final class QuickStart {
         this.out = out;
     }
 
+    /** Runs the story on an H2 file store in {@code args[0]}, or in a new temporary folder. */
     public static void main(String[] args) throws Exception {
-        run(newStore(), System.out);
+        Path folder = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("stripeflare-quickstart");
+        System.out.println("H2 file store: " + folder.resolve("wallet.mv.db").toAbsolutePath() + "\n");
+        run(H2UserStore.file(folder.resolve("wallet")), System.out);
     }
 
     /** Runs the whole story against {@code store}, printing to {@code out}; closes the store. */
@@ -59,10 +64,6 @@ public final class QuickStart {
                      .build()) {
             new QuickStart(wallet, stripeApi, clock, out).run();
         }
-    }
-
-    private static UserStore newStore() {
-        return new InMemoryUserStore();
     }
 
     private void run() {

@@ -2,20 +2,22 @@ package dev.stripeflare.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stripeflare.store.memory.InMemoryUserStore;
+import dev.stripeflare.store.h2.H2UserStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QuickStartTest {
 
     @Test
-    void theStoryRunsEndToEndAndTheLedgerAddsUp() throws Exception {
+    void theStoryRunsEndToEndOnAnH2FileAndTheLedgerAddsUp(@TempDir Path folder) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        QuickStart.run(new InMemoryUserStore(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        QuickStart.run(H2UserStore.file(folder.resolve("wallet")), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String output = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(output)
