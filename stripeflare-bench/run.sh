@@ -40,3 +40,12 @@ java -jar "$jar" "${short[@]}" -t 2 -bm thrpt -rf json -rff "$results/$name-t2.j
 java -cp "$jar" dev.stripeflare.bench.ReportTable machine "$results/machine.properties"
 java -cp "$jar" dev.stripeflare.bench.ReportTable table "$results/TABLE.md" "$results/machine.properties" \
     "$results/$name-t1.json" "$results/$name-t2.json"
+
+# The README shows the same generated table between its markers.
+readme="$root/README.md"
+if grep -q '<!-- BEGIN GENERATED TABLE -->' "$readme"; then
+  awk -v table="$results/TABLE.md" '
+    /<!-- BEGIN GENERATED TABLE -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- END GENERATED TABLE -->/   { skip = 0 }
+    !skip { print }' "$readme" > "$readme.tmp" && mv "$readme.tmp" "$readme"
+fi
