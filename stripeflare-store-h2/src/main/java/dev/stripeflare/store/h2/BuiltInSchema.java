@@ -8,6 +8,9 @@ import java.util.List;
  * idempotency and operation dedup) touches only these few indexed tables; see the ADR in
  * NOTES.md for why the ledger does not live in per-user schemas.
  *
+ * <p>No index on {@code ACCOUNTS.BALANCE} or {@code LEDGER.AT}: every charge would pay to
+ * maintain them, while only the rare admin queries read them (they scan instead).
+ *
  * <p>Every statement is idempotent ({@code IF NOT EXISTS}), because H2 commits each DDL
  * statement on its own: a crash half-way through is finished by the next open.
  */
@@ -27,7 +30,6 @@ final class BuiltInSchema {
                     + " CARD_FINGERPRINT VARCHAR, CREATED_AT TIMESTAMP(9) NOT NULL)",
             "CREATE INDEX IF NOT EXISTS ACCOUNTS_BY_CARD ON ACCOUNTS (CARD_FINGERPRINT, CREATED_AT, USER_ID)",
             "CREATE INDEX IF NOT EXISTS ACCOUNTS_BY_EMAIL ON ACCOUNTS (VERIFIED_EMAIL_LC, CREATED_AT, USER_ID)",
-            "CREATE INDEX IF NOT EXISTS ACCOUNTS_BY_BALANCE ON ACCOUNTS (BALANCE)",
             "CREATE TABLE IF NOT EXISTS TOKENS (TOKEN_HASH VARCHAR PRIMARY KEY, USER_ID BIGINT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS TOKENS_BY_USER ON TOKENS (USER_ID)",
             "CREATE TABLE IF NOT EXISTS LEDGER ("
@@ -35,7 +37,6 @@ final class BuiltInSchema {
                     + " AMOUNT BIGINT NOT NULL, BALANCE_AFTER BIGINT NOT NULL, KIND VARCHAR(16) NOT NULL,"
                     + " OPERATION_ID VARCHAR, MEMO VARCHAR, AT TIMESTAMP(9) NOT NULL)",
             "CREATE INDEX IF NOT EXISTS LEDGER_BY_USER ON LEDGER (USER_ID, ENTRY_ID)",
-            "CREATE INDEX IF NOT EXISTS LEDGER_BY_TIME ON LEDGER (AT)",
             "CREATE TABLE IF NOT EXISTS IDEMPOTENCY (USER_ID BIGINT NOT NULL, IDEM_KEY VARCHAR NOT NULL,"
                     + " AMOUNT BIGINT NOT NULL, BALANCE_AFTER BIGINT NOT NULL, PRIMARY KEY (USER_ID, IDEM_KEY))",
             "CREATE TABLE IF NOT EXISTS OPERATIONS (OPERATION_ID VARCHAR PRIMARY KEY, KIND VARCHAR(16) NOT NULL,"
