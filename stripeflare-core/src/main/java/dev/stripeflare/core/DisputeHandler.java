@@ -4,9 +4,6 @@ import com.stripe.model.Dispute;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
-import dev.stripeflare.spi.PaymentReversal;
-import dev.stripeflare.spi.UserStore;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -18,16 +15,12 @@ import java.util.Optional;
  * the dispute, or, when absent, from its charge through Stripe's API.
  */
 final class DisputeHandler {
-    private final UserStore store;
+    private final PaymentReverser reverser;
     private final StripePaymentLookup stripe;
-    private final String currency;
-    private final Clock clock;
 
-    DisputeHandler(UserStore store, StripePaymentLookup stripe, String currency, Clock clock) {
-        this.store = store;
+    DisputeHandler(PaymentReverser reverser, StripePaymentLookup stripe) {
+        this.reverser = reverser;
         this.stripe = stripe;
-        this.currency = currency;
-        this.clock = clock;
     }
 
     /**
@@ -48,14 +41,9 @@ final class DisputeHandler {
         if (paymentIntent.isEmpty()) {
             return WebhookResults.settled(WebhookOutcome.IGNORED, "disputed charge has no PaymentIntent");
         }
-        String operationId = "dispute:" + disputeId;
         ReversalTally tally = new ReversalTally();
-        if (!currency.equals(disputeCurrency)) {
-            tally.mismatch(store.recordSettled(operationId, "dispute in " + disputeCurrency, clock.instant()));
-        } else {
-            tally.add(store.reverse(new PaymentReversal(operationId, paymentIntent.get(), amount,
-                    LedgerEntryKind.DISPUTE, "Stripe dispute " + disputeId, clock.instant())));
-        }
+        reverser.reverse(tally, "dispute:" + disputeId, paymentIntent.get(), amount, disputeCurrency,
+                LedgerEntryKind.DISPUTE, "Stripe dispute " + disputeId);
         return tally.result("dispute");
     }
 }

@@ -6,9 +6,6 @@ import com.stripe.model.RefundCollection;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
-import dev.stripeflare.spi.PaymentReversal;
-import dev.stripeflare.spi.UserStore;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,16 +31,12 @@ import java.util.Set;
 final class RefundHandler {
     private static final Set<String> NO_MONEY_MOVED = Set.of("failed", "canceled");
 
-    private final UserStore store;
+    private final PaymentReverser reverser;
     private final StripePaymentLookup stripe;
-    private final String currency;
-    private final Clock clock;
 
-    RefundHandler(UserStore store, StripePaymentLookup stripe, String currency, Clock clock) {
-        this.store = store;
+    RefundHandler(PaymentReverser reverser, StripePaymentLookup stripe) {
+        this.reverser = reverser;
         this.stripe = stripe;
-        this.currency = currency;
-        this.clock = clock;
     }
 
     /**
@@ -71,13 +64,8 @@ final class RefundHandler {
         for (Refund refund : moved) {
             String refundCurrency = (refund.getCurrency() != null ? refund.getCurrency() : charge.getCurrency())
                     .toLowerCase(Locale.ROOT);
-            String operationId = "refund:" + refund.getId();
-            if (!currency.equals(refundCurrency)) {
-                tally.mismatch(store.recordSettled(operationId, "refund in " + refundCurrency, clock.instant()));
-            } else {
-                tally.add(store.reverse(new PaymentReversal(operationId, paymentIntent, refund.getAmount(),
-                        LedgerEntryKind.REFUND, "Stripe refund " + refund.getId(), clock.instant())));
-            }
+            reverser.reverse(tally, "refund:" + refund.getId(), paymentIntent, refund.getAmount(), refundCurrency,
+                    LedgerEntryKind.REFUND, "Stripe refund " + refund.getId());
         }
         return tally.result("refund");
     }

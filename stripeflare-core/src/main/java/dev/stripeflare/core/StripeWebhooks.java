@@ -38,8 +38,9 @@ final class StripeWebhooks {
         StripePaymentLookup stripe = new StripePaymentLookup(settings);
         this.checkouts = new CheckoutCompletedHandler(store, tokens, cipher, new PaymentIdentityLinker(store, stripe),
                 settings.currency(), settings.clock());
-        this.refunds = new RefundHandler(store, stripe, settings.currency(), settings.clock());
-        this.disputes = new DisputeHandler(store, stripe, settings.currency(), settings.clock());
+        PaymentReverser reverser = new PaymentReverser(store, settings.currency(), settings.clock());
+        this.refunds = new RefundHandler(reverser, stripe);
+        this.disputes = new DisputeHandler(reverser, stripe);
     }
 
     WebhookResult handle(String payload, String signatureHeader) {
