@@ -1,6 +1,7 @@
 package dev.stripeflare.core;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -23,7 +24,7 @@ final class AccessTokens {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SecureRandom random;
-    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(AccessTokens::newSha256);
+    private final ThreadLocal<Hasher> hashers = ThreadLocal.withInitial(Hasher::new);
 
     AccessTokens(SecureRandom random) {
         this.random = Objects.requireNonNull(random, "random");
@@ -51,13 +52,51 @@ final class AccessTokens {
 
     /** The base64url (no padding) SHA-256 of the token: what stores index. */
     String hash(String token) {
-        MessageDigest digest = sha256.get();
-        return BASE64URL.encodeToString(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+        return hashers.get().hash(token);
     }
 
     private static boolean isBase64UrlChar(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '_';
+    }
+
+    /**
+     * One thread's digest and buffers: hashing runs on every charge and lookup, so it reuses
+     * them and allocates only the resulting string.
+     */
+    private static final class Hasher {
+        private final MessageDigest sha256 = newSha256();
+        private final byte[] digest = new byte[32];
+        private final byte[] encoded = new byte[43];
+        private byte[] input = new byte[ENCODED_LENGTH];
+
+        String hash(String token) {
+            int length = token.length();
+            if (input.length < length) {
+                input = new byte[length];
+            }
+            for (int i = 0; i < length; i++) {
+                char c = token.charAt(i);
+                if (c > 0x7F) {
+                    // Not one of ours; hash its UTF-8 bytes so distinct strings stay distinct.
+                    sha256.update(token.getBytes(StandardCharsets.UTF_8));
+                    return finish();
+                }
+                input[i] = (byte) c;
+            }
+            sha256.update(input, 0, length);
+            return finish();
+        }
+
+        private String finish() {
+            try {
+                sha256.digest(digest, 0, digest.length);
+            } catch (DigestException e) {
+                throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
+            }
+            BASE64URL.encode(digest, encoded);
+            return new String(encoded, StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static MessageDigest newSha256() {

@@ -48,6 +48,16 @@ class AccessTokensTest {
     }
 
     @Test
+    void nonAsciiInputIsHashedAsUtf8SoDistinctStringsStayDistinct() throws Exception {
+        byte[] utf8Digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest("sf_\u0161".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(tokens.hash("sf_\u0161"))
+                .isEqualTo(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(utf8Digest))
+                .isNotEqualTo(tokens.hash("sf_a"));
+    }
+
+    @Test
     void hashIsSha256InBase64Url() {
         // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
         assertThat(tokens.hash("abc")).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
