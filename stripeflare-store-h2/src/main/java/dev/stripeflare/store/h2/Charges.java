@@ -49,14 +49,10 @@ final class Charges {
     private Charges() {
     }
 
-    static ChargeResult charge(StatementCache statements, Debit debit) {
-        try {
-            return debit.idempotencyKey() == null
-                    ? chargeWithoutKey(statements, debit)
-                    : chargeWithKey(statements, debit);
-        } catch (SQLException e) {
-            throw new StatementCache.Failure(e);
-        }
+    static ChargeResult charge(StatementCache statements, Debit debit) throws SQLException {
+        return debit.idempotencyKey() == null
+                ? chargeWithoutKey(statements, debit)
+                : chargeWithKey(statements, debit);
     }
 
     private static ChargeResult chargeWithoutKey(StatementCache statements, Debit debit) throws SQLException {

@@ -130,7 +130,7 @@ public final class H2UserStore implements UserStore {
     @Override
     public ChargeResult charge(Debit debit) {
         Objects.requireNonNull(debit, "debit");
-        return pool.inTransaction("charging", h -> Charges.charge(pool.statements(h), debit));
+        return pool.inStatements("charging", statements -> Charges.charge(statements, debit));
     }
 
     @Override

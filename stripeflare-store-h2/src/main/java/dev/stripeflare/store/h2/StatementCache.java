@@ -30,6 +30,10 @@ final class StatementCache {
         this.connection = connection;
     }
 
+    Connection connection() {
+        return connection;
+    }
+
     PreparedStatement get(String sql) {
         PreparedStatement statement = statements.get(sql);
         if (statement == null) {
