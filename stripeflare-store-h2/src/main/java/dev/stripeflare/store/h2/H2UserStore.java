@@ -105,12 +105,13 @@ public final class H2UserStore implements UserStore {
     @Override
     public Optional<UserRecord> findByTokenHash(String tokenHash) {
         Objects.requireNonNull(tokenHash, "tokenHash");
-        return pool.inTransaction("finding an account by token", h -> AccountReads.byTokenHash(h, tokenHash));
+        return pool.inStatements("finding an account by token",
+                statements -> AccountReads.byTokenHash(statements, tokenHash));
     }
 
     @Override
     public Optional<UserRecord> findById(long userId) {
-        return pool.inTransaction("finding an account by id", h -> AccountReads.byId(h, userId));
+        return pool.inStatements("finding an account by id", statements -> AccountReads.byId(statements, userId));
     }
 
     @Override
@@ -336,6 +337,7 @@ public final class H2UserStore implements UserStore {
                     schemas.dropOrphans(h);
                     return isH2File(h.getConnection());
                 });
+                pool.forgetLayouts();
                 return new H2UserStore(pool, schemas, new DurableSync(syncCredits));
             } catch (RuntimeException e) {
                 pool.close();

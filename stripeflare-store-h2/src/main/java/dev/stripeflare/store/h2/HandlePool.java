@@ -134,6 +134,14 @@ final class HandlePool implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets the column layouts kept per statement. Only while no other thread uses the pool:
+     * the store calls it once, after the migrations at open.
+     */
+    void forgetLayouts() {
+        statementCaches.values().forEach(StatementCache::forgetLayouts);
+    }
+
     private Handle borrow() {
         if (closed) {
             throw new StoreException("the H2 store is closed");

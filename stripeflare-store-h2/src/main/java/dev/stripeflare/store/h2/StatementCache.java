@@ -2,8 +2,10 @@ package dev.stripeflare.store.h2;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -25,6 +27,7 @@ final class StatementCache {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<PreparedStatement, AccountLayout> layouts = new IdentityHashMap<>();
 
     StatementCache(Connection connection) {
         this.connection = connection;
@@ -45,5 +48,20 @@ final class StatementCache {
             statements.put(sql, statement);
         }
         return statement;
+    }
+
+    /** The column layout of {@code statement}'s accounts, read from {@code rs} the first time. */
+    AccountLayout accountLayout(PreparedStatement statement, ResultSet rs) throws SQLException {
+        AccountLayout layout = layouts.get(statement);
+        if (layout == null) {
+            layout = AccountLayout.of(rs);
+            layouts.put(statement, layout);
+        }
+        return layout;
+    }
+
+    /** Forgets every column layout; call after a migration changed tables. */
+    void forgetLayouts() {
+        layouts.clear();
     }
 }
