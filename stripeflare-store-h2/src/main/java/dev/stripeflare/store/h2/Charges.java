@@ -12,7 +12,8 @@ import java.time.ZoneOffset;
 
 /**
  * A charge as one transaction of few statements, on prepared statements kept per connection
- * (the hot path; everything else goes through Jdbi). Without an idempotency key: one UPDATE
+ * (the hot path, committed on the connection itself; besides the account reads, everything
+ * else goes through Jdbi). Without an idempotency key: one UPDATE
  * that finds the account through the token hash, checks the balance, debits it and returns the
  * new balance, then the ledger insert. With a key: one lookup of token and key together first,
  * then the debit by account id, the ledger and the key's insert. A concurrent charge under the

@@ -9,7 +9,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Prepared statements kept open on one pooled connection, for the charge path: reusing them
+ * Prepared statements kept open on one pooled connection, for the hot paths (charges, and
+ * account reads by token hash or id, with their column layouts): reusing them
  * skips the per-call statement creation that Jdbi and the JDBC driver otherwise repeat
  * (measured at a quarter of a charge's time, see NOTES.md). Used only by the thread that holds
  * the connection, so not thread-safe by design.
