@@ -4,15 +4,11 @@ import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.UserRecord;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -20,24 +16,39 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** Reads accounts and ledgers; every column of ACCOUNTS that is not built in becomes a custom field. */
 final class AccountReads {
 
-    private static final Set<String> BUILT_IN = new HashSet<>(BuiltInSchema.ACCOUNT_COLUMNS);
-
     static final RowMapper<UserRecord> USER = AccountReads::user;
     static final RowMapper<LedgerEntry> LEDGER_ENTRY = AccountReads::ledgerEntry;
+
+    private static final String BY_TOKEN_HASH = "SELECT A.* FROM TOKENS T JOIN ACCOUNTS A"
+            + " ON A.USER_ID = T.USER_ID WHERE T.TOKEN_HASH = ?";
+    private static final String BY_ID = "SELECT * FROM ACCOUNTS WHERE USER_ID = ?";
 
     static final String LEDGER_COLUMNS = "USER_ID, AMOUNT, BALANCE_AFTER, KIND, OPERATION_ID, MEMO, AT";
 
     private AccountReads() {
     }
 
-    static Optional<UserRecord> byTokenHash(Handle h, String tokenHash) {
-        return h.createQuery("SELECT A.* FROM TOKENS T JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID"
-                        + " WHERE T.TOKEN_HASH = ?")
-                .bind(0, tokenHash).map(USER).findOne();
+    /** The session path: a kept prepared statement and a kept column layout, no Jdbi. */
+    static Optional<UserRecord> byTokenHash(StatementCache statements, String tokenHash) throws SQLException {
+        PreparedStatement query = statements.get(BY_TOKEN_HASH);
+        query.setString(1, tokenHash);
+        return single(statements, query);
     }
 
-    static Optional<UserRecord> byId(Handle h, long userId) {
-        return h.createQuery("SELECT * FROM ACCOUNTS WHERE USER_ID = ?").bind(0, userId).map(USER).findOne();
+    static Optional<UserRecord> byId(StatementCache statements, long userId) throws SQLException {
+        PreparedStatement query = statements.get(BY_ID);
+        query.setLong(1, userId);
+        return single(statements, query);
+    }
+
+    private static Optional<UserRecord> single(StatementCache statements, PreparedStatement query)
+            throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(statements.accountLayout(query, rs).user(rs));
+        }
     }
 
     static Optional<UserRecord> byCardFingerprint(Handle h, String fingerprint) {
@@ -58,26 +69,7 @@ final class AccountReads {
     }
 
     private static UserRecord user(ResultSet rs, StatementContext ctx) throws SQLException {
-        Map<String, Object> custom = new HashMap<>();
-        ResultSetMetaData meta = rs.getMetaData();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            String label = meta.getColumnLabel(i);
-            if (!BUILT_IN.contains(label)) {
-                Object value = rs.getObject(i);
-                if (value != null) {
-                    custom.put(label, value);
-                }
-            }
-        }
-        return new UserRecord(
-                rs.getLong("USER_ID"),
-                rs.getLong("BALANCE"),
-                rs.getString("NAME"),
-                rs.getString("EMAIL"),
-                rs.getString("VERIFIED_EMAIL"),
-                rs.getString("CARD_FINGERPRINT"),
-                custom,
-                Sql.fromDb(rs.getObject("CREATED_AT", LocalDateTime.class)));
+        return AccountLayout.of(rs).user(rs);
     }
 
     private static LedgerEntry ledgerEntry(ResultSet rs, StatementContext ctx) throws SQLException {

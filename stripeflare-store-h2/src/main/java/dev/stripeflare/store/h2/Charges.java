@@ -12,7 +12,8 @@ import java.time.ZoneOffset;
 
 /**
  * A charge as one transaction of few statements, on prepared statements kept per connection
- * (the hot path; everything else goes through Jdbi). Without an idempotency key: one UPDATE
+ * (the hot path, committed on the connection itself; besides the account reads, everything
+ * else goes through Jdbi). Without an idempotency key: one UPDATE
  * that finds the account through the token hash, checks the balance, debits it and returns the
  * new balance, then the ledger insert. With a key: one lookup of token and key together first,
  * then the debit by account id, the ledger and the key's insert. A concurrent charge under the
@@ -28,6 +29,12 @@ final class Charges {
             + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ? WHERE USER_ID = ?";
     private static final String COVERED = " AND BALANCE >= ?)";
     private static final String UNCOVERED = ")";
+    // Whole statements as constants: concatenating per call allocated a new String (and hashed
+    // it) before every cache lookup.
+    private static final String DEBIT_BY_TOKEN_COVERED = DEBIT_BY_TOKEN + COVERED;
+    private static final String DEBIT_BY_TOKEN_UNCOVERED = DEBIT_BY_TOKEN + UNCOVERED;
+    private static final String DEBIT_BY_ID_COVERED = DEBIT_BY_ID + COVERED;
+    private static final String DEBIT_BY_ID_UNCOVERED = DEBIT_BY_ID + UNCOVERED;
     private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE FROM TOKENS T"
             + " JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID WHERE T.TOKEN_HASH = ?";
     private static final String BALANCE_BY_ID = "SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ?";
@@ -43,18 +50,15 @@ final class Charges {
     private Charges() {
     }
 
-    static ChargeResult charge(StatementCache statements, Debit debit) {
-        try {
-            return debit.idempotencyKey() == null
-                    ? chargeWithoutKey(statements, debit)
-                    : chargeWithKey(statements, debit);
-        } catch (SQLException e) {
-            throw new StatementCache.Failure(e);
-        }
+    static ChargeResult charge(StatementCache statements, Debit debit) throws SQLException {
+        return debit.idempotencyKey() == null
+                ? chargeWithoutKey(statements, debit)
+                : chargeWithKey(statements, debit);
     }
 
     private static ChargeResult chargeWithoutKey(StatementCache statements, Debit debit) throws SQLException {
-        PreparedStatement update = statements.get(DEBIT_BY_TOKEN + condition(debit));
+        PreparedStatement update = statements.get(
+                debit.allowNegativeBalance() ? DEBIT_BY_TOKEN_UNCOVERED : DEBIT_BY_TOKEN_COVERED);
         update.setLong(1, debit.amountCents());
         update.setString(2, debit.tokenHash());
         bindCover(update, debit);
@@ -91,7 +95,8 @@ final class Charges {
                 return ChargeResult.replayed(rs.getLong(3));
             }
         }
-        PreparedStatement update = statements.get(DEBIT_BY_ID + condition(debit));
+        PreparedStatement update = statements.get(
+                debit.allowNegativeBalance() ? DEBIT_BY_ID_UNCOVERED : DEBIT_BY_ID_COVERED);
         update.setLong(1, debit.amountCents());
         update.setLong(2, userId);
         bindCover(update, debit);
@@ -137,9 +142,5 @@ final class Charges {
         if (!debit.allowNegativeBalance()) {
             update.setLong(3, debit.amountCents());
         }
-    }
-
-    private static String condition(Debit debit) {
-        return debit.allowNegativeBalance() ? UNCOVERED : COVERED;
     }
 }

@@ -98,9 +98,48 @@ final class HandlePool implements AutoCloseable {
         }
     }
 
-    /** The prepared statements of {@code handle}'s connection; only for the thread holding it. */
-    StatementCache statements(Handle handle) {
-        return statementCaches.get(handle);
+    /** A unit of work on one connection's kept prepared statements. */
+    @FunctionalInterface
+    interface StatementWork<T> {
+        T apply(StatementCache statements) throws SQLException;
+    }
+
+    /**
+     * As {@link #inTransaction(String, Function)}, for the hot paths: {@code work} runs on the
+     * connection's kept prepared statements and commits through the connection itself, skipping
+     * Jdbi's per-commit bookkeeping. Same rollback and rerun rules.
+     */
+    <T> T inStatements(String what, StatementWork<T> work) {
+        Handle handle = borrow();
+        try {
+            StatementCache statements = statementCaches.get(handle);
+            Connection connection = statements.connection();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    T result = work.apply(statements);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    RuntimeException failure = e instanceof SQLException sql ? new StatementCache.Failure(sql)
+                            : (RuntimeException) e;
+                    rollbackQuietly(connection);
+                    if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(failure)) {
+                        continue;
+                    }
+                    throw Sql.translate(what, failure);
+                }
+            }
+        } finally {
+            idle.add(handle);
+        }
+    }
+
+    /**
+     * Forgets the column layouts kept per statement. Only while no other thread uses the pool:
+     * the store calls it once, after the migrations at open.
+     */
+    void forgetLayouts() {
+        statementCaches.values().forEach(StatementCache::forgetLayouts);
     }
 
     private Handle borrow() {
@@ -120,6 +159,14 @@ final class HandlePool implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting for an H2 connection", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException suppressed) {
+            // As below: the original failure is what the caller needs.
         }
     }
 

@@ -2,12 +2,15 @@ package dev.stripeflare.store.h2;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Prepared statements kept open on one pooled connection, for the charge path: reusing them
+ * Prepared statements kept open on one pooled connection, for the hot paths (charges, and
+ * account reads by token hash or id, with their column layouts): reusing them
  * skips the per-call statement creation that Jdbi and the JDBC driver otherwise repeat
  * (measured at a quarter of a charge's time, see NOTES.md). Used only by the thread that holds
  * the connection, so not thread-safe by design.
@@ -25,9 +28,14 @@ final class StatementCache {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<PreparedStatement, AccountLayout> layouts = new IdentityHashMap<>();
 
     StatementCache(Connection connection) {
         this.connection = connection;
+    }
+
+    Connection connection() {
+        return connection;
     }
 
     PreparedStatement get(String sql) {
@@ -41,5 +49,20 @@ final class StatementCache {
             statements.put(sql, statement);
         }
         return statement;
+    }
+
+    /** The column layout of {@code statement}'s accounts, read from {@code rs} the first time. */
+    AccountLayout accountLayout(PreparedStatement statement, ResultSet rs) throws SQLException {
+        AccountLayout layout = layouts.get(statement);
+        if (layout == null) {
+            layout = AccountLayout.of(rs);
+            layouts.put(statement, layout);
+        }
+        return layout;
+    }
+
+    /** Forgets every column layout; call after a migration changed tables. */
+    void forgetLayouts() {
+        layouts.clear();
     }
 }
