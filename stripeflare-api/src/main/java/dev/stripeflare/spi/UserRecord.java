@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param email           the payer's email, or null
  * @param verifiedEmail   an email Stripe verified, or null
  * @param cardFingerprint the fingerprint of the first card that paid, or null
- * @param customFields    application-defined fields; unmodifiable, never null
+ * @param customFields    application-defined fields; unmodifiable, never null; a field whose
+ *                        value is null is left out
  * @param createdAt       when the account was created
  */
 public record UserRecord(

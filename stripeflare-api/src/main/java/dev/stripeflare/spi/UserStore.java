@@ -20,7 +20,9 @@ import java.util.Optional;
  * atomic step: it happens entirely or not at all, and concurrent calls behave as if run one
  * after another. Each balance change appends a {@link LedgerEntry} in that same step, so an
  * account's balance always equals the sum of its ledger's amounts. If a method throws, it
- * changed nothing.
+ * changed nothing — with one exception a durable store may have: the step committed but could
+ * not then be forced to disk, which it must report as a {@link StoreException} saying so.
+ * Because every money-moving step is exactly-once, retrying it is safe either way.
  *
  * <p><b>Exactly once.</b> Every money-moving method takes an operation id (an idempotency key
  * for charges, a Stripe-derived id for credits and reversals) and applies it at most once; the
@@ -108,7 +110,8 @@ public interface UserStore extends AutoCloseable {
      * and {@code oldTokenHash} open nothing. Other token hashes of the account are untouched.
      *
      * @return false, changing nothing, if {@code oldTokenHash} opens no account
-     * @throws StoreException if {@code newTokenHash} is already in use
+     * @throws StoreException if {@code newTokenHash} is already in use (including when it equals
+     *                        {@code oldTokenHash}); nothing changed
      */
     boolean rotateToken(String oldTokenHash, String newTokenHash);
 
