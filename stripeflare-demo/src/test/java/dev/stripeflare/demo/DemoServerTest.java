@@ -2,13 +2,10 @@ package dev.stripeflare.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +16,11 @@ class DemoServerTest {
     @TempDir
     Path data;
 
-    private DemoServer demo;
-    private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    private DemoHarness demo;
 
     @BeforeEach
     void start() throws Exception {
-        demo = DemoServer.start(new DemoConfig("127.0.0.1", 0, data, Optional.empty(), true));
+        demo = DemoHarness.start(data);
     }
 
     @AfterEach
@@ -32,17 +28,9 @@ class DemoServerTest {
         demo.close();
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI at(String path) {
-        return demo.baseUri().resolve(path);
-    }
-
     @Test
     void thePageIsLabelledTestModeAndTopsUpThroughTheLocalSimulatedCheckout() throws Exception {
-        HttpResponse<String> page = send(HttpRequest.newBuilder(at("/")).build());
+        HttpResponse<String> page = demo.send(HttpRequest.newBuilder(demo.at("/")).build());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("TEST MODE", "id=\"balance\" data-cents=\"0\">$0.00<",
                 "Not registered yet", "id=\"paid\"", "id=\"rotate\"");
@@ -50,21 +38,21 @@ class DemoServerTest {
         assertThat(link).startsWith(demo.baseUri() + "/simulated-checkout?client_reference_id=");
         assertThat(page.body()).contains("id=\"topup\" href=\"" + link + "\"");
 
-        HttpResponse<String> checkout = send(HttpRequest.newBuilder(URI.create(link)).build());
+        HttpResponse<String> checkout = demo.send(HttpRequest.newBuilder(URI.create(link)).build());
         assertThat(checkout.statusCode()).isEqualTo(200);
         assertThat(checkout.body()).contains("TEST MODE — simulated Stripe checkout", "id=\"pay\"");
     }
 
     @Test
     void theSimulatedCheckoutRefusesALinkWithoutReference() throws Exception {
-        HttpResponse<String> checkout = send(HttpRequest.newBuilder(at("/simulated-checkout")).build());
+        HttpResponse<String> checkout = demo.send(HttpRequest.newBuilder(demo.at("/simulated-checkout")).build());
         assertThat(checkout.statusCode()).isEqualTo(400);
         assertThat(checkout.body()).contains("no valid <code>client_reference_id</code>");
     }
 
     @Test
     void thePaidActionAsksAVisitorToPay() throws Exception {
-        HttpResponse<String> paid = send(HttpRequest.newBuilder(at("/api/paid"))
+        HttpResponse<String> paid = demo.send(HttpRequest.newBuilder(demo.at("/api/paid"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(paid.statusCode()).isEqualTo(402);
         assertThat(paid.body()).contains("\"paymentLink\":\"" + demo.baseUri() + "/simulated-checkout");
@@ -74,7 +62,7 @@ class DemoServerTest {
     @Test
     void aPageOpenedOnTheLoopbackAddressMovesToLocalhostWhereTheCheckoutReturns() throws Exception {
         URI loopback = URI.create("http://127.0.0.1:" + demo.baseUri().getPort() + "/");
-        HttpResponse<String> page = send(HttpRequest.newBuilder(loopback).build());
+        HttpResponse<String> page = demo.send(HttpRequest.newBuilder(loopback).build());
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(page.headers().firstValue("Location")).hasValue(demo.baseUri() + "/");
     }

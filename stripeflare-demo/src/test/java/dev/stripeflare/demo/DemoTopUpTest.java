@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,11 @@ class DemoTopUpTest {
     @TempDir
     Path data;
 
-    private DemoServer demo;
-    private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    private DemoHarness demo;
 
     @BeforeEach
     void start() throws Exception {
-        demo = DemoServer.start(new DemoConfig("127.0.0.1", 0, data, Optional.empty(), true));
+        demo = DemoHarness.start(data);
     }
 
     @AfterEach
@@ -36,47 +34,43 @@ class DemoTopUpTest {
         demo.close();
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private HttpResponse<String> pay(String paymentLink, long cents, String card) throws Exception {
         String reference = paymentLink.substring(paymentLink.indexOf("client_reference_id=") + "client_reference_id=".length());
         String form = "client_reference_id=" + reference + "&amount=" + cents + "&name=Ada+Lovelace"
                 + "&email=" + URLEncoder.encode("ada@example.com", StandardCharsets.UTF_8)
                 + "&card=" + URLEncoder.encode(card, StandardCharsets.UTF_8);
-        return send(HttpRequest.newBuilder(demo.baseUri().resolve("/simulated-checkout"))
+        return demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/simulated-checkout"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
     @Test
     void aSimulatedPaymentCreditsTheVisitorWhoThenSpendsOneCentPerAction() throws Exception {
-        HttpResponse<String> page = send(HttpRequest.newBuilder(demo.baseUri().resolve("/")).build());
+        HttpResponse<String> page = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/")).build());
         HttpResponse<String> paid = pay(page.headers().firstValue("X-PaymentLink").orElseThrow(), 500, "4242 4242 4242 4242");
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(302);
         assertThat(paid.headers().firstValue("Location")).hasValue(demo.baseUri() + "/?topped_up=500");
 
-        HttpResponse<String> after = send(HttpRequest.newBuilder(demo.baseUri().resolve("/?topped_up=500")).build());
+        HttpResponse<String> after = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/?topped_up=500")).build());
         assertThat(after.body()).contains("Payment received", ">$5.00<", "id=\"email\">ada@example.com<");
 
-        HttpResponse<String> action = send(HttpRequest.newBuilder(demo.baseUri().resolve("/api/paid"))
+        HttpResponse<String> action = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/api/paid"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(action.statusCode()).isEqualTo(200);
         assertThat(action.headers().firstValue("X-Price")).hasValue("1");
         assertThat(action.headers().firstValue("X-Balance")).hasValue("499");
         assertThat(action.headers().firstValue("Server-Timing").orElseThrow()).startsWith("stripeflare-charge;dur=");
 
-        HttpResponse<String> rotated = send(HttpRequest.newBuilder(demo.baseUri().resolve("/rotate-token"))
+        HttpResponse<String> rotated = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/rotate-token"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(rotated.statusCode()).isEqualTo(200);
-        HttpResponse<String> me = send(HttpRequest.newBuilder(demo.baseUri().resolve("/me")).build());
+        HttpResponse<String> me = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/me")).build());
         assertThat(me.body()).startsWith("{\"balance\":499,\"name\":\"Ada Lovelace\"").contains("\"registered\":true");
     }
 
     @Test
     void payingAgainWithTheSameCardFromAnotherBrowserLogsIntoTheSameAccount() throws Exception {
-        HttpResponse<String> first = send(HttpRequest.newBuilder(demo.baseUri().resolve("/")).build());
+        HttpResponse<String> first = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/")).build());
         assertThat(pay(first.headers().firstValue("X-PaymentLink").orElseThrow(), 500, "4000 0000 0000 0077").statusCode())
                 .isEqualTo(302);
 
@@ -95,7 +89,7 @@ class DemoTopUpTest {
         HttpResponse<String> paid = pay(demo.baseUri() + "/x?client_reference_id=not-ours", 500, "4242424242424242");
         // A reference the wallet did not issue is acknowledged and ignored, as Stripe expects.
         assertThat(paid.statusCode()).isEqualTo(302);
-        HttpResponse<String> me = send(HttpRequest.newBuilder(demo.baseUri().resolve("/me")).build());
+        HttpResponse<String> me = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/me")).build());
         assertThat(me.body()).startsWith("{\"balance\":0,");
     }
 }
