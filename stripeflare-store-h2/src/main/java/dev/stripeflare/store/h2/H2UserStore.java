@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -58,6 +59,10 @@ public final class H2UserStore implements UserStore {
     private final UserSchemas userSchemas;
     private final DurableSync durableSync;
     private final H2Admin admin;
+    // With per-user schemas, credits and deletions run DDL; concurrent H2 DDL waits on other
+    // sessions' locks up to LOCK_TIMEOUT and retries, which under a burst of credits cascaded
+    // into minute-long stalls (ConcurrencyTest). They are rare: one at a time is enough.
+    private final ReentrantLock schemaChanges = new ReentrantLock();
 
     private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync) {
         this.pool = pool;
@@ -141,6 +146,15 @@ public final class H2UserStore implements UserStore {
             return pool.inTransaction("crediting",
                     h -> Credits.credit(h, credit, OptionalLong.empty(), false), durableSync::awaitDurable);
         }
+        schemaChanges.lock();
+        try {
+            return creditWithUserSchema(credit);
+        } finally {
+            schemaChanges.unlock();
+        }
+    }
+
+    private CreditResult creditWithUserSchema(PaymentCredit credit) {
         // The new account's schema must be complete before the account is committed, and DDL
         // commits on its own in H2: make it first under a fresh id, drop it if unused.
         OptionalLong prepared = OptionalLong.empty();
@@ -202,15 +216,24 @@ public final class H2UserStore implements UserStore {
 
     @Override
     public boolean deleteUser(long userId) {
-        boolean deleted = pool.inTransaction("deleting a user", h -> Tokens.deleteAccount(h, userId),
-                durableSync::awaitDurable);
-        if (deleted && userSchemas.enabled()) {
-            pool.inTransaction("dropping a user schema", h -> {
-                userSchemas.drop(h, userId);
-                return null;
-            });
+        if (!userSchemas.enabled()) {
+            return pool.inTransaction("deleting a user", h -> Tokens.deleteAccount(h, userId),
+                    durableSync::awaitDurable);
         }
-        return deleted;
+        schemaChanges.lock();
+        try {
+            boolean deleted = pool.inTransaction("deleting a user", h -> Tokens.deleteAccount(h, userId),
+                    durableSync::awaitDurable);
+            if (deleted) {
+                pool.inTransaction("dropping a user schema", h -> {
+                    userSchemas.drop(h, userId);
+                    return null;
+                });
+            }
+            return deleted;
+        } finally {
+            schemaChanges.unlock();
+        }
     }
 
     /** Closes every connection; an in-memory database is gone after its last store closes. Idempotent. */
