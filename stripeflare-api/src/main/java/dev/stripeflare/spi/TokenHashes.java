@@ -1,4 +1,4 @@
-package dev.stripeflare.tck;
+package dev.stripeflare.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,8 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Token hashes as {@link dev.stripeflare.spi.UserStore} sees them: the base64url (no padding)
- * SHA-256 of the token's UTF-8 bytes, 43 characters. Stateless and thread-safe.
+ * The definition of a token hash as a {@link UserStore} sees it: the base64url (no padding)
+ * SHA-256 of the token's UTF-8 bytes, 43 characters. For stores' tests, tools and migrations;
+ * the wallet computes the same value on its hot path without allocating a digest per call.
+ * Stateless and thread-safe.
  */
 public final class TokenHashes {
 

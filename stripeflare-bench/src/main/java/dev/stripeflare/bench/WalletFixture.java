@@ -1,5 +1,6 @@
 package dev.stripeflare.bench;
 
+import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.spi.CreditResult;
@@ -135,7 +136,7 @@ final class WalletFixture implements AutoCloseable {
                 int first = t;
                 parts.add(pool.submit(() -> {
                     for (int i = first; i < tokens.length; i += threads) {
-                        CreditResult result = store.credit(new PaymentCredit("seed:" + i, TokenHash.of(tokens[i]),
+                        CreditResult result = store.credit(new PaymentCredit("seed:" + i, TokenHashes.of(tokens[i]),
                                 SEED_BALANCE_CENTS, null, profileOf(i), OptionalLong.empty(),
                                 null, SEEDED_AT));
                         if (result.status() != CreditResult.Status.APPLIED) {

@@ -58,6 +58,14 @@ class AccessTokensTest {
     }
 
     @Test
+    void hashIsTheSpisDefinitionOfATokenHash() {
+        for (int i = 0; i < 100; i++) {
+            String token = tokens.mint();
+            assertThat(tokens.hash(token)).isEqualTo(dev.stripeflare.spi.TokenHashes.of(token));
+        }
+    }
+
+    @Test
     void hashIsSha256InBase64Url() {
         // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
         assertThat(tokens.hash("abc")).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");

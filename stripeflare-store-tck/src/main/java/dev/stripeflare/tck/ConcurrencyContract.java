@@ -1,5 +1,6 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
 import static org.assertj.core.api.Assertions.assertThat;

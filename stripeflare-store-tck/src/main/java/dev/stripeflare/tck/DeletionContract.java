@@ -1,5 +1,6 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.at;
 import static dev.stripeflare.tck.StoreFixtures.credit;

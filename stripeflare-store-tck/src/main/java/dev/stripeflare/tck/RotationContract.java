@@ -1,5 +1,6 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.debit;
 import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
 import static org.assertj.core.api.Assertions.assertThat;

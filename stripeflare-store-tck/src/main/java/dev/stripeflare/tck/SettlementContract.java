@@ -1,5 +1,6 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;

@@ -1,5 +1,6 @@
 package dev.stripeflare.store.h2;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +11,6 @@ import dev.stripeflare.spi.Debit;
 import dev.stripeflare.tck.ConcurrentRun;
 import dev.stripeflare.tck.LedgerAssertions;
 import dev.stripeflare.tck.StoreFixtures;
-import dev.stripeflare.tck.TokenHashes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.stripeflare.store.h2;
 
+import dev.stripeflare.spi.TokenHashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.tck.LedgerAssertions;
-import dev.stripeflare.tck.TokenHashes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

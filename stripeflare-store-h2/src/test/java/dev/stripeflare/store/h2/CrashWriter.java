@@ -1,9 +1,9 @@
 package dev.stripeflare.store.h2;
 
+import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
-import dev.stripeflare.tck.TokenHashes;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalLong;

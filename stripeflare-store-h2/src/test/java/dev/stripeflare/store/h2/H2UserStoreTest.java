@@ -1,5 +1,6 @@
 package dev.stripeflare.store.h2;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
@@ -16,7 +17,6 @@ import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.tck.LedgerAssertions;
-import dev.stripeflare.tck.TokenHashes;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,5 +1,6 @@
 package dev.stripeflare.store.h2;
 
+import dev.stripeflare.spi.TokenHashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.spi.Debit;
@@ -7,7 +8,6 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.tck.LedgerAssertions;
-import dev.stripeflare.tck.TokenHashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.stripeflare.store.memory;
 
+import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.Debit;
-import dev.stripeflare.tck.TokenHashes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
