@@ -11,5 +11,9 @@ public enum LedgerEntryKind {
     /** A dispute of a payment taken back (money out). */
     DISPUTE,
     /** A manual credit or debit by the application (promotions, corrections). */
-    ADJUSTMENT
+    ADJUSTMENT,
+    /** A dispute the merchant won: what the dispute took is given back (money in). */
+    DISPUTE_WON,
+    /** A refund that failed after it was taken back: the refunded amount is given back (money in). */
+    REFUND_FAILED
 }

@@ -21,13 +21,27 @@ public record CreditResult(Status status, long userId, long balanceCents, Accoun
     /** Whether the credit was applied by this call. */
     public enum Status { APPLIED, DUPLICATE }
 
-    /** How the credited account was found. */
+    /** How the credited account was found, and whether the paying token opens it now. */
     public enum Account {
-        /** The token already belonged to the account. */
+        /** The token already opened the account. */
         EXISTING,
-        /** The token was attached to the account given by {@code linkToUserId}. */
+        /**
+         * The token was revoked (rotated away or its account deleted); the account it used to
+         * open was credited and the token stays revoked.
+         */
+        REVOKED_TOKEN,
+        /**
+         * The token opened nothing; the payer's existing account (same verified email, else
+         * same card) was credited. The token does not open it until the browser that completed
+         * the checkout claims it ({@link UserStore#claimCheckout}).
+         */
+        IDENTIFIED,
+        /**
+         * As {@link #IDENTIFIED}, and that browser had already claimed the checkout with this
+         * token, so the token was attached to the account in the same step.
+         */
         LINKED,
-        /** A new account was created for the token. */
+        /** A new account was created for the payer, and the token opens it. */
         CREATED
     }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
  * wallet calls one store from every request thread.
  *
  * <p><b>Atomicity.</b> Every method that changes state ({@link #charge}, {@link #credit},
- * {@link #reverse}, {@link #recordSettled}, {@link #rotateToken}, {@link #deleteUser}) is one
+ * {@link #reverse}, {@link #restore}, {@link #claimCheckout}, {@link #recordSettled},
+ * {@link #rotateToken}, {@link #deleteUser}) is one
  * atomic step: it happens entirely or not at all, and concurrent calls behave as if run one
  * after another. Each balance change appends a {@link LedgerEntry} in that same step, so an
  * account's balance always equals the sum of its ledger's amounts. If a method throws, it
@@ -40,7 +41,7 @@ import java.util.Optional;
  */
 public interface UserStore extends AutoCloseable {
 
-    /** The account that {@code tokenHash} opens, if any. */
+    /** The account that {@code tokenHash} opens, if any; empty for a revoked hash. */
     Optional<UserRecord> findByTokenHash(String tokenHash);
 
     /** The account with this id, if it exists. */
@@ -68,19 +69,32 @@ public interface UserStore extends AutoCloseable {
     ChargeResult charge(Debit debit);
 
     /**
-     * Atomically credits a payment, exactly once per {@code operationId}:
+     * Atomically credits a payment, exactly once per {@code operationId}. Money always lands in
+     * the account the payment identifies; the paying token gains access only where it already
+     * had it, or where it is the first token of a new account:
      * <ol>
-     *   <li>an operation id applied before answers {@code DUPLICATE} and changes nothing;</li>
-     *   <li>else a known token's account is credited ({@code EXISTING});</li>
-     *   <li>else, when {@code linkToUserId} names an existing account, the token is attached to
-     *       it and it is credited ({@code LINKED});</li>
-     *   <li>else a new account is created for the token with the payment's profile and credited
-     *       ({@code CREATED}).</li>
+     *   <li>an operation id applied (or settled) before answers {@code DUPLICATE} and changes
+     *       nothing;</li>
+     *   <li>else, when the token opens an account, that account is credited ({@code EXISTING});</li>
+     *   <li>else, when the token was revoked ({@link #rotateToken rotated away} or its account
+     *       {@link #deleteUser deleted}) and the account it used to open still exists, that
+     *       account is credited and the token stays revoked ({@code REVOKED_TOKEN});</li>
+     *   <li>else, when the profile's verified email (ignoring case), or else its card
+     *       fingerprint, belongs to an account (the oldest, as {@link #findByVerifiedEmail} and
+     *       {@link #findByCardFingerprint}), that account is credited. The token is attached to
+     *       it only when a pending {@link #claimCheckout claim} of this checkout by the same
+     *       token hash exists and has not expired ({@code LINKED}); otherwise the checkout is
+     *       recorded as claimable until {@code claimableUntil} ({@code IDENTIFIED});</li>
+     *   <li>else a new account is created with the payment's profile and credited; the token
+     *       opens it unless the token was revoked ({@code CREATED}).</li>
      * </ol>
-     * The account's name and email become the profile's where the profile has them; its
-     * verified email and card fingerprint are set where the account has none yet. Reversals
-     * deferred for the same {@code paymentReference} are applied in the same step, after the
-     * credit.
+     * Choosing the account, creating it and crediting it are one step: two first payments with
+     * the same card or verified email, at once, end in one account. The account's name and email
+     * become the profile's where the profile has them; its verified email and card fingerprint
+     * are set where the account has none yet. Reversals deferred for the same
+     * {@code paymentReference} are applied in the same step, after the credit (capped as in
+     * {@link #reverse}). The store remembers, for the payment reference, the account and the
+     * cents credited, and, for the checkout id, the account and token hash for later claims.
      *
      * @throws InvalidAmountException if the new balance would overflow a {@code long}
      */
@@ -90,12 +104,42 @@ public interface UserStore extends AutoCloseable {
      * Atomically takes a payment back, exactly once per {@code operationId}: debits the account
      * that the credit with the same {@code paymentReference} went to (the balance may go below
      * zero), or, when no such credit exists yet, records the reversal as deferred so that
-     * {@link #credit} applies it. When the credited account has since been deleted, the
-     * reversal is recorded as applied with no account ({@code userId} empty).
+     * {@link #credit} applies it. The cents taken are {@link PaymentReversal#requestedCents}
+     * of what the payment credited, capped so that all reversals of one payment together never
+     * take more than it credited (less what {@link #restore} gave back); a reversal capped to 0
+     * is recorded as applied with no ledger entry. An operation id cancelled in advance by
+     * {@link #restore} answers {@code DUPLICATE}. When the credited account has since been
+     * deleted, the reversal is recorded as applied with no account ({@code userId} empty).
      *
      * @throws InvalidAmountException if the new balance would overflow a {@code long}
      */
     ReversalResult reverse(PaymentReversal reversal);
+
+    /**
+     * Atomically gives back what the reversal {@code reversalOperationId} took, exactly once per
+     * {@code operationId}: when that reversal debited an account, the same cents are credited
+     * back to it with a ledger entry of the restoration's kind, and the payment may be reversed
+     * by that much again ({@code APPLIED}); when it was deferred, or is not known yet, it is
+     * cancelled so that it never applies ({@code CANCELLED}); when it took nothing (capped to 0,
+     * or its account was deleted), nothing moves ({@code APPLIED}, 0 cents). A repeated
+     * operation id, or a second restoration of the same reversal, answers {@code DUPLICATE}.
+     *
+     * @throws InvalidAmountException if the new balance would overflow a {@code long}
+     */
+    ReversalResult restore(PaymentRestoration restoration);
+
+    /**
+     * Atomically lets the browser that completed a checkout open the account it paid into. The
+     * claim succeeds only for the token hash the checkout was credited under (the token inside
+     * its {@code client_reference_id}), only once, only until the checkout's
+     * {@code claimableUntil}, and only while that token is not revoked and opens no other
+     * account: then the token is attached ({@code LINKED}). A token that already opens that
+     * account answers {@code ALREADY_LINKED}. When the checkout is not credited yet, the claim
+     * is recorded until {@code pendingUntil} and {@link #credit} attaches the token
+     * ({@code PENDING}); a second pending claim of the same checkout with another token hash is
+     * {@code REFUSED}. Anything refused or expired changes nothing.
+     */
+    ClaimResult claimCheckout(CheckoutClaim claim);
 
     /**
      * Records {@code operationId} as settled without moving money (e.g. a payment in another
@@ -107,11 +151,15 @@ public interface UserStore extends AutoCloseable {
 
     /**
      * Atomically makes {@code newTokenHash} open the account that {@code oldTokenHash} opened,
-     * and {@code oldTokenHash} open nothing. Other token hashes of the account are untouched.
+     * and {@code oldTokenHash} open nothing, ever again: it is kept as revoked (a tombstone
+     * naming the account), so no credit or claim attaches it again. Other token hashes of the
+     * account are untouched. Of two rotations of one token at once, exactly one succeeds; a
+     * rotation racing {@link #deleteUser} either rotates before the deletion (and the new hash
+     * is deleted with the account) or answers false.
      *
-     * @return false, changing nothing, if {@code oldTokenHash} opens no account
-     * @throws StoreException if {@code newTokenHash} is already in use (including when it equals
-     *                        {@code oldTokenHash}); nothing changed
+     * @return false, changing nothing, if {@code oldTokenHash} opens no live account
+     * @throws StoreException if {@code newTokenHash} is already in use or revoked (including when
+     *                        it equals {@code oldTokenHash}); nothing changed
      */
     boolean rotateToken(String oldTokenHash, String newTokenHash);
 
@@ -119,8 +167,9 @@ public interface UserStore extends AutoCloseable {
     List<LedgerEntry> ledger(long userId);
 
     /**
-     * Atomically deletes the account, its token hashes and its ledger. Applied operation ids
-     * stay recorded, so a redelivered payment is still a duplicate.
+     * Atomically deletes the account, its token hashes and its ledger. Its token hashes are kept
+     * as revoked, so they never open anything again. Applied operation ids stay recorded, so a
+     * redelivered payment is still a duplicate.
      *
      * @return false if there was no such account
      */
