@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.CheckoutOutcome;
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.InvalidIdempotencyKeyException;
@@ -23,7 +24,6 @@ import dev.stripeflare.store.memory.InMemoryUserStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,14 +47,22 @@ class DefaultWalletTest {
     /** A registered user: a fresh token credited through the store, as a paid checkout would. */
     private String registeredToken(long cents) {
         String token = wallet.session(null).accessToken();
-        pay(token, cents, OptionalLong.empty());
+        pay(token, cents);
         return token;
     }
 
-    private CreditResult pay(String token, long cents, OptionalLong linkTo) {
+    /** A paid checkout {@code "cs_" + n} credited as the webhook would, claimable for an hour. */
+    private CreditResult pay(String token, long cents) {
         payments++;
         return store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents, "pi_" + payments,
-                new PaymentProfile("Ada Lovelace", "ada@example.com", null, "fp_card_1"), linkTo, null, TestWallets.NOW));
+                new PaymentProfile("Ada Lovelace", "ada@example.com", null, "fp_card_1"), "cs_" + payments,
+                TestWallets.NOW.plusSeconds(3600), null, TestWallets.NOW));
+    }
+
+    /** {@code token} pays with the account's card on another device, then its browser returns. */
+    private void logInByPayment(String token, long cents) {
+        assertThat(pay(token, cents).account()).isEqualTo(CreditResult.Account.IDENTIFIED);
+        assertThat(wallet.completeCheckout(token, "cs_" + payments).outcome()).isEqualTo(CheckoutOutcome.LINKED);
     }
 
     private long balance(String token) {
@@ -118,12 +126,12 @@ class DefaultWalletTest {
     }
 
     @Test
-    void lookupFollowsALoginByPaymentLinkToTheAccount() {
+    void lookupFindsTheAccountAPhoneLoggedInToByPayment() {
         String laptop = registeredToken(500);
         long accountId = wallet.lookupUser(laptop).orElseThrow().userId();
         String phone = wallet.session(null).accessToken();
 
-        pay(phone, 300, OptionalLong.of(accountId));
+        logInByPayment(phone, 300);
 
         assertThat(wallet.lookupUser(phone).orElseThrow().userId()).isEqualTo(accountId);
         assertThat(balance(laptop)).isEqualTo(800);
@@ -246,7 +254,7 @@ class DefaultWalletTest {
         String laptop = registeredToken(500);
         User before = wallet.lookupUser(laptop).orElseThrow();
         String phone = wallet.session(null).accessToken();
-        pay(phone, 100, OptionalLong.of(before.userId()));
+        logInByPayment(phone, 100);
         wallet.charge(laptop, 25);
         List<LedgerEntry> ledgerBefore = wallet.ledger(laptop);
 
