@@ -51,17 +51,22 @@ class DefaultWalletTest {
         return token;
     }
 
-    /** A paid checkout {@code "cs_" + n} credited as the webhook would, claimable for an hour. */
+    /** A first payment on {@code token}'s link with a new card: checkout {@code "cs_" + n}, claimable for an hour. */
     private CreditResult pay(String token, long cents) {
-        payments++;
-        return store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents, "pi_" + payments,
-                new PaymentProfile("Ada Lovelace", "ada@example.com", null, "fp_card_1"), "cs_" + payments,
-                TestWallets.NOW.plusSeconds(3600), null, TestWallets.NOW));
+        return pay(token, cents, "fp_card_" + (payments + 1));
     }
 
-    /** {@code token} pays with the account's card on another device, then its browser returns. */
-    private void logInByPayment(String token, long cents) {
-        assertThat(pay(token, cents).account()).isEqualTo(CreditResult.Account.IDENTIFIED);
+    private CreditResult pay(String token, long cents, String card) {
+        payments++;
+        return store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents, "pi_" + payments,
+                new PaymentProfile("Ada Lovelace", "ada@example.com", null, card), "cs_" + payments,
+                TestWallets.NOW.plusSeconds(3_600), null, TestWallets.NOW));
+    }
+
+    /** {@code token} pays with {@code account}'s card on another device, then its browser returns. */
+    private void logInByPayment(String token, long cents, String account) {
+        String card = wallet.lookupUser(account).orElseThrow().cardFingerprint().orElseThrow();
+        assertThat(pay(token, cents, card).account()).isEqualTo(CreditResult.Account.IDENTIFIED);
         assertThat(wallet.completeCheckout(token, "cs_" + payments).outcome()).isEqualTo(CheckoutOutcome.LINKED);
     }
 
@@ -131,7 +136,7 @@ class DefaultWalletTest {
         long accountId = wallet.lookupUser(laptop).orElseThrow().userId();
         String phone = wallet.session(null).accessToken();
 
-        logInByPayment(phone, 300);
+        logInByPayment(phone, 300, laptop);
 
         assertThat(wallet.lookupUser(phone).orElseThrow().userId()).isEqualTo(accountId);
         assertThat(balance(laptop)).isEqualTo(800);
@@ -254,7 +259,7 @@ class DefaultWalletTest {
         String laptop = registeredToken(500);
         User before = wallet.lookupUser(laptop).orElseThrow();
         String phone = wallet.session(null).accessToken();
-        logInByPayment(phone, 100);
+        logInByPayment(phone, 100, laptop);
         wallet.charge(laptop, 25);
         List<LedgerEntry> ledgerBefore = wallet.ledger(laptop);
 
