@@ -2,7 +2,10 @@ package dev.stripeflare;
 
 /** What {@link Wallet#handleWebhookPayload} did with one Stripe event. */
 public enum WebhookOutcome {
-    /** A payment was credited to the account the paying token opens (created if it was new). */
+    /**
+     * A payment was credited to the account the paying token opens, or to a new account (opened by
+     * the token, unless the token was revoked).
+     */
     CREDITED,
     /**
      * A payment was credited to the payer's existing account (found by card or verified email),

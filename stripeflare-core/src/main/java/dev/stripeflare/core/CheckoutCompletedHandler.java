@@ -24,7 +24,7 @@ import java.util.Optional;
  * delivery is a {@code DUPLICATE}. The credit's payment reference is the PaymentIntent id, which
  * refunds and disputes name.
  *
- * <p><b>Whose account, and who may open it</b> (ADR.md, "Login by payment: money to the payer, access to the returning browser"). The store decides, in the same
+ * <p><b>Whose account, and who may open it</b> (ADR entry 20). The store decides, in the same
  * atomic step as the credit: the account the token opens; else the account a revoked token used
  * to open; else the payer's account found by verified email or card fingerprint — which the
  * paying token does <em>not</em> get to open unless the browser that completed this checkout has

@@ -105,7 +105,8 @@ class RevokedTokenPaymentTest {
         WebhookResult paid = harness.deliver(checkoutCompleted(laptop, 2).json());
 
         assertThat(paid.httpStatus()).isEqualTo(200);
-        assertThat(paid.outcome()).isNotEqualTo(WebhookOutcome.LOGIN_BY_PAYMENT);
+        assertThat(paid.outcome()).isEqualTo(WebhookOutcome.CREDITED);
+        assertThat(paid.userId().orElseThrow()).as("a new account nobody's token opens").isNotEqualTo(account);
         assertRevoked(laptop.accessToken());
         assertThat(harness.wallet.completeCheckout(laptop.accessToken(), WebhookHarness.sessionId(2)).outcome())
                 .isEqualTo(CheckoutOutcome.REFUSED);
