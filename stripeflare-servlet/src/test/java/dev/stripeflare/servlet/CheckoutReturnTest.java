@@ -184,6 +184,32 @@ class CheckoutReturnTest {
     }
 
     @Test
+    void aFailingStoreAnswers503AndTheReturnCanBeRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        harness = new JettyHarness(FilterSettings.development(), real -> new ForwardingWallet(real) {
+            @Override
+            public dev.stripeflare.CheckoutResult completeCheckout(String accessToken, String checkoutSessionId) {
+                if (failing.get()) {
+                    throw new dev.stripeflare.StoreException("disk on fire");
+                }
+                return super.completeCheckout(accessToken, checkoutSessionId);
+            }
+        });
+        String laptop = harness.registeredUser(500);
+        Browser phone = new Browser();
+        credit(phone.visit(), "cs_test_retry", cardOf(laptop));
+
+        HttpResponse<String> failed = phone.get("/checkout-return?session_id=cs_test_retry");
+
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(failed.body()).startsWith("{\"error\":").doesNotContain("disk on fire");
+        assertThat(phone.get("/whoami").body()).contains("registered=false");
+        failing.set(false);
+        assertThat(phone.get("/checkout-return?session_id=cs_test_retry").headers().firstValue("Location"))
+                .hasValue("/?checkout=linked");
+    }
+
+    @Test
     void thePrefixAndTheLandingPathAreHonoured() throws Exception {
         start(FilterSettings.development().withPathPrefix("/wallet").withCheckoutLandingPath("/account?tab=wallet"));
         String laptop = harness.registeredUser(500);
