@@ -35,7 +35,7 @@ final class HomePage extends HttpServlet {
             return;
         }
         StripeflareSession wallet = StripeflareSession.of(request);
-        Optional<User> user = wallet.user().filter(User::registered);
+        Optional<User> user = wallet.user();
         String who = user.map(u -> "<p id=\"who\">Signed in as <strong id=\"name\">"
                         + Text.html(u.name().orElse("(no name)")) + "</strong> &lt;<span id=\"email\">"
                         + Text.html(u.email().orElse("")) + "</span>&gt;</p>")
