@@ -36,8 +36,15 @@ public record User(
         customFields = Map.copyOf(customFields);
     }
 
-    /** A user is registered once Stripe gave us their email, that is once they have paid. */
+    /**
+     * Whether this is a registered user, that is, has an account. A {@code User} exists only for
+     * an account (created by a first payment, or opened by a token that logged in by payment), so
+     * this is always true; an unregistered visitor has no {@code User} at all (see
+     * {@link Session#user()}). Kept so that {@code session.user().filter(User::registered)} and
+     * similar code read as intended. It does not mean that an email is known: a payment may leave
+     * {@link #email()} empty.
+     */
     public boolean registered() {
-        return email.isPresent();
+        return true;
     }
 }

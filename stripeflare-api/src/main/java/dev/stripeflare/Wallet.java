@@ -23,8 +23,7 @@ import java.util.Optional;
 public interface Wallet extends AutoCloseable {
 
     /**
-     * Resolves who presents {@code presentedTokenOrNull}, following login-by-payment links to
-     * the account. A well-formed but unknown token stays the visitor's token (nothing is stored
+     * Resolves who presents {@code presentedTokenOrNull}: the account its token opens, if any. A well-formed but unknown token stays the visitor's token (nothing is stored
      * until they pay); a missing or malformed token is replaced by a newly minted one
      * ({@link Session#isNew()}). Never writes.
      *
@@ -34,8 +33,8 @@ public interface Wallet extends AutoCloseable {
     Session session(String presentedTokenOrNull);
 
     /**
-     * The account behind {@code accessToken}, following login-by-payment links; empty for a
-     * malformed, unknown or rotated-away token.
+     * The account {@code accessToken} opens; empty for a malformed, unknown or revoked
+     * (rotated-away, deleted) token.
      *
      * @throws NullPointerException if {@code accessToken} is null
      * @throws StoreException       if the store fails
@@ -78,6 +77,29 @@ public interface Wallet extends AutoCloseable {
      * @param stripeSignatureHeader the {@code Stripe-Signature} header, or null when absent
      */
     WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader);
+
+    /**
+     * Completes the return of the browser that paid a checkout: the Payment Link's
+     * after-completion redirect ({@code …/checkout-return?session_id={CHECKOUT_SESSION_ID}})
+     * brings the payer's browser back with the checkout session id, which only that browser sees.
+     * Presented together with the token whose payment link was paid, it gives that token access
+     * to the account the payment went to (login by payment): once, within the wallet's claim
+     * window, and only for a token that is not revoked and opens no other account. Money never
+     * depends on this call: the webhook credits the payer's account whether or not the browser
+     * returns. Works whichever arrives first: before the webhook, the return is recorded
+     * ({@link CheckoutOutcome#PENDING}) and the credit attaches the token.
+     *
+     * <p>A token that is malformed answers {@link CheckoutOutcome#REFUSED} without reading the
+     * store. Only {@code LINKED} and {@code PENDING} change anything.
+     *
+     * @param accessToken       the token the returning browser presents (its cookie)
+     * @param checkoutSessionId the {@code session_id} of the redirect
+     * @throws NullPointerException              if an argument is null
+     * @throws InvalidCheckoutSessionIdException if the id is not {@code cs_} followed by 1 to 250
+     *                                           of {@code [A-Za-z0-9_]}; nothing changed
+     * @throws StoreException                    if the store fails; nothing changed
+     */
+    CheckoutResult completeCheckout(String accessToken, String checkoutSessionId);
 
     /**
      * Replaces {@code accessToken} with a newly minted token, atomically. The account's id,

@@ -2,11 +2,29 @@ package dev.stripeflare;
 
 /** What {@link Wallet#handleWebhookPayload} did with one Stripe event. */
 public enum WebhookOutcome {
-    /** A payment was credited to the account of the paying token (created if it was new). */
+    /**
+     * A payment was credited to the account the paying token opens, or to a new account (opened by
+     * the token, unless the token was revoked).
+     */
     CREDITED,
-    /** A payment was credited to an existing account found by card or verified email, and the
-     * paying token was attached to that account. */
+    /**
+     * A payment was credited to the payer's existing account (found by card or verified email),
+     * and the paying token was attached to it because the browser that completed the checkout had
+     * already returned with it ({@link Wallet#completeCheckout}, {@link CheckoutOutcome#PENDING}).
+     */
     LOGIN_BY_PAYMENT,
+    /**
+     * A payment from a token that opens no account was credited to the payer's existing account
+     * (found by card or verified email). The token was <em>not</em> attached: it gains access only
+     * when the browser that completed the checkout returns with it ({@link Wallet#completeCheckout}),
+     * so a payment link sent to someone else never hands their account to the link's owner.
+     */
+    PAYER_IDENTIFIED,
+    /**
+     * A payment on the link of a revoked token (rotated away, or its account deleted) was credited
+     * to the account that token used to open; the token stays revoked and opens nothing.
+     */
+    REVOKED_TOKEN,
     /** The event, or another event for the same payment, was already applied. Nothing changed. */
     DUPLICATE,
     /** A refund or dispute was taken back from the account that the payment had credited. */

@@ -43,6 +43,27 @@ class ValuesTest {
     }
 
     @Test
+    void sessionIsRegisteredExactlyWhenItHasAUser() {
+        assertThatThrownBy(() -> new Session(TOKEN, Optional.empty(), "ref", "https://x", true, false))
+                .isInstanceOf(IllegalArgumentException.class);
+        User user = new User(1, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "ref", Map.of());
+        assertThatThrownBy(() -> new Session(TOKEN, Optional.of(user), "ref", "https://x", false, false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Session(TOKEN, Optional.of(user), "ref", "https://x", true, false).registered()).isTrue();
+    }
+
+    @Test
+    void checkoutResultIsLoggedInOnlyWhenTheTokenOpensThePaidAccount() {
+        User user = new User(1, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "ref", Map.of());
+        assertThat(new CheckoutResult(CheckoutOutcome.LINKED, Optional.of(user)).loggedIn()).isTrue();
+        assertThat(new CheckoutResult(CheckoutOutcome.ALREADY_LINKED, Optional.of(user)).loggedIn()).isTrue();
+        assertThat(new CheckoutResult(CheckoutOutcome.PENDING, Optional.empty()).loggedIn()).isFalse();
+        assertThat(new CheckoutResult(CheckoutOutcome.REFUSED, Optional.of(user)).loggedIn()).isFalse();
+        assertThatThrownBy(() -> new CheckoutResult(null, Optional.empty())).isInstanceOf(NullPointerException.class);
+        assertThat(new InvalidCheckoutSessionIdException().getMessage()).startsWith("not a Stripe checkout session id");
+    }
+
+    @Test
     void chargeResultCannotContradictItsOutcome() {
         assertThatThrownBy(() -> new ChargeResult(true, 0, ChargeOutcome.INSUFFICIENT_BALANCE))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -52,8 +73,12 @@ class ValuesTest {
         assertThat(ChargeResult.notRegistered().message()).isEqualTo("User is not signed up yet and cannot be charged");
     }
 
+    /**
+     * Issue 9 item 8: {@code registered()} used to mean "has an email", so an account created by
+     * a payment without an email (a card checkout that collected none) looked unregistered.
+     */
     @Test
-    void userIsRegisteredOnceItHasAnEmailAndItsCustomFieldsAreFrozen() {
+    void everyUserHasAnAccountAndIsRegisteredEvenWithoutAnEmailAndItsCustomFieldsAreFrozen() {
         Map<String, Object> fields = new HashMap<>(Map.of("plan", "pro"));
         User user = new User(1, 0, Optional.empty(), Optional.of("a@example.com"), Optional.empty(),
                 Optional.empty(), "ref", fields);
@@ -63,7 +88,7 @@ class ValuesTest {
         assertThat(user.customFields()).containsEntry("plan", "pro");
         assertThatThrownBy(() -> user.customFields().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
         assertThat(new User(2, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "ref",
-                Map.of()).registered()).isFalse();
+                Map.of()).registered()).as("an account without an email").isTrue();
     }
 
     @Test

@@ -8,9 +8,10 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.UserStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Credits a paid Payment Link checkout ({@code checkout.session.completed} with
@@ -22,6 +23,15 @@ import java.util.OptionalLong;
  * either may arrive first or twice; whichever the store applies first credits, every other
  * delivery is a {@code DUPLICATE}. The credit's payment reference is the PaymentIntent id, which
  * refunds and disputes name.
+ *
+ * <p><b>Whose account, and who may open it</b> (ADR entry 20). The store decides, in the same
+ * atomic step as the credit: the account the token opens; else the account a revoked token used
+ * to open; else the payer's account found by verified email or card fingerprint — which the
+ * paying token does <em>not</em> get to open unless the browser that completed this checkout has
+ * already returned with it (a pending claim); else a new account. The payer's identity is asked
+ * from Stripe only when the token opens no account. The credit carries the checkout session id
+ * and {@code claimableUntil = now + claim window}, so that the returning browser can claim the
+ * checkout through {@link dev.stripeflare.Wallet#completeCheckout}.
  *
  * <p>Rules, in order: an unpaid session is acknowledged (its async event will credit); no or a
  * foreign {@code client_reference_id} is ignored (another application's checkout on the same
@@ -39,15 +49,17 @@ final class CheckoutCompletedHandler {
     private final ReferenceCipher cipher;
     private final PaymentIdentityLinker linker;
     private final String currency;
+    private final Duration claimWindow;
     private final Clock clock;
 
     CheckoutCompletedHandler(UserStore store, AccessTokens tokens, ReferenceCipher cipher,
-                             PaymentIdentityLinker linker, String currency, Clock clock) {
+                             PaymentIdentityLinker linker, String currency, Duration claimWindow, Clock clock) {
         this.store = store;
         this.tokens = tokens;
         this.cipher = cipher;
         this.linker = linker;
         this.currency = currency;
+        this.claimWindow = claimWindow;
         this.clock = clock;
     }
 
@@ -86,22 +98,33 @@ final class CheckoutCompletedHandler {
         String name = session.getCustomerDetails() == null ? null : session.getCustomerDetails().getName();
         String email = session.getCustomerDetails() == null ? null : session.getCustomerDetails().getEmail();
         String tokenHash = tokens.hash(token.get());
+        Instant now = clock.instant();
 
-        PaymentIdentityLinker.Identity identity = store.findByTokenHash(tokenHash).isPresent()
-                ? new PaymentIdentityLinker.Identity(new PaymentProfile(name, email, null, null), OptionalLong.empty())
+        // Stripe is asked who paid only when the token opens no account: a top-up of an open
+        // account needs no identification, and costs no API call.
+        PaymentProfile profile = store.findByTokenHash(tokenHash).isPresent()
+                ? new PaymentProfile(name, email, null, null)
                 : linker.identify(paymentIntent, name, email);
         CreditResult result = store.credit(new PaymentCredit(operationId, tokenHash, paid.cents(), paymentIntent,
-                identity.profile(), null, null, "Stripe checkout " + sessionId, clock.instant()));
+                profile, sessionId, now.plus(claimWindow), "Stripe checkout " + sessionId, now));
 
         if (result.status() == CreditResult.Status.DUPLICATE) {
             return WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already credited",
                     result.userId());
         }
-        if (result.account() == CreditResult.Account.LINKED) {
-            return WebhookResults.settled(WebhookOutcome.LOGIN_BY_PAYMENT,
-                    "credited " + paid.cents() + " to the account the payer already had", result.userId());
-        }
-        return WebhookResults.settled(WebhookOutcome.CREDITED, "credited " + paid.cents(), result.userId());
+        return switch (result.account()) {
+            case EXISTING, CREATED -> WebhookResults.settled(WebhookOutcome.CREDITED,
+                    "credited " + paid.cents(), result.userId());
+            case IDENTIFIED -> WebhookResults.settled(WebhookOutcome.PAYER_IDENTIFIED,
+                    "credited " + paid.cents() + " to the account the payer already had; the paying token gains"
+                            + " access only when the payer's browser returns from the checkout", result.userId());
+            case LINKED -> WebhookResults.settled(WebhookOutcome.LOGIN_BY_PAYMENT,
+                    "credited " + paid.cents() + " to the account the payer already had; the returned browser's"
+                            + " token now opens it", result.userId());
+            case REVOKED_TOKEN -> WebhookResults.settled(WebhookOutcome.REVOKED_TOKEN,
+                    "credited " + paid.cents() + " to the account the revoked token used to open; the token stays"
+                            + " revoked", result.userId());
+        };
     }
 
     private record Money(long cents, String currency) {

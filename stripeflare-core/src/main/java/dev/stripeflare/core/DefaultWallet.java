@@ -2,6 +2,7 @@ package dev.stripeflare.core;
 
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.Session;
 import dev.stripeflare.UnknownTokenException;
@@ -12,6 +13,7 @@ import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,15 +24,19 @@ final class DefaultWallet implements Wallet {
     private final AccessTokens tokens;
     private final ReferenceCipher cipher;
     private final StripeWebhooks webhooks;
+    private final CheckoutReturns checkoutReturns;
     private final String paymentLinkBase;
     private final Clock clock;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
-                  String paymentLink, Clock clock) {
+                  String paymentLink, Duration checkoutPendingWindow, Clock clock) {
         this.store = store;
         this.tokens = tokens;
         this.cipher = cipher;
         this.webhooks = webhooks;
+        this.checkoutReturns = new CheckoutReturns(store, tokens,
+                (token, hash) -> store.findByTokenHash(hash).map(record -> toUser(record, cipher.encrypt(token))),
+                checkoutPendingWindow, clock);
         this.paymentLinkBase = paymentLink + (paymentLink.contains("?") ? "&" : "?") + "client_reference_id=";
         this.clock = clock;
     }
@@ -71,6 +77,11 @@ final class DefaultWallet implements Wallet {
     @Override
     public WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader) {
         return webhooks.handle(payload, stripeSignatureHeader);
+    }
+
+    @Override
+    public CheckoutResult completeCheckout(String accessToken, String checkoutSessionId) {
+        return checkoutReturns.complete(accessToken, checkoutSessionId);
     }
 
     @Override

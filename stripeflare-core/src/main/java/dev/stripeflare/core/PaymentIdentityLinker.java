@@ -1,54 +1,41 @@
 package dev.stripeflare.core;
 
 import dev.stripeflare.spi.PaymentProfile;
-import dev.stripeflare.spi.UserRecord;
-import dev.stripeflare.spi.UserStore;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * Login by payment (spec §4 steps 6–8): decides which existing account, if any, a payment from a
- * token with no account yet belongs to.
+ * Login by payment, first half: finds out from Stripe who paid, for a payment from a token that
+ * opens no account yet. The second half — which account that identifies, and whether the paying
+ * token may open it — is the store's, in the same atomic step as the credit
+ * ({@link dev.stripeflare.spi.UserStore#credit}), and the returning browser's
+ * ({@link dev.stripeflare.spi.UserStore#claimCheckout}).
  *
  * <p>It reads the payment's method from Stripe's API: a Link payment makes the checkout's email
- * a <em>verified</em> email, a card payment gives the card's fingerprint. An account with that
- * verified email wins, else the oldest account with that card; none means a new account. This
- * class only reads; the store attaches the token and credits in one atomic step.
+ * a <em>verified</em> email; a card payment gives the card's fingerprint. An email the checkout
+ * merely collected is never treated as verified. Only reads; thread-safe.
  */
 final class PaymentIdentityLinker {
     private static final String LINK = "link";
 
-    private final UserStore store;
     private final StripePaymentLookup stripe;
 
-    PaymentIdentityLinker(UserStore store, StripePaymentLookup stripe) {
-        this.store = store;
+    PaymentIdentityLinker(StripePaymentLookup stripe) {
         this.stripe = stripe;
     }
 
-    /** Who paid, and the account the paying token should join (empty: a new account). */
-    record Identity(PaymentProfile profile, OptionalLong linkToUserId) {
-    }
-
     /**
+     * What the payment tells about the payer: the checkout's name and email, plus the verified
+     * email and card fingerprint Stripe vouches for.
+     *
      * @param paymentIntentId the checkout's PaymentIntent
      * @param name            {@code customer_details.name}, or null
      * @param email           {@code customer_details.email}, or null
      * @throws StripeUnavailableException if Stripe's API cannot tell
      */
-    Identity identify(String paymentIntentId, String name, String email) {
+    PaymentProfile identify(String paymentIntentId, String name, String email) {
         StripePaymentLookup.PaymentMethod method = stripe.paymentMethodOf(paymentIntentId);
         String verifiedEmail = method.type().filter(LINK::equals).isPresent() && email != null && !email.isBlank()
                 ? email : null;
         String fingerprint = method.cardFingerprint().filter(f -> !f.isBlank()).orElse(null);
-        Optional<UserRecord> owner = Optional.empty();
-        if (verifiedEmail != null) {
-            owner = store.findByVerifiedEmail(verifiedEmail);
-        }
-        if (owner.isEmpty() && fingerprint != null) {
-            owner = store.findByCardFingerprint(fingerprint);
-        }
-        return new Identity(new PaymentProfile(name, email, verifiedEmail, fingerprint),
-                owner.map(user -> OptionalLong.of(user.userId())).orElse(OptionalLong.empty()));
+        return new PaymentProfile(name, email, verifiedEmail, fingerprint);
     }
 }

@@ -36,8 +36,8 @@ final class StripeWebhooks {
     StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings) {
         this.verifier = new WebhookVerifier(settings.signingSecrets(), settings.tolerance(), settings.clock());
         StripePaymentLookup stripe = new StripePaymentLookup(settings);
-        this.checkouts = new CheckoutCompletedHandler(store, tokens, cipher, new PaymentIdentityLinker(store, stripe),
-                settings.currency(), settings.clock());
+        this.checkouts = new CheckoutCompletedHandler(store, tokens, cipher, new PaymentIdentityLinker(stripe),
+                settings.currency(), settings.checkoutClaimWindow(), settings.clock());
         PaymentReverser reverser = new PaymentReverser(store, settings.currency(), settings.clock());
         this.refunds = new RefundHandler(reverser, stripe);
         this.disputes = new DisputeHandler(reverser, stripe);

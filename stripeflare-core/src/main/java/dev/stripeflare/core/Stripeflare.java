@@ -45,6 +45,11 @@ public final class Stripeflare {
     public static final class Builder {
         /** The shortest {@code DB_SECRET} accepted. */
         public static final int MIN_DB_SECRET_LENGTH = 32;
+        /** The default {@link #checkoutClaimWindow}: one hour after the payment is credited. */
+        public static final Duration DEFAULT_CHECKOUT_CLAIM_WINDOW = Duration.ofHours(1);
+        /** The default {@link #checkoutPendingWindow}: seven days. */
+        public static final Duration DEFAULT_CHECKOUT_PENDING_WINDOW = Duration.ofDays(7);
+        private static final Duration MAX_CHECKOUT_WINDOW = Duration.ofDays(90);
         private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
 
         private UserStore userStore;
@@ -58,6 +63,8 @@ public final class Stripeflare {
         private SecureRandom secureRandom;
         private Duration webhookTolerance = Duration.ofSeconds(300);
         private Duration stripeApiTimeout = Duration.ofSeconds(5);
+        private Duration checkoutClaimWindow = DEFAULT_CHECKOUT_CLAIM_WINDOW;
+        private Duration checkoutPendingWindow = DEFAULT_CHECKOUT_PENDING_WINDOW;
 
         private Builder() {
         }
@@ -138,6 +145,30 @@ public final class Stripeflare {
         }
 
         /**
+         * How long after a payment is credited the browser that completed its checkout may still
+         * return ({@link Wallet#completeCheckout}) and log in to the account the payment went to;
+         * default 1 hour. Stripe redirects the browser within
+         * seconds of the payment, so the window only needs to cover a slow return; keeping it
+         * short limits how long a leaked return URL is worth anything.
+         */
+        public Builder checkoutClaimWindow(Duration window) {
+            this.checkoutClaimWindow = window;
+            return this;
+        }
+
+        /**
+         * How long a browser that returns <em>before</em> its payment is credited waits for it:
+         * the credit attaches its token only within this time; default
+         * 7 days. It covers a webhook endpoint that was down
+         * (Stripe retries for three days) and bank debits that settle days later; card payments
+         * are credited within seconds.
+         */
+        public Builder checkoutPendingWindow(Duration window) {
+            this.checkoutPendingWindow = window;
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -164,6 +195,8 @@ public final class Stripeflare {
                     || stripeApiTimeout.toMillis() > Integer.MAX_VALUE) {
                 problems.add("stripeApiTimeout must be between 1 ms and 24 days, was " + stripeApiTimeout);
             }
+            checkWindow("checkoutClaimWindow", checkoutClaimWindow, problems);
+            checkWindow("checkoutPendingWindow", checkoutPendingWindow, problems);
             if (stripeApiBase != null && !isHttp(stripeApiBase)) {
                 problems.add("stripeApiBase must be an http(s) URI, was " + stripeApiBase);
             }
@@ -173,9 +206,17 @@ public final class Stripeflare {
             AccessTokens tokens = new AccessTokens(secureRandom != null ? secureRandom : new SecureRandom());
             ReferenceCipher cipher = new ReferenceCipher(dbSecrets);
             WebhookSettings webhookSettings = new WebhookSettings(signingSecrets, webhookTolerance,
-                    stripeSecretKey, Optional.ofNullable(stripeApiBase), stripeApiTimeout, currency.toLowerCase(Locale.ROOT), clock);
+                    stripeSecretKey, Optional.ofNullable(stripeApiBase), stripeApiTimeout, currency.toLowerCase(Locale.ROOT),
+                    checkoutClaimWindow, clock);
             StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
-            return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, clock);
+            return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow, clock);
+        }
+
+        private static void checkWindow(String name, Duration window, List<String> problems) {
+            if (window == null || window.isNegative() || window.isZero() || window.compareTo(MAX_CHECKOUT_WINDOW) > 0) {
+                problems.add(name + " must be positive and at most " + MAX_CHECKOUT_WINDOW.toDays() + " days, was "
+                        + window);
+            }
         }
 
         private void checkDbSecrets(List<String> problems) {
@@ -251,7 +292,8 @@ public final class Stripeflare {
         @Override
         public String toString() {
             return "Stripeflare.Builder[secrets=<redacted>, paymentLink=" + paymentLink
-                    + ", currency=" + currency + ", stripeApiBase=" + stripeApiBase + "]";
+                    + ", currency=" + currency + ", stripeApiBase=" + stripeApiBase
+                    + ", checkoutClaimWindow=" + checkoutClaimWindow + ", checkoutPendingWindow=" + checkoutPendingWindow + "]";
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param stripeApiBase   where Stripe's API is, when not Stripe's own servers
  * @param stripeApiTimeout the connect and read timeout of each call to Stripe's API
  * @param currency        the wallet's one currency, lower-case ISO 4217
+ * @param checkoutClaimWindow how long after its credit a checkout can be claimed by the browser
+ *                        that completed it
  * @param clock           the wallet's clock
  */
 record WebhookSettings(
@@ -24,6 +26,7 @@ record WebhookSettings(
         Optional<URI> stripeApiBase,
         Duration stripeApiTimeout,
         String currency,
+        Duration checkoutClaimWindow,
         Clock clock) {
 
     WebhookSettings {
@@ -34,6 +37,6 @@ record WebhookSettings(
     public String toString() {
         return "WebhookSettings[signingSecrets=<redacted>, tolerance=" + tolerance
                 + ", stripeSecretKey=<redacted>, stripeApiBase=" + stripeApiBase + ", stripeApiTimeout=" + stripeApiTimeout
-                + ", currency=" + currency + "]";
+                + ", currency=" + currency + ", checkoutClaimWindow=" + checkoutClaimWindow + "]";
     }
 }

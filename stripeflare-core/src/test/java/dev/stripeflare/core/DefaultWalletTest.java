@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.CheckoutOutcome;
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.InvalidIdempotencyKeyException;
@@ -16,7 +17,6 @@ import dev.stripeflare.StoreException;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
-import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -24,7 +24,6 @@ import dev.stripeflare.store.memory.InMemoryUserStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,23 +47,27 @@ class DefaultWalletTest {
     /** A registered user: a fresh token credited through the store, as a paid checkout would. */
     private String registeredToken(long cents) {
         String token = wallet.session(null).accessToken();
-        pay(token, cents, OptionalLong.empty());
+        pay(token, cents);
         return token;
     }
 
-    /** A payment on {@code token}'s link; with {@code linkTo}, by that account's card, after the browser claimed it. */
-    private CreditResult pay(String token, long cents, OptionalLong linkTo) {
+    /** A first payment on {@code token}'s link with a new card: checkout {@code "cs_" + n}, claimable for an hour. */
+    private CreditResult pay(String token, long cents) {
+        return pay(token, cents, "fp_card_" + (payments + 1));
+    }
+
+    private CreditResult pay(String token, long cents, String card) {
         payments++;
-        String checkout = "cs_" + payments;
-        String hash = hasher.hash(token);
-        String card = linkTo.isPresent()
-                ? store.findById(linkTo.getAsLong()).orElseThrow().cardFingerprint() : "fp_card_" + payments;
-        if (linkTo.isPresent()) {
-            store.claimCheckout(new CheckoutClaim(checkout, hash, TestWallets.NOW, TestWallets.NOW.plusSeconds(3_600)));
-        }
-        return store.credit(new PaymentCredit("checkout:" + checkout, hash, cents, "pi_" + payments,
-                new PaymentProfile("Ada Lovelace", "ada@example.com", null, card), checkout,
+        return store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents, "pi_" + payments,
+                new PaymentProfile("Ada Lovelace", "ada@example.com", null, card), "cs_" + payments,
                 TestWallets.NOW.plusSeconds(3_600), null, TestWallets.NOW));
+    }
+
+    /** {@code token} pays with {@code account}'s card on another device, then its browser returns. */
+    private void logInByPayment(String token, long cents, String account) {
+        String card = wallet.lookupUser(account).orElseThrow().cardFingerprint().orElseThrow();
+        assertThat(pay(token, cents, card).account()).isEqualTo(CreditResult.Account.IDENTIFIED);
+        assertThat(wallet.completeCheckout(token, "cs_" + payments).outcome()).isEqualTo(CheckoutOutcome.LINKED);
     }
 
     private long balance(String token) {
@@ -128,12 +131,12 @@ class DefaultWalletTest {
     }
 
     @Test
-    void lookupFollowsALoginByPaymentLinkToTheAccount() {
+    void lookupFindsTheAccountAPhoneLoggedInToByPayment() {
         String laptop = registeredToken(500);
         long accountId = wallet.lookupUser(laptop).orElseThrow().userId();
         String phone = wallet.session(null).accessToken();
 
-        pay(phone, 300, OptionalLong.of(accountId));
+        logInByPayment(phone, 300, laptop);
 
         assertThat(wallet.lookupUser(phone).orElseThrow().userId()).isEqualTo(accountId);
         assertThat(balance(laptop)).isEqualTo(800);
@@ -256,7 +259,7 @@ class DefaultWalletTest {
         String laptop = registeredToken(500);
         User before = wallet.lookupUser(laptop).orElseThrow();
         String phone = wallet.session(null).accessToken();
-        pay(phone, 100, OptionalLong.of(before.userId()));
+        logInByPayment(phone, 100, laptop);
         wallet.charge(laptop, 25);
         List<LedgerEntry> ledgerBefore = wallet.ledger(laptop);
 

@@ -4,6 +4,8 @@ import static dev.stripeflare.core.WebhookHarness.checkoutCompleted;
 import static dev.stripeflare.core.WebhookHarness.paymentIntent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stripeflare.CheckoutOutcome;
+import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
 import dev.stripeflare.WebhookOutcome;
@@ -11,6 +13,11 @@ import dev.stripeflare.WebhookResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Login by payment through the store's atomic identification and the returning browser's claim
+ * (issue 9 item 3): money lands in the payer's account, access only for the browser that
+ * completed the checkout. The attacks and races are in {@link CheckoutClaimTest}.
+ */
 class LoginByPaymentTest {
     private final WebhookHarness harness = new WebhookHarness();
     private final Session laptop = harness.visitor();
@@ -22,7 +29,7 @@ class LoginByPaymentTest {
     }
 
     @Test
-    void secondDevicePayingWithTheSameCardJoinsTheAccount() {
+    void secondDevicePayingWithTheSameCardJoinsTheAccountWhenItsBrowserReturns() {
         harness.stripe.cardPayment(paymentIntent(1), "fp_same_card");
         harness.stripe.cardPayment(paymentIntent(2), "fp_same_card");
         WebhookResult first = harness.deliver(checkoutCompleted(laptop, 1).json());
@@ -31,10 +38,16 @@ class LoginByPaymentTest {
 
         assertThat(first.outcome()).isEqualTo(WebhookOutcome.CREDITED);
         assertThat(second.httpStatus()).isEqualTo(200);
-        assertThat(second.outcome()).isEqualTo(WebhookOutcome.LOGIN_BY_PAYMENT);
+        assertThat(second.outcome()).isEqualTo(WebhookOutcome.PAYER_IDENTIFIED);
         assertThat(second.userId()).isEqualTo(first.userId());
-        assertThat(harness.user(phone).userId()).isEqualTo(harness.user(laptop).userId());
+        assertThat(harness.wallet.lookupUser(phone.accessToken())).as("no access before the browser returns").isEmpty();
         assertThat(harness.balance(laptop)).isEqualTo(1000);
+
+        CheckoutResult returned = harness.returnFrom(phone, 2);
+
+        assertThat(returned.outcome()).isEqualTo(CheckoutOutcome.LINKED);
+        assertThat(returned.user()).map(User::userId).hasValue(first.userId().orElseThrow());
+        assertThat(harness.user(phone).userId()).isEqualTo(harness.user(laptop).userId());
         assertThat(harness.balance(phone)).isEqualTo(1000);
     }
 
@@ -48,7 +61,8 @@ class LoginByPaymentTest {
 
         WebhookResult second = harness.deliver(checkoutCompleted(phone, 2).json());
 
-        assertThat(second.outcome()).isEqualTo(WebhookOutcome.LOGIN_BY_PAYMENT);
+        assertThat(second.outcome()).isEqualTo(WebhookOutcome.PAYER_IDENTIFIED);
+        assertThat(harness.returnFrom(phone, 2).outcome()).isEqualTo(CheckoutOutcome.LINKED);
         assertThat(harness.user(phone).userId()).isEqualTo(harness.user(laptop).userId());
         assertThat(harness.balance(phone)).isEqualTo(1000);
     }
@@ -64,7 +78,8 @@ class LoginByPaymentTest {
 
         WebhookResult third = harness.deliver(checkoutCompleted(tablet, 3).json());
 
-        assertThat(third.outcome()).isEqualTo(WebhookOutcome.LOGIN_BY_PAYMENT);
+        assertThat(third.outcome()).isEqualTo(WebhookOutcome.PAYER_IDENTIFIED);
+        assertThat(harness.returnFrom(tablet, 3).outcome()).isEqualTo(CheckoutOutcome.LINKED);
         assertThat(harness.user(tablet).userId()).isEqualTo(harness.user(phone).userId())
                 .isNotEqualTo(harness.user(laptop).userId());
     }
@@ -79,6 +94,7 @@ class LoginByPaymentTest {
 
         assertThat(impostor.outcome()).isEqualTo(WebhookOutcome.CREDITED);
         assertThat(harness.user(phone).userId()).isNotEqualTo(harness.user(laptop).userId());
+        assertThat(harness.returnFrom(phone, 2).outcome()).as("its own new account").isEqualTo(CheckoutOutcome.ALREADY_LINKED);
         assertThat(harness.balance(laptop)).isEqualTo(500);
     }
 
@@ -98,6 +114,7 @@ class LoginByPaymentTest {
     void rotatingOneDevicesTokenLeavesTheOtherDeviceWorking() {
         harness.deliver(checkoutCompleted(laptop, 1).json());
         harness.deliver(checkoutCompleted(phone, 2).json());
+        assertThat(harness.returnFrom(phone, 2).outcome()).isEqualTo(CheckoutOutcome.LINKED);
         long account = harness.user(laptop).userId();
 
         String newLaptopToken = harness.wallet.rotateToken(laptop.accessToken());

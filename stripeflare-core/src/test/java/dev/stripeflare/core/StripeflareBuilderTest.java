@@ -64,6 +64,20 @@ class StripeflareBuilderTest {
     }
 
     @Test
+    void checkoutWindowsMustBePositiveAndBoundedAndAreEachNamed() {
+        assertThatThrownBy(() -> TestWallets.builder(new InMemoryUserStore())
+                .checkoutClaimWindow(java.time.Duration.ZERO)
+                .checkoutPendingWindow(java.time.Duration.ofDays(91)).build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("checkoutClaimWindow must be positive"))
+                        .anySatisfy(p -> assertThat(p).startsWith("checkoutPendingWindow must be positive")));
+        assertThatThrownBy(() -> TestWallets.builder(new InMemoryUserStore()).checkoutClaimWindow(null).build())
+                .hasMessageContaining("checkoutClaimWindow");
+        assertThat(Stripeflare.Builder.DEFAULT_CHECKOUT_CLAIM_WINDOW).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(Stripeflare.Builder.DEFAULT_CHECKOUT_PENDING_WINDOW).isEqualTo(java.time.Duration.ofDays(7));
+    }
+
+    @Test
     void messagesNeverContainSecrets() {
         String secret = "whsec_" + "x".repeat(20);
         assertThatThrownBy(() -> Stripeflare.builder().webhookSigningSecret(secret).dbSecret("tiny-secret").build())

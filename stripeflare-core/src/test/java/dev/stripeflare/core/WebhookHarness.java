@@ -1,5 +1,6 @@
 package dev.stripeflare.core;
 
+import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
@@ -21,6 +22,8 @@ final class WebhookHarness implements AutoCloseable {
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final FakeStripeApi stripe = new FakeStripeApi();
+    /** The wallet's clock, at {@link TestWallets#NOW} until a test advances it. */
+    final MutableClock clock = new MutableClock(TestWallets.NOW);
     final Wallet wallet;
 
     WebhookHarness() {
@@ -29,6 +32,7 @@ final class WebhookHarness implements AutoCloseable {
 
     WebhookHarness(UnaryOperator<Stripeflare.Builder> settings) {
         wallet = settings.apply(TestWallets.builder(store)
+                .clock(clock)
                 .stripeApiBase(stripe.baseUri())
                 .stripeApiTimeout(STRIPE_TIMEOUT)).build();
     }
@@ -38,9 +42,15 @@ final class WebhookHarness implements AutoCloseable {
         return wallet.session(null);
     }
 
+    /** Delivers {@code payload} signed at the wallet's current time. */
     WebhookResult deliver(String payload) {
         return wallet.handleWebhookPayload(payload, StripeSignatures.header(payload, TestWallets.SIGNING_SECRET,
-                NOW_SECONDS));
+                clock.instant().getEpochSecond()));
+    }
+
+    /** The browser holding {@code visitor}'s cookie returns from checkout {@code n}. */
+    CheckoutResult returnFrom(Session visitor, int n) {
+        return wallet.completeCheckout(visitor.accessToken(), sessionId(n));
     }
 
     static String sessionId(int n) {

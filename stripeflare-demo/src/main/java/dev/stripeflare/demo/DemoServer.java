@@ -34,6 +34,8 @@ public final class DemoServer implements AutoCloseable {
     static final String TEST_STRIPE_KEY = "sk_test_stripeflare_demo_offline";
     /** The host test mode's payment link and pages use (cookies are per host name). */
     static final String TEST_HOST = "localhost";
+    /** The filter's endpoints at the root; the checkout return lands on the demo page. */
+    private static final FilterSettings FILTER_SETTINGS = FilterSettings.production();
 
     private final Server server;
     private final Wallet wallet;
@@ -81,7 +83,7 @@ public final class DemoServer implements AutoCloseable {
                     .build();
             context.addServlet(new ServletHolder(new SimulatedCheckout(payments,
                     new WebhookSigner(TEST_WEBHOOK_SECRET), loopback.resolve("/stripe-webhook"), base + "/",
-                    Clock.systemUTC())), SimulatedCheckout.PATH);
+                    base + FILTER_SETTINGS.checkoutReturnPath(), Clock.systemUTC())), SimulatedCheckout.PATH);
             context.addServlet(new ServletHolder(new SimulatedStripeApi(payments)), SimulatedStripeApi.PATH + "/*");
         } else {
             DemoConfig.StripeKeys keys = config.stripeKeys().orElseThrow();
@@ -93,7 +95,7 @@ public final class DemoServer implements AutoCloseable {
                     .paymentLink(keys.paymentLink())
                     .build();
         }
-        FilterSettings settings = FilterSettings.production().withDevelopmentCookies(config.devCookies());
+        FilterSettings settings = FILTER_SETTINGS.withDevelopmentCookies(config.devCookies());
         context.addFilter(new FilterHolder(new StripeflareFilter(wallet, settings)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new PaidAction()), PaidAction.PATH);
@@ -154,7 +156,9 @@ public final class DemoServer implements AutoCloseable {
     private String banner() {
         String mode = config.testMode()
                 ? "TEST MODE (no Stripe keys set): top-ups go to a simulated checkout on this server; no real money."
-                : "LIVE STRIPE: top-ups go to your Payment Link; point your Stripe webhook at " + baseUri + "/stripe-webhook";
+                : "LIVE STRIPE: top-ups go to your Payment Link; point your Stripe webhook at " + baseUri + "/stripe-webhook"
+                        + "\n  and the Payment Link's after-completion redirect at " + baseUri
+                        + FILTER_SETTINGS.checkoutReturnPath() + "?session_id={CHECKOUT_SESSION_ID}";
         return "\nstripeflare demo running at " + baseUri + "/\n  " + mode
                 + "\n  store: H2 file " + config.dataDir().resolve("wallet.mv.db").toAbsolutePath()
                 + "\n  Ctrl-C to stop.\n";

@@ -35,13 +35,12 @@ final class HomePage extends HttpServlet {
             return;
         }
         StripeflareSession wallet = StripeflareSession.of(request);
-        Optional<User> user = wallet.user().filter(User::registered);
+        Optional<User> user = wallet.user();
         String who = user.map(u -> "<p id=\"who\">Signed in as <strong id=\"name\">"
                         + Text.html(u.name().orElse("(no name)")) + "</strong> &lt;<span id=\"email\">"
                         + Text.html(u.email().orElse("")) + "</span>&gt;</p>")
                 .orElse("<p id=\"who\">Not registered yet: your first top-up creates your account.</p>");
-        String toppedUp = request.getParameter("topped_up") != null
-                ? "<p class=\"ok\" id=\"topped-up\">Payment received. Thank you!</p>" : "";
+        String toppedUp = checkoutMessage(request.getParameter("checkout"));
         String banner = testMode
                 ? "<p class=\"banner\" id=\"mode-banner\">TEST MODE — no Stripe keys set. \"Top up\" opens a simulated"
                         + " checkout on this server, which signs and delivers a real <code>checkout.session.completed</code>"
@@ -51,6 +50,25 @@ final class HomePage extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().write(PAGE.formatted(banner, toppedUp, wallet.balanceCents(),
                 Text.dollars(wallet.balanceCents()), who, Text.html(wallet.paymentLink()), PaidAction.PRICE_CENTS));
+    }
+
+    /** What the return from a checkout ({@code ?checkout=<outcome>} from {@code /checkout-return}) tells. */
+    private static String checkoutMessage(String outcome) {
+        if (outcome == null) {
+            return "";
+        }
+        return switch (outcome) {
+            case "already_linked" -> "<p class=\"ok\" id=\"topped-up\">Payment received. Thank you!</p>";
+            case "linked" -> "<p class=\"ok\" id=\"topped-up\">Payment received. This browser is now signed in to"
+                    + " the account that card already paid into (login by payment).</p>";
+            case "pending" -> "<p class=\"ok\" id=\"topped-up\">Payment received; Stripe is still confirming it."
+                    + " Reload in a moment to see your balance.</p>";
+            case "refused" -> "<p class=\"error\" id=\"topped-up\">Payment received, but this browser did not start"
+                    + " that checkout, so it was not signed in. The money is in the payer's account.</p>";
+            case "expired" -> "<p class=\"error\" id=\"topped-up\">Payment received, but this return came too late to"
+                    + " sign this browser in. The money is in the payer's account.</p>";
+            default -> "";
+        };
     }
 
     private static final String PAGE = """

@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * {@code client_reference_id} the Payment Link carried; {@code POST} "pays": it records the
  * card for the simulated Stripe API, then signs a {@code checkout.session.completed} event with
  * the demo's own {@code whsec_} secret and delivers it to the server's own
- * {@code /stripe-webhook}, exactly as Stripe would. On a 2xx answer it sends the browser back to
- * the demo page; otherwise it shows what the webhook answered.
+ * {@code /stripe-webhook}, exactly as Stripe would. On a 2xx answer it sends the browser where a
+ * Payment Link's after-completion redirect would, {@code /checkout-return?session_id=cs_…}
+ * (the filter's endpoint, which logs a second device in); otherwise it shows what the webhook
+ * answered.
  */
 final class SimulatedCheckout extends HttpServlet {
     static final String PATH = "/simulated-checkout";
@@ -37,15 +39,23 @@ final class SimulatedCheckout extends HttpServlet {
     private final transient WebhookSigner signer;
     private final URI webhook;
     private final String returnUrl;
+    private final String checkoutReturnUrl;
     private final transient Clock clock;
     private final transient SecureRandom random = new SecureRandom();
     private final transient HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    SimulatedCheckout(SimulatedPayments payments, WebhookSigner signer, URI webhook, String returnUrl, Clock clock) {
+    /**
+     * @param returnUrl         the demo page
+     * @param checkoutReturnUrl the after-completion redirect, without its query:
+     *                          {@code ?session_id=<checkout session id>} is appended
+     */
+    SimulatedCheckout(SimulatedPayments payments, WebhookSigner signer, URI webhook, String returnUrl,
+                      String checkoutReturnUrl, Clock clock) {
         this.payments = payments;
         this.signer = signer;
         this.webhook = webhook;
         this.returnUrl = returnUrl;
+        this.checkoutReturnUrl = checkoutReturnUrl;
         this.clock = clock;
     }
 
@@ -92,7 +102,8 @@ final class SimulatedCheckout extends HttpServlet {
         String suffix = randomId();
         String paymentIntent = "pi_sim_" + suffix;
         payments.record(paymentIntent, new SimulatedPayments.Payment(amount, fingerprint(card), email.strip(), name.strip()));
-        String payload = new CheckoutEvent("evt_sim_" + suffix, "cs_test_sim_" + suffix, paymentIntent, reference,
+        String checkoutSessionId = "cs_test_sim_" + suffix;
+        String payload = new CheckoutEvent("evt_sim_" + suffix, checkoutSessionId, paymentIntent, reference,
                 amount, name.strip(), email.strip(), clock.instant()).json();
         HttpResponse<String> answer;
         try {
@@ -108,7 +119,8 @@ final class SimulatedCheckout extends HttpServlet {
             return;
         }
         if (answer.statusCode() / 100 == 2) {
-            response.sendRedirect(returnUrl + "?topped_up=" + amount);
+            // As Stripe does: {CHECKOUT_SESSION_ID} in the after-completion redirect becomes the id.
+            response.sendRedirect(checkoutReturnUrl + "?session_id=" + checkoutSessionId);
             return;
         }
         page(response, 502, "<p class=\"error\" id=\"webhook-error\">The wallet did not accept the simulated payment:"

@@ -24,7 +24,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A person's path through the demo in real headless Chromium: open the page, top up through
- * test mode's simulated checkout, click the paid action, watch the balance fall. Leaves
+ * test mode's simulated checkout (which returns through {@code /checkout-return} as Stripe's
+ * after-completion redirect does), click the paid action, watch the balance fall; then, as a
+ * second device without the cookie, pay with the same card and land logged in. Leaves
  * {@code target/demo-*.png} screenshots.
  *
  * <p>Drives Debian's {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver}, both set
@@ -42,7 +44,7 @@ class DemoInBrowserTest {
     Path profile;
 
     @Test
-    void aPersonTopsUpInTestModeAndSpendsOneCent() throws Exception {
+    void aPersonTopsUpInTestModeSpendsOneCentAndLogsInOnASecondDeviceByPaying() throws Exception {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present) {
             System.out.println("SKIPPED DemoInBrowserTest: " + CHROMIUM + " or " + CHROMEDRIVER
@@ -76,6 +78,7 @@ class DemoInBrowserTest {
                 browser.findElement(By.id("pay")).click();
 
                 wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.00"));
+                assertThat(browser.getCurrentUrl()).endsWith("/?checkout=already_linked");
                 assertThat(browser.findElement(By.id("email")).getText()).isEqualTo("ada@example.com");
                 assertThat(browser.findElement(By.id("name")).getText()).isEqualTo("Ada Lovelace");
 
@@ -89,6 +92,22 @@ class DemoInBrowserTest {
 
                 browser.navigate().refresh();
                 assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("$4.98");
+
+                // A second device: the same browser without its cookie is a new visitor, pays
+                // $1.00 with the same card, and Stripe's after-completion redirect (simulated)
+                // brings it back to /checkout-return, which logs it in to the account.
+                browser.manage().deleteAllCookies();
+                browser.get(demo.baseUri() + "/");
+                assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("$0.00");
+                browser.findElement(By.id("topup")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("pay")));
+                new Select(browser.findElement(By.id("amount"))).selectByValue("100");
+                browser.findElement(By.id("pay")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.98"));
+                assertThat(browser.getCurrentUrl()).endsWith("/?checkout=linked");
+                assertThat(browser.findElement(By.id("topped-up")).getText()).contains("signed in");
+                assertThat(browser.findElement(By.id("email")).getText()).isEqualTo("ada@example.com");
+                screenshot(browser, "demo-4-second-device.png");
             } finally {
                 browser.quit();
                 service.stop();

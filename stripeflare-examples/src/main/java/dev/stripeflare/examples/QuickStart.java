@@ -2,6 +2,7 @@ package dev.stripeflare.examples;
 
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
@@ -20,7 +21,9 @@ import java.util.Map;
 /**
  * The whole loop in one process: a visitor gets a token, pays through a Payment Link (Stripe's
  * signed webhook is built and signed here, exactly as Stripe would send it), is charged, logs in
- * on a second device by paying with the same card, rotates a token, and reads the ledger.
+ * on a second device by paying with the same card and returning from the checkout
+ * ({@link Wallet#completeCheckout}), sees that a payment link sent to someone else hands its
+ * owner nothing, rotates a token, and reads the ledger.
  *
  * <p>Stripe's API, which login-by-payment asks for the card fingerprint, is played by a local
  * HTTP server on 127.0.0.1 serving Stripe-shaped JSON.
@@ -90,20 +93,33 @@ public final class QuickStart {
         out.println("\n4. On their phone they are a new visitor, and pay $2.00 with the same card.");
         Session phone = wallet.session(null);
         show(deliver(paidCheckout(phone, 200, "ada@example.com", "Ada Lovelace")));
+        out.println("   The money is in Ada's account, but the phone's token does not open it yet:");
+        balance("phone ", phone.accessToken());
+        out.println("   Stripe redirects the phone's browser to /checkout-return?session_id=" + lastCheckoutSessionId()
+                + ";");
+        out.println("   the application presents it with the phone's cookie:");
+        show(wallet.completeCheckout(phone.accessToken(), lastCheckoutSessionId()));
         out.println("   Login by payment: both devices now open one account.");
         balance("laptop", laptop.accessToken());
         balance("phone ", phone.accessToken());
 
-        out.println("\n5. The laptop rotates its token; the phone keeps working.");
+        out.println("\n5. Someone sends Ada the payment link of their own fresh token; she pays $1.00 with her card.");
+        Session stranger = wallet.session(null);
+        show(deliver(paidCheckout(stranger, 100, "ada@example.com", "Ada Lovelace")));
+        out.println("   The stranger never sees Ada's redirect; with their own cookie they get nothing:");
+        out.println("   stranger's token opens an account: " + wallet.lookupUser(stranger.accessToken()).isPresent());
+        balance("phone ", phone.accessToken());
+
+        out.println("\n6. The laptop rotates its token; the phone keeps working.");
         String rotated = wallet.rotateToken(laptop.accessToken());
         out.println("   old laptop token resolves: " + wallet.lookupUser(laptop.accessToken()).isPresent());
         balance("laptop", rotated);
         balance("phone ", phone.accessToken());
 
-        out.println("\n6. A charge above the balance is declined and changes nothing.");
+        out.println("\n7. A charge above the balance is declined and changes nothing.");
         show(wallet.charge(phone.accessToken(), 10_000));
 
-        out.println("\n7. The ledger: every balance change, oldest first (balance == sum of amounts).");
+        out.println("\n8. The ledger: every balance change, oldest first (balance == sum of amounts).");
         long sum = 0;
         for (LedgerEntry entry : wallet.ledger(phone.accessToken())) {
             sum += entry.amountCents();
@@ -122,7 +138,7 @@ public final class QuickStart {
         Map<String, String> values = Map.of(
                 "EVENT_ID", "evt_1QuickStart" + payments,
                 "CREATED", Long.toString(clock.instant().getEpochSecond()),
-                "SESSION_ID", "cs_test_QuickStart" + payments,
+                "SESSION_ID", lastCheckoutSessionId(),
                 "CLIENT_REFERENCE_ID", payer.clientReferenceId(),
                 "AMOUNT", Long.toString(amountCents),
                 "PAYMENT_INTENT", paymentIntent,
@@ -134,6 +150,11 @@ public final class QuickStart {
         return Templates.render("checkout.session.completed.json", values);
     }
 
+    /** The checkout session id of the latest payment, as Stripe puts it in the after-completion redirect. */
+    private String lastCheckoutSessionId() {
+        return "cs_test_QuickStart" + payments;
+    }
+
     private WebhookResult deliver(String payload) {
         String signature = StripeSignature.header(payload, SIGNING_SECRET, clock.instant().getEpochSecond());
         return wallet.handleWebhookPayload(payload, signature);
@@ -141,6 +162,11 @@ public final class QuickStart {
 
     private void show(WebhookResult result) {
         out.println("   webhook → HTTP " + result.httpStatus() + " " + result.outcome() + " (" + result.message() + ")");
+    }
+
+    private void show(CheckoutResult result) {
+        out.println("   return  → " + result.outcome() + ", balance "
+                + result.user().map(User::balanceCents).orElse(0L) + " cents");
     }
 
     private void show(ChargeResult result) {

@@ -24,12 +24,16 @@ class QuickStartTest {
                 .contains("webhook → HTTP 200 CREDITED")
                 .contains("webhook → HTTP 200 DUPLICATE")
                 .contains("charge  → REPLAYED, balance 425 cents")
-                .contains("webhook → HTTP 200 LOGIN_BY_PAYMENT")
+                .contains("webhook → HTTP 200 PAYER_IDENTIFIED")
+                .contains("phone  balance: 0 cents")
+                .contains("return  → LINKED, balance 625 cents")
                 .contains("phone  balance: 625 cents")
+                .contains("stranger's token opens an account: false")
+                .contains("phone  balance: 725 cents")
                 .contains("old laptop token resolves: false")
-                .contains("charge  → INSUFFICIENT_BALANCE, balance 625 cents");
+                .contains("charge  → INSUFFICIENT_BALANCE, balance 725 cents");
         Matcher sums = Pattern.compile("sum of ledger: (-?\\d+), balance: (-?\\d+)").matcher(output);
         assertThat(sums.find()).isTrue();
-        assertThat(sums.group(1)).isEqualTo(sums.group(2)).isEqualTo("625");
+        assertThat(sums.group(1)).isEqualTo(sums.group(2)).isEqualTo("725");
     }
 }

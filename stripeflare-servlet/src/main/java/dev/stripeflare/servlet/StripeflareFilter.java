@@ -33,7 +33,9 @@ import java.util.Optional;
  *
  * <p><b>Its own endpoints</b>, under {@link FilterSettings#pathPrefix()}: {@code GET /me} (the
  * public user as JSON, never the token), {@code POST /rotate-token} (the new token only in the
- * cookie), {@code POST /stripe-webhook} (raw body to {@link Wallet#handleWebhookPayload}).
+ * cookie), {@code POST /stripe-webhook} (raw body to {@link Wallet#handleWebhookPayload}),
+ * {@code GET /checkout-return?session_id=} (the Payment Link's after-completion redirect:
+ * {@link Wallet#completeCheckout}, then 303 to {@link FilterSettings#checkoutLandingPath()}).
  *
  * <p><b>Other requests</b> go to the application with a {@link StripeflareSession} attached
  * ({@link StripeflareSession#of}). Their response is held in memory until the handler returns;
@@ -70,6 +72,7 @@ public final class StripeflareFilter implements Filter {
     private final WalletHeaders headers;
     private final WebhookEndpoint webhook;
     private final RotateTokenEndpoint rotateToken;
+    private final CheckoutReturnEndpoint checkoutReturn;
     private final PaidRequests paidRequests;
 
     /** A filter with {@link FilterSettings#production()}. */
@@ -88,6 +91,7 @@ public final class StripeflareFilter implements Filter {
         this.headers = new WalletHeaders(new AccessTokenCookie(settings));
         this.webhook = new WebhookEndpoint(wallet, settings.maxWebhookBodyBytes());
         this.rotateToken = new RotateTokenEndpoint(wallet, headers);
+        this.checkoutReturn = new CheckoutReturnEndpoint(wallet, headers, settings.checkoutLandingPath());
         this.paidRequests = new PaidRequests(headers);
     }
 
@@ -135,6 +139,8 @@ public final class StripeflareFilter implements Filter {
             MeEndpoint.handle(request, response, session);
         } else if (path.equals(settings.rotateTokenPath())) {
             rotateToken.handle(request, response, session);
+        } else if (path.equals(settings.checkoutReturnPath())) {
+            checkoutReturn.handle(request, response, session);
         } else {
             StripeflareSession attached = new StripeflareSession(wallet, session);
             request.setAttribute(StripeflareSession.ATTRIBUTE, attached);

@@ -59,12 +59,12 @@ public final class StripeflareSession {
         return session;
     }
 
-    /** The registered user behind the request, or empty for a visitor who has not paid yet. */
+    /** The account the request's token opens, or empty for a visitor whose token opens none yet. */
     public Optional<User> user() {
         return session.user();
     }
 
-    /** Whether the user has paid at least once. */
+    /** Whether the request's token opens an account (see {@link User#registered()}). */
     public boolean registered() {
         return session.registered();
     }

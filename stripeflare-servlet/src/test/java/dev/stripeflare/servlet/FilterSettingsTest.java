@@ -34,4 +34,20 @@ class FilterSettingsTest {
         assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withMaxWebhookBodyBytes(0))
                 .withMessageContaining("maxWebhookBodyBytes");
     }
+
+    @Test
+    void theCheckoutReturnLivesUnderThePrefixAndLandsOnALocalPathOnly() {
+        assertThat(FilterSettings.production().checkoutReturnPath()).isEqualTo("/checkout-return");
+        assertThat(FilterSettings.production().checkoutLandingPath()).isEqualTo("/");
+        FilterSettings settings = FilterSettings.production().withPathPrefix("/wallet")
+                .withCheckoutLandingPath("/account?tab=wallet");
+        assertThat(settings.checkoutReturnPath()).isEqualTo("/wallet/checkout-return");
+        assertThat(settings.checkoutLandingPath()).isEqualTo("/account?tab=wallet");
+        for (String offSite : new String[] {"", "account", "//evil.example", "/\\evil.example", "https://evil.example",
+                "/ok\r\nSet-Cookie: x=y", "/a b", "/caf\u00e9"}) {
+            assertThatIllegalArgumentException().as(offSite)
+                    .isThrownBy(() -> FilterSettings.production().withCheckoutLandingPath(offSite))
+                    .withMessageContaining("checkoutLandingPath");
+        }
+    }
 }

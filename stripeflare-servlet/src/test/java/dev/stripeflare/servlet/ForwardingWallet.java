@@ -2,6 +2,7 @@ package dev.stripeflare.servlet;
 
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
@@ -41,6 +42,11 @@ class ForwardingWallet implements Wallet {
     @Override
     public WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader) {
         return real.handleWebhookPayload(payload, stripeSignatureHeader);
+    }
+
+    @Override
+    public CheckoutResult completeCheckout(String accessToken, String checkoutSessionId) {
+        return real.completeCheckout(accessToken, checkoutSessionId);
     }
 
     @Override

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -79,9 +78,10 @@ final class JettyHarness implements AutoCloseable {
     /** A token of a registered user with {@code balanceCents}, credited straight into the store. */
     String registeredUser(long balanceCents) {
         String token = wallet.session(null).accessToken();
-        store.credit(new PaymentCredit("harness-" + operations.incrementAndGet(), tokenHash(token), balanceCents,
-                null, new PaymentProfile("Ada \"Countess\" Lovelace", "ada@example.com", null, "fp_1"),
-                OptionalLong.empty(), null, Instant.parse("2026-01-01T00:00:00Z")));
+        long n = operations.incrementAndGet();
+        store.credit(new PaymentCredit("harness-" + n, tokenHash(token), balanceCents,
+                null, new PaymentProfile("Ada \"Countess\" Lovelace", "ada@example.com", null, "fp_" + n),
+                null, null, null, Instant.parse("2026-01-01T00:00:00Z")));
         return token;
     }
 
