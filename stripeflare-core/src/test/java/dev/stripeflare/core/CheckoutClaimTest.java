@@ -190,8 +190,10 @@ class CheckoutClaimTest {
         assertThat(harness.wallet.lookupUser(stranger.accessToken())).isEmpty();
         assertThat(byAnotherAccount.outcome()).as("a token of the same account gains nothing new")
                 .isEqualTo(CheckoutOutcome.ALREADY_LINKED);
-        assertThat(harness.returnFrom(phone, 2).outcome()).isEqualTo(CheckoutOutcome.LINKED);
-        assertThat(harness.user(phone).userId()).isEqualTo(account);
+        // The account's own browser came back with the id: the checkout is closed to every other claim.
+        assertThat(harness.returnFrom(phone, 2).outcome()).isEqualTo(CheckoutOutcome.REFUSED);
+        assertThat(harness.wallet.lookupUser(phone.accessToken())).isEmpty();
+        assertThat(harness.user(laptop).userId()).isEqualTo(account);
         assertThat(harness.returnFrom(stranger, 2).outcome()).isEqualTo(CheckoutOutcome.REFUSED);
         assertThat(harness.wallet.lookupUser(stranger.accessToken())).isEmpty();
     }

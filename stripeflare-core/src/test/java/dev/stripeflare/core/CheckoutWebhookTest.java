@@ -7,6 +7,7 @@ import static dev.stripeflare.core.WebhookHarness.checkoutCompleted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.CheckoutOutcome;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
@@ -43,7 +44,9 @@ class CheckoutWebhookTest {
         assertThat(user.balanceCents()).isEqualTo(500);
         assertThat(user.email()).contains("ada@example.com");
         assertThat(user.name()).contains("Ada Lovelace");
-        assertThat(user.cardFingerprint()).contains(StripeJson.CARD_FINGERPRINT);
+        assertThat(user.cardFingerprint()).as("the card waits for the paying browser's return").isEmpty();
+        assertThat(harness.returnFrom(ada, 1).outcome()).isEqualTo(CheckoutOutcome.ALREADY_LINKED);
+        assertThat(harness.user(ada).cardFingerprint()).contains(StripeJson.CARD_FINGERPRINT);
         assertThat(user.verifiedEmail()).as("a card payment verifies no email").isEmpty();
         assertThat(harness.ledger(ada)).singleElement().satisfies(entry -> {
             assertThat(entry.kind()).isEqualTo(LedgerEntryKind.PAYMENT);

@@ -58,9 +58,14 @@ class DefaultWalletTest {
 
     private CreditResult pay(String token, long cents, String card) {
         payments++;
-        return store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents, "pi_" + payments,
-                new PaymentProfile("Ada Lovelace", "ada@example.com", null, card), "cs_" + payments,
+        CreditResult result = store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents,
+                "pi_" + payments, new PaymentProfile("Ada Lovelace", "ada@example.com", null, card), "cs_" + payments,
                 TestWallets.NOW.plusSeconds(3_600), null, TestWallets.NOW));
+        if (result.account() != CreditResult.Account.IDENTIFIED) {
+            // The paying browser comes back to its own account, so the store records the card.
+            wallet.completeCheckout(token, "cs_" + payments);
+        }
+        return result;
     }
 
     /** {@code token} pays with {@code account}'s card on another device, then its browser returns. */

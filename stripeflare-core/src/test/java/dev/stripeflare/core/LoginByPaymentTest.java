@@ -33,6 +33,7 @@ class LoginByPaymentTest {
         harness.stripe.cardPayment(paymentIntent(1), "fp_same_card");
         harness.stripe.cardPayment(paymentIntent(2), "fp_same_card");
         WebhookResult first = harness.deliver(checkoutCompleted(laptop, 1).json());
+        harness.returnFrom(laptop, 1);
 
         WebhookResult second = harness.deliver(checkoutCompleted(phone, 2).json());
 
@@ -56,6 +57,8 @@ class LoginByPaymentTest {
         harness.stripe.linkPayment(paymentIntent(1));
         harness.stripe.linkPayment(paymentIntent(2));
         harness.deliver(checkoutCompleted(laptop, 1).json());
+        assertThat(harness.user(laptop).verifiedEmail()).as("recorded when its browser returns").isEmpty();
+        harness.returnFrom(laptop, 1);
         assertThat(harness.user(laptop).verifiedEmail()).contains("ada@example.com");
         assertThat(harness.user(laptop).cardFingerprint()).isEmpty();
 
@@ -72,7 +75,9 @@ class LoginByPaymentTest {
         harness.stripe.cardPayment(paymentIntent(1), "fp_card_of_account_one");
         harness.stripe.linkPayment(paymentIntent(2));
         harness.deliver(checkoutCompleted(laptop, 1).replace("ada@example.com", "bob@example.com").json());
+        harness.returnFrom(laptop, 1);
         harness.deliver(checkoutCompleted(phone, 2).json());
+        harness.returnFrom(phone, 2);
         Session tablet = harness.visitor();
         harness.stripe.linkPayment(paymentIntent(3));
 
@@ -113,6 +118,7 @@ class LoginByPaymentTest {
     @Test
     void rotatingOneDevicesTokenLeavesTheOtherDeviceWorking() {
         harness.deliver(checkoutCompleted(laptop, 1).json());
+        harness.returnFrom(laptop, 1);
         harness.deliver(checkoutCompleted(phone, 2).json());
         assertThat(harness.returnFrom(phone, 2).outcome()).isEqualTo(CheckoutOutcome.LINKED);
         long account = harness.user(laptop).userId();
