@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What webhook handling needs from the builder. Validated by {@link Stripeflare.Builder}.
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param stripeApiTimeout the connect and read timeout of each call to Stripe's API
  * @param currency        the wallet's one currency, lower-case ISO 4217
  * @param clock           the wallet's clock
+ * @param connectedAccounts the Stripe Connect accounts ({@code acct_…}) whose events are applied;
+ *                        events of any other connected account are ignored
  */
 record WebhookSettings(
         List<String> signingSecrets,
@@ -24,16 +27,30 @@ record WebhookSettings(
         Optional<URI> stripeApiBase,
         Duration stripeApiTimeout,
         String currency,
-        Clock clock) {
+        Clock clock,
+        Set<String> connectedAccounts) {
 
     WebhookSettings {
         signingSecrets = List.copyOf(signingSecrets);
+        connectedAccounts = Set.copyOf(connectedAccounts);
+    }
+
+    /** Settings that accept events of the platform account only. */
+    WebhookSettings(List<String> signingSecrets, Duration tolerance, String stripeSecretKey,
+                    Optional<URI> stripeApiBase, Duration stripeApiTimeout, String currency, Clock clock) {
+        this(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout, currency, clock, Set.of());
+    }
+
+    /** These settings, also accepting the events of {@code accounts}. */
+    WebhookSettings acceptingConnectedAccounts(Set<String> accounts) {
+        return new WebhookSettings(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout,
+                currency, clock, accounts);
     }
 
     @Override
     public String toString() {
         return "WebhookSettings[signingSecrets=<redacted>, tolerance=" + tolerance
                 + ", stripeSecretKey=<redacted>, stripeApiBase=" + stripeApiBase + ", stripeApiTimeout=" + stripeApiTimeout
-                + ", currency=" + currency + "]";
+                + ", currency=" + currency + ", connectedAccounts=" + connectedAccounts + "]";
     }
 }
