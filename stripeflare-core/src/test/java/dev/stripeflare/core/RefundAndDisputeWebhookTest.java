@@ -174,14 +174,17 @@ class RefundAndDisputeWebhookTest {
     }
 
     @Test
-    void refundInAnotherCurrencyIsRecordedAndTakesNothing() {
+    void refundInACurrencyItsChargeDidNotTakeIsRecordedAndTakesNothing() {
         harness.deliver(checkoutCompleted(ada, 1).json());
+        String pounds = refunded(1).replace("\"currency\": \"usd\",\n            \"destination_details\"",
+                "\"currency\": \"gbp\",\n            \"destination_details\"").json();
 
-        WebhookResult result = harness.deliver(refunded(1).replace("\"currency\": \"usd\"", "\"currency\": \"eur\"")
-                .json());
+        WebhookResult result = harness.deliver(pounds);
 
         assertThat(result.outcome()).isEqualTo(WebhookOutcome.CURRENCY_MISMATCH);
         assertThat(harness.balance(ada)).isEqualTo(500);
+        assertThat(harness.deliver(pounds).outcome()).as("recorded, so a redelivery is a duplicate")
+                .isEqualTo(WebhookOutcome.DUPLICATE);
     }
 
     @Test
