@@ -62,13 +62,19 @@ final class RefundHandler {
         }
         // Validate every refund before applying any, so a refused event changed nothing.
         List<Refund> moved = new ArrayList<>();
-        for (Refund refund : refundsOf(charge, chargeId)) {
-            MalformedEventException.require(refund, "refund");
+        for (Object item : refundsOf(charge, chargeId)) {
+            // Gson fills the list through stripe-java's polymorphic adapter: an item whose
+            // "object" is not "refund" is another class despite the List<Refund> type.
+            if (!(item instanceof Refund refund)) {
+                throw new MalformedEventException("charge " + chargeId + " lists a refund that is not a refund");
+            }
             MalformedEventException.require(refund.getId(), "refund id");
             long amount = MalformedEventException.require(refund.getAmount(), "refund amount");
             MalformedEventException.require(refund.getCurrency() != null ? refund.getCurrency() : charge.getCurrency(),
                     "refund currency");
-            if (!NO_MONEY_MOVED.contains(refund.getStatus()) && amount > 0) {
+            // Without a status it cannot be told whether the refund moved money.
+            String status = MalformedEventException.require(refund.getStatus(), "refund status");
+            if (!NO_MONEY_MOVED.contains(status) && amount > 0) {
                 moved.add(refund);
             }
         }

@@ -20,6 +20,8 @@ final class WebhookHarness implements AutoCloseable {
     static final Duration STRIPE_TIMEOUT = Duration.ofMillis(500);
 
     final InMemoryUserStore store = new InMemoryUserStore();
+    /** The store the wallet uses: {@link #store}, recording which calls changed state. */
+    final RecordingUserStore recorded = new RecordingUserStore(store);
     final FakeStripeApi stripe = new FakeStripeApi();
     final Wallet wallet;
 
@@ -28,7 +30,7 @@ final class WebhookHarness implements AutoCloseable {
     }
 
     WebhookHarness(UnaryOperator<Stripeflare.Builder> settings) {
-        wallet = settings.apply(TestWallets.builder(store)
+        wallet = settings.apply(TestWallets.builder(recorded)
                 .stripeApiBase(stripe.baseUri())
                 .stripeApiTimeout(STRIPE_TIMEOUT)).build();
     }
