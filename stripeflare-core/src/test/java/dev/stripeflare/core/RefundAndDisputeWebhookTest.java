@@ -242,4 +242,35 @@ class RefundAndDisputeWebhookTest {
         harness.deliver(checkoutCompleted(ada, 1).json());
         assertThat(harness.balance(ada)).isEqualTo(0);
     }
+
+    /** Found by {@link WebhookFuzzTest}: a refund without a status answered 500 (a NullPointerException). */
+    @Test
+    void refundWithoutStatusIsRefusedAndTakesNothing() {
+        harness.deliver(checkoutCompleted(ada, 1).json());
+
+        WebhookResult result = harness.deliver(refunded(1)
+                .replace("\"status\": \"succeeded\",\n            \"transfer_reversal\"",
+                        "\"transfer_reversal\"").json());
+
+        assertThat(result.httpStatus()).isEqualTo(400);
+        assertThat(result.outcome()).isEqualTo(WebhookOutcome.REJECTED_PAYLOAD);
+        assertThat(harness.balance(ada)).isEqualTo(500);
+    }
+
+    /**
+     * Found by {@link WebhookFuzzTest}: stripe-java reads the refunds list through a polymorphic
+     * adapter, so an item whose {@code object} is not {@code refund} is another class inside the
+     * {@code List<Refund>}, and iterating it answered 500 (a ClassCastException).
+     */
+    @Test
+    void refundsListHoldingSomethingElseIsRefusedAndTakesNothing() {
+        harness.deliver(checkoutCompleted(ada, 1).json());
+
+        WebhookResult result = harness.deliver(refunded(1)
+                .replace("\"object\": \"refund\"", "\"object\": \"payout\"").json());
+
+        assertThat(result.httpStatus()).isEqualTo(400);
+        assertThat(result.outcome()).isEqualTo(WebhookOutcome.REJECTED_PAYLOAD);
+        assertThat(harness.balance(ada)).isEqualTo(500);
+    }
 }

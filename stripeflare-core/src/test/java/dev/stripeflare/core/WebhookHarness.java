@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
  */
 final class WebhookHarness implements AutoCloseable {
     static final long NOW_SECONDS = TestWallets.NOW.getEpochSecond();
-    static final Duration STRIPE_TIMEOUT = Duration.ofMillis(500);
+    // Well below FakeStripeApi's 3 s SLOW answer, well above a lookup on a loaded 2-core CI machine.
+    static final Duration STRIPE_TIMEOUT = Duration.ofMillis(2_000);
 
     final InMemoryUserStore store = new InMemoryUserStore();
     /** The store the wallet uses: {@link #store}, recording which calls changed state. */
