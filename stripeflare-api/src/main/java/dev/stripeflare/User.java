@@ -47,4 +47,15 @@ public record User(
     public boolean registered() {
         return true;
     }
+
+    /**
+     * Names every field but the {@code client_reference_id}, which is {@code <redacted>}: it is
+     * the key to paying into this account and must not reach logs.
+     */
+    @Override
+    public String toString() {
+        return "User[userId=" + userId + ", balanceCents=" + balanceCents + ", name=" + name + ", email=" + email
+                + ", verifiedEmail=" + verifiedEmail + ", cardFingerprint=" + cardFingerprint
+                + ", clientReferenceId=<redacted>, customFields=" + customFields + "]";
+    }
 }

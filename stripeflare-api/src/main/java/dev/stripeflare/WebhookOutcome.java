@@ -33,7 +33,9 @@ public enum WebhookOutcome {
      * applied in the same step as that payment's credit. */
     DEFERRED,
     /** Acknowledged without moving money: an unpaid (asynchronous) checkout that will be
-     * credited on {@code checkout.session.async_payment_succeeded}, or a failed one. */
+     * credited on {@code checkout.session.async_payment_succeeded}, or a failed one; a dispute
+     * inquiry; a dispute closed as lost; a refund or dispute of a payment already fully taken
+     * back; a failed refund or won dispute that had taken nothing (it never will). */
     ACKNOWLEDGED,
     /** Paid in a currency other than the wallet's; recorded, and the balance did not change. */
     CURRENCY_MISMATCH,
@@ -44,5 +46,8 @@ public enum WebhookOutcome {
     /** Correctly signed but unusable content (malformed JSON, missing fields). Nothing changed. */
     REJECTED_PAYLOAD,
     /** A dependency (Stripe's API, the store) failed; nothing changed, and Stripe should retry. */
-    RETRY_LATER
+    RETRY_LATER,
+    /** What a refund or dispute had taken was given back: the refund failed, or the dispute was
+     * won ({@code charge.refund.updated}, {@code charge.dispute.closed}). */
+    RESTORED
 }

@@ -19,12 +19,18 @@ import java.util.Optional;
  * read — becomes a {@link StripeUnavailableException}: the webhook answers 503 and Stripe
  * delivers it again. stripe-java itself retries no call ({@code maxNetworkRetries = 0}): the
  * webhook's own redelivery is the retry, and the answer stays within Stripe's timeout.
- * Thread-safe (the client is).
+ * For a Stripe Connect account the wallet accepts, every call carries that account
+ * ({@code Stripe-Account}), since its objects live there. Thread-safe (the client is).
  */
 final class StripePaymentLookup {
     private final StripeClient client;
 
     StripePaymentLookup(WebhookSettings settings) {
+        this(settings, Optional.empty());
+    }
+
+    /** A lookup in {@code connectedAccount}'s Stripe account, or the platform's own when empty. */
+    StripePaymentLookup(WebhookSettings settings, Optional<String> connectedAccount) {
         int timeoutMillis = Math.toIntExact(settings.stripeApiTimeout().toMillis());
         StripeClient.StripeClientBuilder builder = StripeClient.builder()
                 .setApiKey(settings.stripeSecretKey())
@@ -32,6 +38,7 @@ final class StripePaymentLookup {
                 .setReadTimeout(timeoutMillis)
                 .setMaxNetworkRetries(0);
         settings.stripeApiBase().ifPresent(base -> builder.setApiBase(withoutTrailingSlash(base.toString())));
+        connectedAccount.ifPresent(builder::setStripeAccount);
         this.client = builder.build();
     }
 
@@ -77,6 +84,11 @@ final class StripePaymentLookup {
     Optional<String> paymentIntentOf(String chargeId) {
         Charge charge = call("charge", () -> client.v1().charges().retrieve(chargeId));
         return Optional.ofNullable(charge.getPaymentIntent());
+    }
+
+    /** The charge {@code chargeId} ({@code GET /v1/charges/{id}}): its PaymentIntent and amounts. */
+    Charge charge(String chargeId) {
+        return call("charge", () -> client.v1().charges().retrieve(chargeId));
     }
 
     private interface StripeCall<T> {

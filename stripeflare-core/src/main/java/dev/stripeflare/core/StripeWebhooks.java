@@ -3,25 +3,37 @@ package dev.stripeflare.core;
 import com.stripe.model.Charge;
 import com.stripe.model.Dispute;
 import com.stripe.model.Event;
+import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
 import dev.stripeflare.spi.UserStore;
 import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Verifies and applies one Stripe webhook delivery: signature ({@link WebhookVerifier}), then the
  * event ({@link StripeEventReader}), then the handler for its type. Never throws; every problem
  * is a {@link WebhookResult} with the status to answer:
  * <ul>
- *   <li>400 {@code REJECTED_SIGNATURE} / {@code REJECTED_PAYLOAD}: nothing changed;</li>
+ *   <li>400 {@code REJECTED_SIGNATURE} / {@code REJECTED_PAYLOAD}: nothing changed (an amount the
+ *       store cannot hold, e.g. one overflowing a balance, is a {@code REJECTED_PAYLOAD});</li>
  *   <li>503 {@code RETRY_LATER}: Stripe's API or the store failed; the failing step changed
  *       nothing, and every step already taken is exactly-once, so Stripe's redelivery is safe;</li>
  *   <li>500 {@code RETRY_LATER}: a bug of ours, logged with its stack trace;</li>
  *   <li>200 otherwise, and only after the store committed.</li>
  * </ul>
- * Logs (through {@link System.Logger}) event ids, types and outcomes, never payloads, tokens,
+ * <p><b>Stripe Connect.</b> An event whose top-level {@code account} is set happened in a
+ * connected account, not in this wallet's: it is {@code IGNORED} (200), unless that account was
+ * accepted with {@link Stripeflare.Builder#acceptConnectedAccount}; then it is applied like the
+ * platform's own events, and every Stripe API call it needs is made in that account.
+ *
+ * <p>Logs (through {@link System.Logger}) event ids, types and outcomes, never payloads, tokens,
  * {@code client_reference_id}s or secrets. Thread-safe.
  */
 final class StripeWebhooks {
@@ -29,18 +41,27 @@ final class StripeWebhooks {
 
     private final WebhookVerifier verifier;
     private final StripeEventReader reader = new StripeEventReader();
-    private final CheckoutCompletedHandler checkouts;
-    private final RefundHandler refunds;
-    private final DisputeHandler disputes;
+    private final Handlers platform;
+    private final Map<String, Handlers> connectedAccounts;
+
+    /** The handlers of one Stripe account's events, calling Stripe's API in that account. */
+    private record Handlers(CheckoutCompletedHandler checkouts, RefundHandler refunds, DisputeHandler disputes) {
+    }
 
     StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings) {
         this.verifier = new WebhookVerifier(settings.signingSecrets(), settings.tolerance(), settings.clock());
-        StripePaymentLookup stripe = new StripePaymentLookup(settings);
-        this.checkouts = new CheckoutCompletedHandler(store, tokens, cipher, new PaymentIdentityLinker(stripe),
-                settings.currency(), settings.checkoutClaimWindow(), settings.clock());
+        this.platform = handlers(store, tokens, cipher, settings, Optional.empty());
+        this.connectedAccounts = settings.connectedAccounts().stream().collect(Collectors.toUnmodifiableMap(
+                Function.identity(), account -> handlers(store, tokens, cipher, settings, Optional.of(account))));
+    }
+
+    private static Handlers handlers(UserStore store, AccessTokens tokens, ReferenceCipher cipher,
+                                     WebhookSettings settings, Optional<String> account) {
+        StripePaymentLookup stripe = new StripePaymentLookup(settings, account);
+        CheckoutCompletedHandler checkouts = new CheckoutCompletedHandler(store, tokens, cipher,
+                new PaymentIdentityLinker(stripe), settings.currency(), settings.checkoutClaimWindow(), settings.clock());
         PaymentReverser reverser = new PaymentReverser(store, settings.currency(), settings.clock());
-        this.refunds = new RefundHandler(reverser, stripe);
-        this.disputes = new DisputeHandler(reverser, stripe);
+        return new Handlers(checkouts, new RefundHandler(reverser, stripe), new DisputeHandler(reverser, stripe));
     }
 
     WebhookResult handle(String payload, String signatureHeader) {
@@ -51,12 +72,19 @@ final class StripeWebhooks {
         Event event = null;
         try {
             event = reader.read(payload);
-            WebhookResult result = dispatch(event);
+            Handlers handlers = event.getAccount() == null ? platform : connectedAccounts.get(event.getAccount());
+            WebhookResult result = handlers == null
+                    ? WebhookResults.settled(WebhookOutcome.IGNORED, "event of a Stripe Connect account this wallet"
+                            + " does not accept")
+                    : dispatch(event, handlers);
             LOG.log(Level.DEBUG, "Stripe event {0} ({1}): {2}", event.getId(), event.getType(), result.outcome());
             return result;
         } catch (MalformedEventException e) {
             LOG.log(Level.WARNING, "Stripe webhook refused: {0}", e.getMessage());
             return WebhookResults.rejectedPayload(e.getMessage());
+        } catch (InvalidAmountException e) {
+            LOG.log(Level.WARNING, "Stripe event {0} refused: an amount out of range; nothing changed", idOf(event));
+            return WebhookResults.rejectedPayload("an amount is out of range; nothing changed");
         } catch (StripeUnavailableException e) {
             LOG.log(Level.WARNING, "Stripe event {0} left for redelivery: {1}", idOf(event), e.getMessage());
             return WebhookResults.retryLater(e.getMessage());
@@ -70,14 +98,17 @@ final class StripeWebhooks {
         }
     }
 
-    private WebhookResult dispatch(Event event) {
+    private WebhookResult dispatch(Event event, Handlers handlers) {
         return switch (event.getType()) {
             case "checkout.session.completed", "checkout.session.async_payment_succeeded" ->
-                    checkouts.handle(reader.object(event, Session.class));
+                    handlers.checkouts().handle(reader.object(event, Session.class));
             case "checkout.session.async_payment_failed" ->
                     WebhookResults.settled(WebhookOutcome.ACKNOWLEDGED, "asynchronous payment failed; nothing to credit");
-            case "charge.refunded" -> refunds.handle(reader.object(event, Charge.class));
-            case "charge.dispute.created" -> disputes.handle(reader.object(event, Dispute.class));
+            case "charge.refunded" -> handlers.refunds().handle(reader.object(event, Charge.class));
+            case "charge.refund.updated" -> handlers.refunds().updated(reader.object(event, Refund.class));
+            case "charge.dispute.created", "charge.dispute.funds_withdrawn" ->
+                    handlers.disputes().handle(reader.object(event, Dispute.class));
+            case "charge.dispute.closed" -> handlers.disputes().closed(reader.object(event, Dispute.class));
             default -> WebhookResults.settled(WebhookOutcome.IGNORED, "event type not handled");
         };
     }

@@ -9,10 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +53,7 @@ public final class Stripeflare {
         public static final Duration DEFAULT_CHECKOUT_PENDING_WINDOW = Duration.ofDays(7);
         private static final Duration MAX_CHECKOUT_WINDOW = Duration.ofDays(90);
         private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
+        private static final Pattern CONNECTED_ACCOUNT = Pattern.compile("acct_[A-Za-z0-9]{1,64}");
 
         private UserStore userStore;
         private List<String> dbSecrets = List.of();
@@ -65,6 +68,7 @@ public final class Stripeflare {
         private Duration stripeApiTimeout = Duration.ofSeconds(5);
         private Duration checkoutClaimWindow = DEFAULT_CHECKOUT_CLAIM_WINDOW;
         private Duration checkoutPendingWindow = DEFAULT_CHECKOUT_PENDING_WINDOW;
+        private final Set<String> connectedAccounts = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -169,6 +173,18 @@ public final class Stripeflare {
         }
 
         /**
+         * Also applies the events of this Stripe Connect account ({@code acct_…}); call once per
+         * account. By default an event whose {@code account} is set (it happened in a connected
+         * account, not in the platform's) is ignored with 200, so another business's payments
+         * never credit this wallet. Stripe API calls for an accepted account's events are made
+         * in that account.
+         */
+        public Builder acceptConnectedAccount(String accountId) {
+            this.connectedAccounts.add(accountId);
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -200,6 +216,11 @@ public final class Stripeflare {
             if (stripeApiBase != null && !isHttp(stripeApiBase)) {
                 problems.add("stripeApiBase must be an http(s) URI, was " + stripeApiBase);
             }
+            for (String account : connectedAccounts) {
+                if (account == null || !CONNECTED_ACCOUNT.matcher(account).matches()) {
+                    problems.add("acceptConnectedAccount needs an acct_… id, was " + account);
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -208,6 +229,7 @@ public final class Stripeflare {
             WebhookSettings webhookSettings = new WebhookSettings(signingSecrets, webhookTolerance,
                     stripeSecretKey, Optional.ofNullable(stripeApiBase), stripeApiTimeout, currency.toLowerCase(Locale.ROOT),
                     checkoutClaimWindow, clock);
+            webhookSettings = webhookSettings.acceptingConnectedAccounts(connectedAccounts);
             StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow, clock);
         }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What webhook handling needs from the builder. Validated by {@link Stripeflare.Builder}.
@@ -18,6 +19,8 @@ import java.util.Optional;
  * @param checkoutClaimWindow how long after its credit a checkout can be claimed by the browser
  *                        that completed it
  * @param clock           the wallet's clock
+ * @param connectedAccounts the Stripe Connect accounts ({@code acct_…}) whose events are applied;
+ *                        events of any other connected account are ignored
  */
 record WebhookSettings(
         List<String> signingSecrets,
@@ -27,16 +30,33 @@ record WebhookSettings(
         Duration stripeApiTimeout,
         String currency,
         Duration checkoutClaimWindow,
-        Clock clock) {
+        Clock clock,
+        Set<String> connectedAccounts) {
 
     WebhookSettings {
         signingSecrets = List.copyOf(signingSecrets);
+        connectedAccounts = Set.copyOf(connectedAccounts);
+    }
+
+    /** Settings that accept events of the platform account only. */
+    WebhookSettings(List<String> signingSecrets, Duration tolerance, String stripeSecretKey,
+                    Optional<URI> stripeApiBase, Duration stripeApiTimeout, String currency,
+                    Duration checkoutClaimWindow, Clock clock) {
+        this(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout, currency,
+                checkoutClaimWindow, clock, Set.of());
+    }
+
+    /** These settings, also accepting the events of {@code accounts}. */
+    WebhookSettings acceptingConnectedAccounts(Set<String> accounts) {
+        return new WebhookSettings(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout,
+                currency, checkoutClaimWindow, clock, accounts);
     }
 
     @Override
     public String toString() {
         return "WebhookSettings[signingSecrets=<redacted>, tolerance=" + tolerance
                 + ", stripeSecretKey=<redacted>, stripeApiBase=" + stripeApiBase + ", stripeApiTimeout=" + stripeApiTimeout
-                + ", currency=" + currency + ", checkoutClaimWindow=" + checkoutClaimWindow + "]";
+                + ", currency=" + currency + ", checkoutClaimWindow=" + checkoutClaimWindow
+                + ", connectedAccounts=" + connectedAccounts + "]";
     }
 }

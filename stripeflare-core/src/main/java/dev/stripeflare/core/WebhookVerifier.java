@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <p>stripe-java rejects only timestamps older than the tolerance; a timestamp further than the
  * tolerance in the future is rejected here too, so a clock skew cannot widen the replay window.
+ * The timestamp checked here is the one stripe-java verified the signature with: the header is
+ * parsed exactly as stripe-java parses it ({@link #signedAt}).
  * Thread-safe.
  */
 final class WebhookVerifier {
@@ -49,13 +51,26 @@ final class WebhookVerifier {
 
     private boolean fromTheFuture(String signatureHeader) {
         long now = clock.millis() / 1000;
+        // Reached only after stripe-java verified, so its timestamp exists and parses.
+        return signedAt(signatureHeader) > now + toleranceSeconds;
+    }
+
+    /**
+     * The timestamp stripe-java's {@code Webhook.Signature.getTimestamp} reads, parsed exactly as
+     * it does: the items split on {@code ","}, each split once on {@code "="}, the first whose
+     * name is exactly {@code "t"} (no trimming), its value through {@link Long#parseLong}. Any
+     * other reading would let a header carry one timestamp for the signature and another for the
+     * future check (issue 9 item 6: {@code " t=<now>,t=<future>,v1=…"}).
+     *
+     * @throws RuntimeException where stripe-java's parser throws (a malformed {@code t} item)
+     */
+    static long signedAt(String signatureHeader) {
         for (String item : signatureHeader.split(",", -1)) {
-            String[] pair = item.split("=", 2);
-            if (pair.length == 2 && "t".equals(pair[0].trim())) {
-                // The same element stripe-java read (the first "t"), already known to parse.
-                return Long.parseLong(pair[1].trim()) > now + toleranceSeconds;
+            String[] parts = item.split("=", 2);
+            if (parts[0].equals("t")) {
+                return Long.parseLong(parts[1]);
             }
         }
-        return true;
+        return -1;
     }
 }

@@ -24,8 +24,11 @@ import java.util.concurrent.TimeUnit;
  * asked), Charges and refund lists from the fixtures; records every request; and fails on demand.
  */
 final class FakeStripeApi implements AutoCloseable {
-    /** One request as the server saw it; {@code query} is URL-decoded. */
-    record Request(String method, String path, String query, String authorization) {
+    /**
+     * One request as the server saw it; {@code query} is URL-decoded; {@code stripeAccount} is the
+     * {@code Stripe-Account} header (Connect), null when absent.
+     */
+    record Request(String method, String path, String query, String authorization, String stripeAccount) {
     }
 
     /** What the next request gets instead of a normal answer. */
@@ -93,7 +96,8 @@ final class FakeStripeApi implements AutoCloseable {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             String query = rawQuery == null ? "" : URLDecoder.decode(rawQuery, StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), path, query,
-                    exchange.getRequestHeaders().getFirst("Authorization")));
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst("Stripe-Account")));
             Failure failure = failures.poll();
             if (failure == Failure.SERVER_ERROR) {
                 answer(exchange, 500, "{\"error\":{\"type\":\"api_error\",\"message\":\"An unknown error occurred\"}}");

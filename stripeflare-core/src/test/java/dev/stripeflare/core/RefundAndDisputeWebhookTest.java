@@ -174,14 +174,17 @@ class RefundAndDisputeWebhookTest {
     }
 
     @Test
-    void refundInAnotherCurrencyIsRecordedAndTakesNothing() {
+    void refundInACurrencyItsChargeDidNotTakeIsRecordedAndTakesNothing() {
         harness.deliver(checkoutCompleted(ada, 1).json());
+        String pounds = refunded(1).replace("\"currency\": \"usd\",\n            \"destination_details\"",
+                "\"currency\": \"gbp\",\n            \"destination_details\"").json();
 
-        WebhookResult result = harness.deliver(refunded(1).replace("\"currency\": \"usd\"", "\"currency\": \"eur\"")
-                .json());
+        WebhookResult result = harness.deliver(pounds);
 
         assertThat(result.outcome()).isEqualTo(WebhookOutcome.CURRENCY_MISMATCH);
         assertThat(harness.balance(ada)).isEqualTo(500);
+        assertThat(harness.deliver(pounds).outcome()).as("recorded, so a redelivery is a duplicate")
+                .isEqualTo(WebhookOutcome.DUPLICATE);
     }
 
     @Test
@@ -238,5 +241,36 @@ class RefundAndDisputeWebhookTest {
         assertThat(early.outcome()).isEqualTo(WebhookOutcome.DEFERRED);
         harness.deliver(checkoutCompleted(ada, 1).json());
         assertThat(harness.balance(ada)).isEqualTo(0);
+    }
+
+    /** Found by {@link WebhookFuzzTest}: a refund without a status answered 500 (a NullPointerException). */
+    @Test
+    void refundWithoutStatusIsRefusedAndTakesNothing() {
+        harness.deliver(checkoutCompleted(ada, 1).json());
+
+        WebhookResult result = harness.deliver(refunded(1)
+                .replace("\"status\": \"succeeded\",\n            \"transfer_reversal\"",
+                        "\"transfer_reversal\"").json());
+
+        assertThat(result.httpStatus()).isEqualTo(400);
+        assertThat(result.outcome()).isEqualTo(WebhookOutcome.REJECTED_PAYLOAD);
+        assertThat(harness.balance(ada)).isEqualTo(500);
+    }
+
+    /**
+     * Found by {@link WebhookFuzzTest}: stripe-java reads the refunds list through a polymorphic
+     * adapter, so an item whose {@code object} is not {@code refund} is another class inside the
+     * {@code List<Refund>}, and iterating it answered 500 (a ClassCastException).
+     */
+    @Test
+    void refundsListHoldingSomethingElseIsRefusedAndTakesNothing() {
+        harness.deliver(checkoutCompleted(ada, 1).json());
+
+        WebhookResult result = harness.deliver(refunded(1)
+                .replace("\"object\": \"refund\"", "\"object\": \"payout\"").json());
+
+        assertThat(result.httpStatus()).isEqualTo(400);
+        assertThat(result.outcome()).isEqualTo(WebhookOutcome.REJECTED_PAYLOAD);
+        assertThat(harness.balance(ada)).isEqualTo(500);
     }
 }

@@ -18,9 +18,12 @@ import java.util.function.UnaryOperator;
  */
 final class WebhookHarness implements AutoCloseable {
     static final long NOW_SECONDS = TestWallets.NOW.getEpochSecond();
-    static final Duration STRIPE_TIMEOUT = Duration.ofMillis(500);
+    // Well below FakeStripeApi's 3 s SLOW answer, well above a lookup on a loaded 2-core CI machine.
+    static final Duration STRIPE_TIMEOUT = Duration.ofMillis(2_000);
 
     final InMemoryUserStore store = new InMemoryUserStore();
+    /** The store the wallet uses: {@link #store}, recording which calls changed state. */
+    final RecordingUserStore recorded = new RecordingUserStore(store);
     final FakeStripeApi stripe = new FakeStripeApi();
     /** The wallet's clock, at {@link TestWallets#NOW} until a test advances it. */
     final MutableClock clock = new MutableClock(TestWallets.NOW);
@@ -31,7 +34,7 @@ final class WebhookHarness implements AutoCloseable {
     }
 
     WebhookHarness(UnaryOperator<Stripeflare.Builder> settings) {
-        wallet = settings.apply(TestWallets.builder(store)
+        wallet = settings.apply(TestWallets.builder(recorded)
                 .clock(clock)
                 .stripeApiBase(stripe.baseUri())
                 .stripeApiTimeout(STRIPE_TIMEOUT)).build();
@@ -96,6 +99,44 @@ final class WebhookHarness implements AutoCloseable {
                 .replace(StripeJson.PAYMENT_INTENT, paymentIntent(n))
                 .replace(StripeJson.CARD_CHARGE, "ch_test_" + n)
                 .replace("dp_1SAcmeDispute0001", "dp_test_" + n);
+    }
+
+    /** {@code charge.dispute.created} of payment {@code n} as an inquiry: no money moved yet. */
+    static StripeJson disputeInquiry(int n) {
+        return disputed(n).replace("\"status\": \"needs_response\"", "\"status\": \"warning_needs_response\"")
+                .replace("\"case_type\": \"chargeback\"", "\"case_type\": \"inquiry\"")
+                .replace("evt_1SAcmeDisputeCreated0001", "evt_inquiry_" + n);
+    }
+
+    /** {@code charge.dispute.funds_withdrawn} of payment {@code n}'s dispute (an escalated inquiry). */
+    static StripeJson disputeFundsWithdrawn(int n) {
+        return disputed(n).replace("\"type\": \"charge.dispute.created\"", "\"type\": \"charge.dispute.funds_withdrawn\"")
+                .replace("evt_1SAcmeDisputeCreated0001", "evt_withdrawn_" + n);
+    }
+
+    /** {@code charge.dispute.closed} of payment {@code n}'s dispute, closed as {@code status}. */
+    static StripeJson disputeClosed(int n, String status) {
+        return StripeJson.load("charge.dispute.closed.json")
+                .replace(StripeJson.PAYMENT_INTENT, paymentIntent(n))
+                .replace(StripeJson.CARD_CHARGE, "ch_test_" + n)
+                .replace("dp_1SAcmeDispute0001", "dp_test_" + n)
+                .replace("\"status\": \"won\"", "\"status\": \"" + status + "\"")
+                .replace("evt_1SAcmeDisputeClosed0001", "evt_closed_" + status + "_" + n);
+    }
+
+    /** {@code charge.refund.updated} of payment {@code n}'s refund of 200, now {@code status}. */
+    static StripeJson refundUpdated(int n, String status) {
+        StripeJson updated = StripeJson.load("charge.refund.updated.json")
+                .replace(StripeJson.PAYMENT_INTENT, paymentIntent(n))
+                .replace(StripeJson.CARD_CHARGE, "ch_test_" + n)
+                .replace("\"status\": \"failed\"", "\"status\": \"" + status + "\"")
+                .replace("evt_3SAcmeRefundUpdated0001", "evt_refund_" + status + "_" + n);
+        if (!"failed".equals(status)) {
+            updated = updated.replace("\"failure_balance_transaction\": \"txn_3SAcmeRefundFailBal0001\"",
+                            "\"failure_balance_transaction\": null")
+                    .replace("\"failure_reason\": \"expired_or_canceled_card\"", "\"failure_reason\": null");
+        }
+        return updated;
     }
 
     User user(Session visitor) {
