@@ -79,8 +79,13 @@ final class WebhookBodyListener implements ReadListener, AsyncListener {
     }
 
     @Override
-    public void onTimeout(AsyncEvent event) throws IOException {
-        refuse(WebhookBody.Problem.TOO_SLOW);
+    public void onTimeout(AsyncEvent event) {
+        try {
+            refuse(WebhookBody.Problem.TOO_SLOW);
+        } catch (IOException gone) {
+            // The sender went away before hearing the 408.
+            LOG.log(System.Logger.Level.DEBUG, "webhook 408 not delivered: " + gone.getClass().getName());
+        }
     }
 
     @Override
