@@ -94,8 +94,9 @@ public final class DemoServer implements AutoCloseable {
                     .build();
         }
         FilterSettings settings = FilterSettings.production().withDevelopmentCookies(config.devCookies());
-        context.addFilter(new FilterHolder(new StripeflareFilter(wallet, settings)), "/*",
-                EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder filter = new FilterHolder(new StripeflareFilter(wallet, settings));
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         context.addServlet(new ServletHolder(new PaidAction()), PaidAction.PATH);
         context.addServlet(new ServletHolder(new HomePage(config.testMode(), TEST_HOST)), "/");
         server.setHandler(context);
