@@ -109,7 +109,11 @@ final class PaidRequests {
             }
             if (!result.charged()) {
                 replace(request, response, session, delivery);
-                PaymentRequired.send(response, session.paymentLink(), session.balanceCents(), result.message());
+                if (delivery.held()) {
+                    PaymentRequired.send(response, session.paymentLink(), session.balanceCents(), result.message());
+                } else {
+                    PaymentRequired.sendWithoutLink(response, session.balanceCents(), result.message());
+                }
                 return false;
             }
             response.setHeader(ChargingResponse.PRICE_HEADER, Long.toString(price.getAsLong()));

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
@@ -70,15 +71,17 @@ class CommitTimeChargingTest {
     void serverSentEventsArriveOneByOneAndAreChargedAtTheFirstFlush() throws Exception {
         for (String price : List.of("", "&price=4")) {
             String token = harness.registeredUser(10);
+            CountDownLatch firstEventRead = servlets.nextEventStream();
             HttpResponse<InputStream> response = harness.client.send(harness.request("/sse?events=3" + price)
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                // The servlet writes the second event only after this test has read the first:
-                // a buffered response would never deliver it (the servlet gives up after 10 s).
+                // The servlet writes the second event only after this test has read the first: a
+                // buffered response delivers the first only when the servlet has given up waiting
+                // (10 s) and written "data: timed out" instead of the rest.
                 assertThat(events.readLine()).isEqualTo("data: event 1");
                 assertThat(harness.balance(token)).isEqualTo(price.isEmpty() ? 10 : 6);
-                servlets.firstEventRead.countDown();
+                firstEventRead.countDown();
                 assertThat(events.readLine()).isEmpty();
                 assertThat(events.readLine()).isEqualTo("data: event 2");
                 assertThat(events.readLine()).isEmpty();

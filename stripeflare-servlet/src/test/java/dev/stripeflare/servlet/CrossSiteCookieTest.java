@@ -127,6 +127,14 @@ class CrossSiteCookieTest {
     }
 
     @Test
+    void aCrossSitePostToAPricedPageWithoutACookieOffersNoPaymentLink() throws Exception {
+        HttpResponse<String> response = send("POST", "/paid?price=1", "Sec-Fetch-Site", "cross-site");
+        assertThat(response.statusCode()).isEqualTo(402);
+        assertThat(response.body()).endsWith("\"paymentLink\":null}");
+        assertThat(response.headers().firstValue("X-PaymentLink")).isEmpty();
+    }
+
+    @Test
     void aSameSiteNavigationMintsButASameSitePostDoesNot() throws Exception {
         assertThat(send("GET", "/free", "Sec-Fetch-Site", "none").headers().allValues("Set-Cookie")).hasSize(1);
         assertThat(send("GET", "/free", "Sec-Fetch-Site", "same-origin").headers().allValues("Set-Cookie")).hasSize(1);

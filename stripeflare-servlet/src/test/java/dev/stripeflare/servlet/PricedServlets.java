@@ -23,8 +23,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  * async handlers. Register with {@link #register}; {@code ?price=N} sets {@code X-Price: N}.
  */
 final class PricedServlets implements AutoCloseable {
-    /** Released by a test once it has read the first server-sent event. */
-    final CountDownLatch firstEventRead = new CountDownLatch(1);
+    /** Released by a test once it has read the first server-sent event; one per stream. */
+    private volatile CountDownLatch firstEventRead = new CountDownLatch(1);
     private final ExecutorService async = Executors.newCachedThreadPool();
 
     void register(ServletContextHandler context) {
@@ -54,6 +54,12 @@ final class PricedServlets implements AutoCloseable {
         }
     }
 
+    /** A new latch for the next event stream, which waits on it after its first event. */
+    CountDownLatch nextEventStream() {
+        firstEventRead = new CountDownLatch(1);
+        return firstEventRead;
+    }
+
     @Override
     public void close() {
         firstEventRead.countDown();
@@ -81,7 +87,10 @@ final class PricedServlets implements AutoCloseable {
         }
     }
 
-    /** Server-sent events: the first, then (after the test read it) {@code ?events=N} in all. */
+    /**
+     * Server-sent events: the first, then (after the test read it) {@code ?events=N} in all; if
+     * the test has not read the first within 10 s (it was held back), {@code data: timed out}.
+     */
     final class Events extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -90,13 +99,17 @@ final class PricedServlets implements AutoCloseable {
             price(request, response);
             response.setContentType("text/event-stream;charset=utf-8");
             int events = Integer.parseInt(request.getParameter("events"));
+            CountDownLatch read = firstEventRead;
             var out = response.getWriter();
             for (int i = 1; i <= events; i++) {
                 out.write("data: event " + i + "\n\n");
                 out.flush();
                 if (i == 1) {
                     try {
-                        firstEventRead.await(10, TimeUnit.SECONDS);
+                        if (!read.await(10, TimeUnit.SECONDS)) {
+                            out.write("data: timed out\n\n");
+                            return;
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
