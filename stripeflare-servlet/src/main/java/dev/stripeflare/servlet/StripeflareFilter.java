@@ -151,7 +151,7 @@ public final class StripeflareFilter implements Filter {
         TokenDelivery delivery = TokenDelivery.decide(session, presented, site, request.getMethod());
         if (path.equals(settings.mePath())) {
             headers.set(request, response, delivery, session.balanceCents(), session.paymentLink());
-            MeEndpoint.handle(request, response, session);
+            MeEndpoint.handle(request, response, session, delivery.held());
         } else if (path.equals(settings.rotateTokenPath())) {
             rotateToken.handle(request, response, session, delivery, presented, site);
         } else {

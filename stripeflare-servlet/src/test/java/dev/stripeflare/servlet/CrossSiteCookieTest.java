@@ -127,6 +127,13 @@ class CrossSiteCookieTest {
     }
 
     @Test
+    void meWithoutATokenTheClientHoldsShowsNoPaymentLink() throws Exception {
+        HttpResponse<String> response = send("GET", "/me", "Sec-Fetch-Site", "cross-site");
+        assertThat(response.body()).contains("\"client_reference_id\":null,\"paymentLink\":null");
+        assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
+    }
+
+    @Test
     void aCrossSitePostToAPricedPageWithoutACookieOffersNoPaymentLink() throws Exception {
         HttpResponse<String> response = send("POST", "/paid?price=1", "Sec-Fetch-Site", "cross-site");
         assertThat(response.statusCode()).isEqualTo(402);

@@ -48,6 +48,7 @@ class RotateTokenTest {
         String old = harness.registeredUser(1);
         HttpCookie cookie = new HttpCookie("access_token", old);
         cookie.setPath("/");
+        cookie.setDomain(harness.base.getHost());   // as the jar files the Set-Cookie, so that it replaces this one
         cookie.setVersion(0);
         harness.cookies.getCookieStore().add(harness.base, cookie);
         HttpResponse<String> response = harness.post("/rotate-token", "");
