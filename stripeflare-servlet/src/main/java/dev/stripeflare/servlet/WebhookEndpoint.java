@@ -23,8 +23,9 @@ import java.nio.charset.StandardCharsets;
  * <p>When the request is async-supported the body is read with a {@code ReadListener}: a sender
  * trickling bytes holds no thread while it waits, and the async timeout ends it at the deadline.
  * Otherwise the body is read blocking and the deadline and rate are checked between reads; a
- * read that blocks outright is ended only by the container's idle timeout (Jetty:
- * {@code ServerConnector.setIdleTimeout}, Tomcat: {@code connectionTimeout}), so keep that short.
+ * read that blocks outright is ended only by the container (Jetty 12:
+ * {@code MinimumDataRateHandler} and {@code ServerConnector.setIdleTimeout}; Tomcat:
+ * {@code connectionTimeout}), so configure those.
  */
 final class WebhookEndpoint {
     private static final System.Logger LOG = System.getLogger(StripeflareFilter.class.getName());
