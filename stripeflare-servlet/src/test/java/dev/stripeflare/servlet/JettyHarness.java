@@ -99,6 +99,19 @@ final class JettyHarness implements AutoCloseable {
         return token;
     }
 
+    /**
+     * A second device of {@code account}'s owner: a fresh token that pays {@code cents} and is
+     * linked to that account, as login by payment does.
+     */
+    String secondDevice(String account, long cents) {
+        String token = wallet.session(null).accessToken();
+        long userId = wallet.lookupUser(account).orElseThrow().userId();
+        store.credit(new PaymentCredit("harness-" + operations.incrementAndGet(), tokenHash(token), cents,
+                null, new PaymentProfile("Ada \"Countess\" Lovelace", "ada@example.com", null, "fp_1"),
+                OptionalLong.of(userId), null, Instant.parse("2026-01-01T00:00:00Z")));
+        return token;
+    }
+
     long balance(String token) {
         return wallet.lookupUser(token).orElseThrow().balanceCents();
     }

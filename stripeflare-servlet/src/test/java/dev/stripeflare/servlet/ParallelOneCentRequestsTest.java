@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The money check of issue 10, kept green through commit-time charging: 600 parallel one-cent
  * requests on 500 cents give exactly 500 × 200 and 100 × 402, with and without idempotency keys,
- * and the balance equals the ledger.
+ * and from two devices of one account; the balance equals the ledger.
  */
 class ParallelOneCentRequestsTest {
     private static final int REQUESTS = 600;
@@ -43,17 +43,31 @@ class ParallelOneCentRequestsTest {
 
     @Test
     void sixHundredOneCentRequestsWithDistinctIdempotencyKeys() throws Exception {
-        burst(true);
+        String token = harness.registeredUser(BALANCE);
+        burst(List.of(token), true);
+    }
+
+    @Test
+    void sixHundredOneCentRequestsFromTwoDevicesOfOneAccount() throws Exception {
+        String first = harness.registeredUser(300);
+        String second = harness.secondDevice(first, 200);
+        assertThat(harness.balance(second)).isEqualTo(BALANCE);
+        burst(List.of(first, second), false);
     }
 
     private void burst(boolean keys) throws Exception {
-        String token = harness.registeredUser(BALANCE);
+        burst(List.of(harness.registeredUser(BALANCE)), keys);
+    }
+
+    private void burst(List<String> devices, boolean keys) throws Exception {
+        String token = devices.get(0);
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(32);
         try {
             List<Future<HttpResponse<String>>> responses = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
-                HttpRequest.Builder request = harness.request("/paid?price=1").header("Authorization", "Bearer " + token);
+                HttpRequest.Builder request = harness.request("/paid?price=1")
+                        .header("Authorization", "Bearer " + devices.get(i % devices.size()));
                 if (keys) {
                     request.header("Idempotency-Key", "key-" + i);
                 }
@@ -80,6 +94,9 @@ class ParallelOneCentRequestsTest {
             assertThat(paid).isEqualTo(500);
             assertThat(refused).isEqualTo(100);
             assertThat(harness.balance(token)).isZero();
+            for (String device : devices) {
+                assertThat(harness.balance(device)).isZero();
+            }
             assertThat(harness.wallet.ledger(token).stream().mapToLong(LedgerEntry::amountCents).sum()).isZero();
         } finally {
             pool.shutdownNow();
