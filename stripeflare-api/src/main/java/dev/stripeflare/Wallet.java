@@ -23,9 +23,11 @@ import java.util.Optional;
 public interface Wallet extends AutoCloseable {
 
     /**
-     * Resolves who presents {@code presentedTokenOrNull}: the account its token opens, if any. A well-formed but unknown token stays the visitor's token (nothing is stored
-     * until they pay); a missing or malformed token is replaced by a newly minted one
-     * ({@link Session#isNew()}). Never writes.
+     * Resolves who presents {@code presentedTokenOrNull}: the account its token opens, if any. A
+     * token this wallet minted stays the visitor's token even before they pay (nothing is stored
+     * until then); a missing, malformed or forged token — one that does not authenticate as
+     * minted by this wallet, or a legacy token that opens no account — is replaced by a newly
+     * minted one ({@link Session#isNew()}). Never writes.
      *
      * @param presentedTokenOrNull the cookie or bearer token, or null when there is none
      * @throws StoreException if the store fails

@@ -43,7 +43,9 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public Session session(String presentedTokenOrNull) {
-        boolean keep = AccessTokens.isWellFormed(presentedTokenOrNull);
+        // Legacy tokens carry no MAC: kept only while they open an account (ADR 19).
+        boolean keep = tokens.isAuthentic(presentedTokenOrNull) || (AccessTokens.isLegacy(presentedTokenOrNull)
+                && store.findByTokenHash(tokens.hash(presentedTokenOrNull)).isPresent());
         String token = keep ? presentedTokenOrNull : tokens.mint();
         String reference = cipher.encrypt(token);
         Optional<User> user = keep ? find(token, reference) : Optional.empty();
@@ -54,7 +56,7 @@ final class DefaultWallet implements Wallet {
     @Override
     public Optional<User> lookupUser(String accessToken) {
         Objects.requireNonNull(accessToken, "accessToken");
-        if (!AccessTokens.isWellFormed(accessToken)) {
+        if (!tokens.mayOpenAccount(accessToken)) {
             return Optional.empty();
         }
         return find(accessToken, cipher.encrypt(accessToken));
@@ -67,7 +69,7 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public ChargeResult charge(ChargeRequest request) {
-        if (!AccessTokens.isWellFormed(request.accessToken())) {
+        if (!tokens.mayOpenAccount(request.accessToken())) {
             return ChargeResult.notRegistered();
         }
         return store.charge(new Debit(tokens.hash(request.accessToken()), request.amountCents(),
@@ -87,7 +89,7 @@ final class DefaultWallet implements Wallet {
     @Override
     public String rotateToken(String accessToken) {
         Objects.requireNonNull(accessToken, "accessToken");
-        if (!AccessTokens.isWellFormed(accessToken)) {
+        if (!tokens.mayOpenAccount(accessToken)) {
             throw new UnknownTokenException();
         }
         String replacement = tokens.mint();
@@ -106,7 +108,7 @@ final class DefaultWallet implements Wallet {
     @Override
     public List<LedgerEntry> ledger(String accessToken) {
         Objects.requireNonNull(accessToken, "accessToken");
-        if (!AccessTokens.isWellFormed(accessToken)) {
+        if (!tokens.mayOpenAccount(accessToken)) {
             return List.of();
         }
         return store.findByTokenHash(tokens.hash(accessToken))

@@ -224,7 +224,7 @@ public final class Stripeflare {
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
-            AccessTokens tokens = new AccessTokens(secureRandom != null ? secureRandom : new SecureRandom());
+            AccessTokens tokens = new AccessTokens(secureRandom != null ? secureRandom : new SecureRandom(), dbSecrets);
             ReferenceCipher cipher = new ReferenceCipher(dbSecrets);
             WebhookSettings webhookSettings = new WebhookSettings(signingSecrets, webhookTolerance,
                     stripeSecretKey, Optional.ofNullable(stripeApiBase), stripeApiTimeout, currency.toLowerCase(Locale.ROOT),

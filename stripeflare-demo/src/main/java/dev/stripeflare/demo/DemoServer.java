@@ -16,6 +16,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 
 /**
  * The stripeflare demo: an embedded Jetty 12 serving a page where a person tops up a wallet and
@@ -59,6 +60,8 @@ public final class DemoServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
+        // A silent connection is closed after 30 s (the MinimumDataRateHandler below fails slow bodies).
+        connector.setIdleTimeout(30_000);
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.open();
@@ -96,11 +99,14 @@ public final class DemoServer implements AutoCloseable {
                     .build();
         }
         FilterSettings settings = FILTER_SETTINGS.withDevelopmentCookies(config.devCookies());
-        context.addFilter(new FilterHolder(new StripeflareFilter(wallet, settings)), "/*",
-                EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder filter = new FilterHolder(new StripeflareFilter(wallet, settings));
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         context.addServlet(new ServletHolder(new PaidAction()), PaidAction.PATH);
         context.addServlet(new ServletHolder(new HomePage(config.testMode(), TEST_HOST)), "/");
-        server.setHandler(context);
+        // Request bodies (the webhook's, above all) slower than 1 KiB/s fail, so no sender can hold
+        // a thread by trickling (ADR 20); responses are not rate-limited (0).
+        server.setHandler(new MinimumDataRateHandler(context, 1024, 0));
         server.setStopAtShutdown(true);
         try {
             server.start();

@@ -52,11 +52,21 @@ class DemoServerTest {
 
     @Test
     void thePaidActionAsksAVisitorToPay() throws Exception {
+        demo.send(HttpRequest.newBuilder(demo.at("/")).build());   // the visit that hands out the token
         HttpResponse<String> paid = demo.send(HttpRequest.newBuilder(demo.at("/api/paid"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(paid.statusCode()).isEqualTo(402);
         assertThat(paid.body()).contains("\"paymentLink\":\"" + demo.baseUri() + "/simulated-checkout");
         assertThat(paid.body()).doesNotContain("one cent's worth");
+    }
+
+    @Test
+    void aPostFromAClientWithoutATokenIsOfferedNoPaymentLinkForATokenItWillNeverHold() throws Exception {
+        HttpResponse<String> paid = demo.send(HttpRequest.newBuilder(demo.at("/api/paid"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(paid.statusCode()).isEqualTo(402);
+        assertThat(paid.body()).endsWith("\"paymentLink\":null}");
+        assertThat(paid.headers().firstValue("Set-Cookie")).isEmpty();
     }
 
     @Test

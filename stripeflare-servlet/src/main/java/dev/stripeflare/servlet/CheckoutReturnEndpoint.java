@@ -47,8 +47,9 @@ final class CheckoutReturnEndpoint {
         this.landingPath = landingPath;
     }
 
-    void handle(HttpServletRequest request, HttpServletResponse response, Session session) throws IOException {
-        headers.set(request, response, session.accessToken(), session.balanceCents(), session.paymentLink());
+    void handle(HttpServletRequest request, HttpServletResponse response, Session session, TokenDelivery delivery)
+            throws IOException {
+        headers.set(request, response, delivery, session.balanceCents(), session.paymentLink());
         if (!"GET".equals(request.getMethod())) {
             Answers.methodNotAllowed(response, "GET");
             return;

@@ -10,12 +10,14 @@ import java.util.Optional;
 /**
  * {@code GET /me}: the public user as JSON — {@code balance, name, email, verified_email,
  * card_fingerprint, client_reference_id, paymentLink, registered} — never the access token.
+ * For a session the client does not hold (no token could be handed out), the reference and
+ * link are null: a payment through them would reach a token nobody has.
  */
 final class MeEndpoint {
     private MeEndpoint() {
     }
 
-    static void handle(HttpServletRequest request, HttpServletResponse response, Session session)
+    static void handle(HttpServletRequest request, HttpServletResponse response, Session session, boolean held)
             throws IOException {
         if (!"GET".equals(request.getMethod())) {
             Answers.methodNotAllowed(response, "GET");
@@ -28,8 +30,8 @@ final class MeEndpoint {
                 .field("email", user.flatMap(User::email))
                 .field("verified_email", user.flatMap(User::verifiedEmail))
                 .field("card_fingerprint", user.flatMap(User::cardFingerprint))
-                .field("client_reference_id", session.clientReferenceId())
-                .field("paymentLink", session.paymentLink())
+                .field("client_reference_id", held ? Optional.of(session.clientReferenceId()) : Optional.empty())
+                .field("paymentLink", held ? Optional.of(session.paymentLink()) : Optional.empty())
                 .field("registered", session.registered())
                 .end());
     }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Answers 402 Payment Required with the way to pay: the {@code X-PaymentLink} header and a JSON
@@ -45,6 +46,19 @@ public final class PaymentRequired {
                 .field("message", message)
                 .field("balance", balanceCents)
                 .field("paymentLink", paymentLink)
+                .end());
+    }
+
+    /**
+     * Answers 402 without a payment link: for a session whose token the client does not hold,
+     * where a link would send a payment to a token nobody has.
+     */
+    static void sendWithoutLink(HttpServletResponse response, long balanceCents, String message) throws IOException {
+        Answers.json(response, STATUS, new JsonWriter()
+                .field("error", "Payment required")
+                .field("message", message)
+                .field("balance", balanceCents)
+                .field("paymentLink", Optional.empty())
                 .end());
     }
 }

@@ -3,31 +3,49 @@ package dev.stripeflare.servlet;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Reads the access token a request presents: {@code Authorization: Bearer <t>} if present, else
- * the {@code access_token} cookie (spec §2, step 1). Another {@code Authorization} scheme (Basic,
- * say) belongs to the application and is ignored.
+ * The access token a request presents, and where it came from: {@code Authorization: Bearer <t>}
+ * if present, else the access-token cookie, else (during the {@code __Host-} migration) the
+ * older plain cookie. Another {@code Authorization} scheme (Basic, say) belongs to the
+ * application and is ignored.
+ *
+ * @param token  the presented token, token68-shaped (not yet authenticated: the wallet does that)
+ * @param source where it came from
  */
-final class PresentedToken {
-    static final String COOKIE_NAME = "access_token";
+record PresentedToken(String token, Source source) {
     /** Far longer than any token we mint; bounds what reaches the wallet. */
     static final int MAX_LENGTH = 512;
     private static final String BEARER = "bearer ";
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.-]+");
 
-    private PresentedToken() {
+    /** Where a token came from. */
+    enum Source {
+        /** {@code Authorization: Bearer}: sent deliberately, never ambient. */
+        BEARER,
+        /** The current access-token cookie. */
+        COOKIE,
+        /** The plain {@code access_token} cookie of before the {@code __Host-} prefix. */
+        LEGACY_COOKIE
+    }
+
+    PresentedToken {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(source, "source");
     }
 
     /**
      * The presented token, or empty when there is none (or the cookie holds something that can
-     * never be a token: the wallet then mints a new one, which replaces the cookie).
+     * never be a token: it counts as absent).
      *
      * @throws MalformedTokenException if an {@code Authorization: Bearer} header is malformed:
      *                                 an API client must learn of its mistake, not silently be
      *                                 given a fresh empty wallet
      */
-    static Optional<String> read(HttpServletRequest request) {
+    static Optional<PresentedToken> read(HttpServletRequest request, AccessTokenCookie cookie) {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length() - 1)) {
             if (authorization.length() < BEARER.length()
@@ -38,14 +56,23 @@ final class PresentedToken {
             if (!isToken68(token)) {
                 throw new MalformedTokenException();
             }
-            return Optional.of(token);
+            return Optional.of(new PresentedToken(token, Source.BEARER));
         }
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return Optional.empty();
         }
+        Optional<PresentedToken> current = cookieValue(cookies, cookie.name()).map(t -> new PresentedToken(t, Source.COOKIE));
+        if (current.isPresent()) {
+            return current;
+        }
+        return cookie.legacyName().flatMap(name -> cookieValue(cookies, name))
+                .map(t -> new PresentedToken(t, Source.LEGACY_COOKIE));
+    }
+
+    private static Optional<String> cookieValue(Cookie[] cookies, String name) {
         for (Cookie cookie : cookies) {
-            if (COOKIE_NAME.equals(cookie.getName()) && isToken68(cookie.getValue())) {
+            if (name.equals(cookie.getName()) && isToken68(cookie.getValue())) {
                 return Optional.of(cookie.getValue());
             }
         }
@@ -70,9 +97,19 @@ final class PresentedToken {
         return i == value.length();
     }
 
+    /** Whether {@code value} is a plain host name, safe inside a cookie attribute. */
+    static boolean isHostName(String value) {
+        return HOST_NAME.matcher(value).matches();
+    }
+
     private static boolean isToken68Char(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+
+    @Override
+    public String toString() {
+        return "PresentedToken[token=<redacted>, source=" + source + "]";
     }
 
     /** An {@code Authorization: Bearer} header that is not {@code Bearer <token68>}. */

@@ -19,7 +19,7 @@ import java.util.Optional;
  *     PaymentRequired.send(request, response);
  *     return;
  * }
- * response.setHeader("X-Price", "25");   // charged by the filter after this handler returns
+ * response.setHeader("X-Price", "25");   // charged by the filter when the response commits
  * }</pre>
  *
  * <p>One instance per request, stored as the request attribute {@link #ATTRIBUTE}. Thread-safe:
@@ -74,7 +74,12 @@ public final class StripeflareSession {
         return balanceCents;
     }
 
-    /** The Payment Link (with {@code client_reference_id}) that tops up this user's wallet. */
+    /**
+     * The Payment Link (with {@code client_reference_id}) that tops up this user's wallet. On a
+     * request that could not be given a token (a cross-site or non-GET request without one; the
+     * filter then sends no cookie and no {@code X-PaymentLink}) it names a token the client does
+     * not hold: do not show it there.
+     */
     public String paymentLink() {
         return session.paymentLink();
     }

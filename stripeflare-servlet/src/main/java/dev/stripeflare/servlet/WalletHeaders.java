@@ -3,7 +3,11 @@ package dev.stripeflare.servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** Sets what every user-facing response carries: the cookie, {@code X-Balance}, {@code X-PaymentLink}. */
+/**
+ * Sets what user-facing responses carry: {@code X-Balance} always, {@code X-PaymentLink} when
+ * the client holds the session's token, and the cookie only as {@link TokenDelivery} says (a
+ * response that sets it is made {@code Cache-Control: private}).
+ */
 final class WalletHeaders {
     private final AccessTokenCookie cookie;
 
@@ -11,10 +15,22 @@ final class WalletHeaders {
         this.cookie = cookie;
     }
 
-    void set(HttpServletRequest request, HttpServletResponse response, String token, long balanceCents,
+    AccessTokenCookie cookie() {
+        return cookie;
+    }
+
+    void set(HttpServletRequest request, HttpServletResponse response, TokenDelivery delivery, long balanceCents,
              String paymentLink) {
-        cookie.set(request, response, token);
+        if (delivery.setCookie()) {
+            cookie.set(response, delivery.token());
+            PrivateCaching.enforce(response);
+        }
+        if (delivery.expireLegacyCookie()) {
+            cookie.expireLegacy(response, request.getServerName());
+        }
         response.setHeader(StripeflareFilter.BALANCE_HEADER, Long.toString(balanceCents));
-        response.setHeader(StripeflareFilter.PAYMENT_LINK_HEADER, paymentLink);
+        if (delivery.held()) {
+            response.setHeader(StripeflareFilter.PAYMENT_LINK_HEADER, paymentLink);
+        }
     }
 }

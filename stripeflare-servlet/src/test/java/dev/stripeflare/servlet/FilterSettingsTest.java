@@ -15,6 +15,9 @@ class FilterSettingsTest {
         assertThat(settings.rotateTokenPath()).isEqualTo("/rotate-token");
         assertThat(settings.webhookPath()).isEqualTo("/stripe-webhook");
         assertThat(settings.maxWebhookBodyBytes()).isEqualTo(1 << 20);
+        assertThat(settings.responseBufferBytes()).isZero();
+        assertThat(settings.webhookReadTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(settings.webhookMinBytesPerSecond()).isEqualTo(1024);
     }
 
     @Test
@@ -33,6 +36,14 @@ class FilterSettingsTest {
                 .withMessageContaining("cookieDomain");
         assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withMaxWebhookBodyBytes(0))
                 .withMessageContaining("maxWebhookBodyBytes");
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production().withResponseBufferBytes(-1))
+                .withMessageContaining("responseBufferBytes");
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production()
+                        .withWebhookReadLimits(java.time.Duration.ZERO, 1))
+                .withMessageContaining("webhookReadTimeout");
+        assertThatIllegalArgumentException().isThrownBy(() -> FilterSettings.production()
+                        .withWebhookReadLimits(java.time.Duration.ofSeconds(1), -1))
+                .withMessageContaining("webhookMinBytesPerSecond");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.stripeflare.servlet;
 
 import dev.stripeflare.Wallet;
 import dev.stripeflare.core.Stripeflare;
+import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.store.memory.InMemoryUserStore;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -53,6 +55,15 @@ final class JettyHarness implements AutoCloseable {
 
     /** {@code decorate} may wrap the wallet the filter sees (e.g. to record webhook calls). */
     JettyHarness(FilterSettings settings, UnaryOperator<Wallet> decorate) throws Exception {
+        this(settings, decorate, context -> { }, new Server());
+    }
+
+    /**
+     * {@code servlets} may add servlets before the application's catch-all; {@code server} may be
+     * one with a particular thread pool.
+     */
+    JettyHarness(FilterSettings settings, UnaryOperator<Wallet> decorate, Consumer<ServletContextHandler> servlets,
+                 Server server) throws Exception {
         wallet = Stripeflare.builder()
                 .userStore(store)
                 .dbSecret("0123456789abcdef0123456789abcdef-harness")
@@ -60,15 +71,19 @@ final class JettyHarness implements AutoCloseable {
                 .stripeSecretKey("sk_test_harness")
                 .paymentLink(PAYMENT_LINK)
                 .build();
-        server = new Server();
+        this.server = server;
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(new StripeflareFilter(decorate.apply(wallet), settings)),
-                "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new AppServlet()), "/*");
+        FilterHolder filter = new FilterHolder(new StripeflareFilter(decorate.apply(wallet), settings));
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        servlets.accept(context);
+        ServletHolder app = new ServletHolder(new AppServlet());
+        app.setAsyncSupported(true);
+        context.addServlet(app, "/*");
         server.setHandler(context);
         server.start();
         base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -82,6 +97,23 @@ final class JettyHarness implements AutoCloseable {
         store.credit(new PaymentCredit("harness-" + n, tokenHash(token), balanceCents,
                 null, new PaymentProfile("Ada \"Countess\" Lovelace", "ada@example.com", null, "fp_" + n),
                 null, null, null, Instant.parse("2026-01-01T00:00:00Z")));
+        return token;
+    }
+
+    /**
+     * A second device of {@code account}'s owner: a fresh token that pays {@code cents} and is
+     * linked to that account, as login by payment does.
+     */
+    String secondDevice(String account, long cents) {
+        String token = wallet.session(null).accessToken();
+        String card = wallet.lookupUser(account).orElseThrow().cardFingerprint().orElseThrow();
+        String checkout = "cs_harness_" + operations.incrementAndGet();
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        // Its browser returned from the checkout first, so the credit links it.
+        store.claimCheckout(new CheckoutClaim(checkout, tokenHash(token), at, at.plusSeconds(3_600)));
+        store.credit(new PaymentCredit("checkout:" + checkout, tokenHash(token), cents, null,
+                new PaymentProfile("Ada \"Countess\" Lovelace", "ada@example.com", null, card),
+                checkout, at.plusSeconds(3_600), null, at));
         return token;
     }
 
@@ -154,6 +186,11 @@ final class JettyHarness implements AutoCloseable {
                     response.getOutputStream().write("paid content".getBytes(StandardCharsets.UTF_8));
                 }
                 case "/flushing" -> {
+                    response.setIntHeader("X-Price", 5);
+                    response.getWriter().write("paid content");
+                    response.flushBuffer();
+                }
+                case "/priced-after-flush" -> {
                     response.getWriter().write("paid content");
                     response.flushBuffer();
                     response.setIntHeader("X-Price", 5);

@@ -2,6 +2,7 @@ package dev.stripeflare.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.HttpCookie;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class RotateTokenTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"rotated\":true}");
         String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("access_token=sf_").doesNotContain(old);
+        assertThat(setCookie).startsWith("access_token=sf2_").doesNotContain(old);
         String replacement = setCookie.substring("access_token=".length(), setCookie.indexOf(';'));
         assertThat(response.body()).doesNotContain(replacement);
         assertThat(response.headers().firstValue("X-Balance")).hasValue("300");
@@ -45,7 +46,11 @@ class RotateTokenTest {
     @Test
     void rotatingWithTheCookieWorksToo() throws Exception {
         String old = harness.registeredUser(1);
-        harness.send(harness.request("/free").header("Authorization", "Bearer " + old).build());
+        HttpCookie cookie = new HttpCookie("access_token", old);
+        cookie.setPath("/");
+        cookie.setDomain(harness.base.getHost());   // as the jar files the Set-Cookie, so that it replaces this one
+        cookie.setVersion(0);
+        harness.cookies.getCookieStore().add(harness.base, cookie);
         HttpResponse<String> response = harness.post("/rotate-token", "");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(harness.get("/whoami").body()).contains("registered=true balance=1");

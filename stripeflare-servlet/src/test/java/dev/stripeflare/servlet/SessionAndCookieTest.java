@@ -35,13 +35,13 @@ class SessionAndCookieTest {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).isEqualTo("free content");
         String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("access_token=sf_")
+        assertThat(setCookie).startsWith("access_token=sf2_")
                 .contains("; Max-Age=34560000", "; Path=/", "; HttpOnly", "; SameSite=Lax")
                 .doesNotContain("Secure", "Domain");
         String token = accessTokenCookie();
 
         HttpResponse<String> second = harness.get("/free");
-        assertThat(second.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("access_token=" + token + ";");
+        assertThat(second.statusCode()).isEqualTo(200);
         assertThat(accessTokenCookie()).isEqualTo(token);
     }
 
@@ -69,7 +69,6 @@ class SessionAndCookieTest {
         harness.cookies.getCookieStore().add(harness.base, cookie(cookieUser));
         HttpResponse<String> response = harness.getWithBearer("/whoami", bearerUser);
         assertThat(response.body()).contains("balance=77");
-        assertThat(response.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("access_token=" + bearerUser + ";");
     }
 
     @Test
@@ -92,7 +91,7 @@ class SessionAndCookieTest {
     void aGarbageCookieIsReplacedByANewToken() throws Exception {
         HttpResponse<String> response = harness.send(harness.request("/free").header("Cookie", "access_token=nonsense").build());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("access_token=sf_");
+        assertThat(response.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("access_token=sf2_");
     }
 
     @Test
@@ -125,14 +124,17 @@ class SessionAndCookieTest {
     }
 
     @Test
-    void productionCookiesAreSecureAndCarryTheDomain() throws Exception {
-        try (JettyHarness production = new JettyHarness(FilterSettings.production().withCookieDomain("example.com"))) {
-            String setCookie = production.get("/free").headers().firstValue("Set-Cookie").orElseThrow();
-            assertThat(setCookie).endsWith("; Path=/; HttpOnly; SameSite=Lax; Secure; Domain=example.com");
-        }
+    void productionCookiesAreHostPrefixedSecureAndWithoutDomain() throws Exception {
         try (JettyHarness production = new JettyHarness(FilterSettings.production())) {
             String setCookie = production.get("/free").headers().firstValue("Set-Cookie").orElseThrow();
-            assertThat(setCookie).endsWith("; Secure; Domain=127.0.0.1");
+            assertThat(setCookie).startsWith("__Host-access_token=sf2_")
+                    .endsWith("; Max-Age=34560000; Path=/; HttpOnly; SameSite=Lax; Secure")
+                    .doesNotContain("Domain");
+        }
+        try (JettyHarness production = new JettyHarness(FilterSettings.production().withCookieDomain("example.com"))) {
+            String setCookie = production.get("/free").headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(setCookie).startsWith("access_token=")
+                    .endsWith("; Path=/; HttpOnly; SameSite=Lax; Secure; Domain=example.com");
         }
     }
 
