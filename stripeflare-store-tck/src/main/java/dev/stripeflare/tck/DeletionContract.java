@@ -5,7 +5,6 @@ import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.at;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.ChargeResult;
@@ -23,7 +22,7 @@ abstract class DeletionContract extends StoreContractSupport {
     @Test
     void deleteUserRemovesAccountTokensAndLedger() {
         long alice = deliver(credit("checkout:cs_1", "alice", 1_000, ALICE, T0)).userId();
-        deliver(linkingCredit("checkout:cs_2", "alice-phone", 100, alice));
+        linkDevice("alice", "alice-phone", "checkout:cs_2", 100);
 
         assertThat(store.deleteUser(alice)).isTrue();
 
@@ -73,7 +72,7 @@ abstract class DeletionContract extends StoreContractSupport {
         long alice = register("alice", 100);
         store.deleteUser(alice);
 
-        CreditResult fresh = deliver(credit("checkout:cs_2", "alice", 100));
+        CreditResult fresh = deliver(credit("checkout:cs_2", "bob", 100));
 
         assertThat(fresh.account()).isEqualTo(CreditResult.Account.CREATED);
         assertThat(fresh.userId()).isNotEqualTo(alice);
@@ -82,7 +81,9 @@ abstract class DeletionContract extends StoreContractSupport {
     @Test
     void lookupsFallBackToNextOldestAccountAfterDelete() {
         long first = deliver(credit("checkout:cs_1", "first", 100, ALICE, at(1))).userId();
-        long second = deliver(credit("checkout:cs_2", "second", 100, ALICE, at(2))).userId();
+        // A second account gains the same card and email while it has none (a credit on its own token).
+        long second = deliver(credit("checkout:cs_2", "second", 100, PaymentProfile.empty(), at(2))).userId();
+        deliver(credit("checkout:cs_3", "second", 100, ALICE, at(3)));
 
         store.deleteUser(first);
 

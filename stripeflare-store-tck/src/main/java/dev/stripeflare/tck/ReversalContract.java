@@ -5,14 +5,12 @@ import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
 import static dev.stripeflare.tck.StoreFixtures.dispute;
-import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
+import static dev.stripeflare.tck.StoreFixtures.card;
 import static dev.stripeflare.tck.StoreFixtures.paymentReferenceOf;
 import static dev.stripeflare.tck.StoreFixtures.refund;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.CreditResult;
@@ -32,7 +30,7 @@ abstract class ReversalContract extends StoreContractSupport {
 
         ReversalResult result = store.reverse(refund);
 
-        assertThat(result).isEqualTo(new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(alice), 600));
+        assertThat(result).isEqualTo(new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(alice), 600, 400));
         assertThat(balanceOf(alice)).isEqualTo(600);
         assertThat(ledgerOf(alice)).last().isEqualTo(new LedgerEntry(alice, -400, 600, LedgerEntryKind.REFUND,
                 "refund:re_1", "customer asked", T0.plusSeconds(60)));
@@ -55,8 +53,8 @@ abstract class ReversalContract extends StoreContractSupport {
 
     @Test
     void reversalFollowsThePaymentToTheLinkedAccount() {
-        long alice = register("alice", 100);
-        deliver(linkingCredit("checkout:cs_2", "alice-phone", 500, alice));
+        long alice = registerWithCard("alice", 100, "fp_alice");
+        deliver(credit("checkout:cs_2", "alice-phone", 500, card("fp_alice"), T0));
 
         ReversalResult result = store.reverse(refund("refund:re_1", "checkout:cs_2", 500));
 
@@ -91,7 +89,7 @@ abstract class ReversalContract extends StoreContractSupport {
     void reversalBeforeItsPaymentIsDeferredThenAppliedWithTheCredit() {
         ReversalResult deferred = store.reverse(refund("refund:re_1", "checkout:cs_1", 300));
 
-        assertThat(deferred).isEqualTo(new ReversalResult(ReversalResult.Status.DEFERRED, OptionalLong.empty(), 0));
+        assertThat(deferred).isEqualTo(new ReversalResult(ReversalResult.Status.DEFERRED, OptionalLong.empty(), 0, 0));
         assertThat(store.findByTokenHash(TokenHashes.of("alice"))).isEmpty();
 
         CreditResult credited = deliver(credit("checkout:cs_1", "alice", 1_000));
@@ -141,18 +139,5 @@ abstract class ReversalContract extends StoreContractSupport {
         assertThat(store.reverse(refund("checkout:cs_1", "checkout:cs_1", 100)).status())
                 .isEqualTo(ReversalResult.Status.DUPLICATE);
         assertThat(balanceOf(alice)).isEqualTo(900);
-    }
-
-    @Test
-    void creditThatDeferredReversalsWouldOverflowThrowsAndChangesNothing() {
-        store.reverse(refund("refund:re_1", "checkout:cs_1", Long.MAX_VALUE));
-        store.reverse(refund("refund:re_2", "checkout:cs_1", Long.MAX_VALUE));
-
-        assertThatThrownBy(() -> deliver(credit("checkout:cs_1", "alice", 1)))
-                .isInstanceOf(InvalidAmountException.class);
-
-        assertThat(store.findByTokenHash(TokenHashes.of("alice"))).isEmpty();
-        assertThat(store.recordSettled("checkout:cs_1", "probe", T0))
-                .as("the failed credit's operation id was not recorded").isTrue();
     }
 }

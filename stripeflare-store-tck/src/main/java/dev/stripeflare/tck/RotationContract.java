@@ -2,7 +2,6 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +30,8 @@ abstract class RotationContract extends StoreContractSupport {
 
     @Test
     void rotationLeavesOtherTokensOfTheAccountWorking() {
-        long alice = register("alice", 1_000);
-        deliver(linkingCredit("checkout:cs_2", "alice-phone", 100, alice));
+        long alice = registerWithCard("alice", 900, "fp_alice");
+        linkDevice("alice", "alice-phone", "checkout:cs_2", 100);
 
         store.rotateToken(TokenHashes.of("alice"), TokenHashes.of("alice-2"));
 
