@@ -5,9 +5,6 @@ import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.at;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.card;
-import static dev.stripeflare.tck.StoreFixtures.checkoutCredit;
-import static dev.stripeflare.tck.StoreFixtures.claim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,10 +12,12 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.UserRecord;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** Credits: exactly once per operation id, and how the credited account is chosen. */
@@ -65,11 +64,13 @@ abstract class CreditContract extends StoreContractSupport {
     }
 
     @Test
-    void claimedCheckoutAttachesNewTokenToTheAccountItPaidInto() {
-        long alice = registerWithCard("alice", 500, "fp_alice");
+    void linkedCreditAttachesNewTokenToLinkedAccount() {
+        long alice = register("alice", 500);
 
-        assertThat(linkDevice("alice", "alice-phone", "checkout:cs_2", 300)).isEqualTo(alice);
+        CreditResult result = link("checkout:cs_2", "alice-phone", 300, alice);
 
+        assertThat(result).isEqualTo(new CreditResult(CreditResult.Status.APPLIED, alice, 800,
+                CreditResult.Account.LINKED));
         assertThat(store.findByTokenHash(TokenHashes.of("alice-phone"))).map(UserRecord::userId).contains(alice);
         assertThat(store.findByTokenHash(TokenHashes.of("alice"))).map(UserRecord::userId).contains(alice);
         assertThat(charge(debit("alice-phone", 100))).isEqualTo(ChargeResult.charged(700));
@@ -78,16 +79,27 @@ abstract class CreditContract extends StoreContractSupport {
     }
 
     @Test
-    void knownTokenIsCreditedEvenWhenCardIdentifiesAnotherAccount() {
-        long alice = registerWithCard("alice", 500, "fp_alice");
+    void knownTokenIsCreditedEvenWhenLinkNamesAnotherAccount() {
+        long alice = register("alice", 500);
         long bob = register("bob", 500);
 
-        CreditResult result = deliver(checkoutCredit("checkout:cs_3", "bob", 100, card("fp_alice"), "cs_3", T0));
+        CreditResult result = link("checkout:cs_3", "bob", 100, alice);
 
         assertThat(result.account()).isEqualTo(CreditResult.Account.EXISTING);
         assertThat(result.userId()).isEqualTo(bob);
         assertThat(balanceOf(bob)).isEqualTo(600);
         assertThat(balanceOf(alice)).isEqualTo(500);
+    }
+
+    @Test
+    void linkToMissingAccountCreatesNewAccount() {
+        long alice = register("alice", 500);
+
+        CreditResult result = link("checkout:cs_2", "bob", 100, alice + 1_000);
+
+        assertThat(result.account()).isEqualTo(CreditResult.Account.CREATED);
+        assertThat(result.userId()).isNotEqualTo(alice);
+        assertThat(balanceOf(result.userId())).isEqualTo(100);
     }
 
     @Test
@@ -123,17 +135,17 @@ abstract class CreditContract extends StoreContractSupport {
     }
 
     @Test
-    void identifiedCreditUpdatesTheIdentifiedAccountProfile() {
-        long alice = registerWithCard("alice", 100, "fp_alice");
+    void linkedCreditUpdatesLinkedAccountProfile() {
+        long alice = register("alice", 100);
 
-        CreditResult result = deliver(new PaymentCredit("checkout:cs_2", TokenHashes.of("alice-phone"), 100, "pi_2",
-                new PaymentProfile("Alice", "alice@example.com", "alice@example.com", "fp_alice"),
-                null, null, null, T0));
+        store.claimCheckout(new CheckoutClaim("checkout:cs_2", TokenHashes.of("alice-phone"), T0, T0.plusSeconds(60)));
+        deliver(new PaymentCredit("checkout:cs_2", TokenHashes.of("alice-phone"), 100, "pi_2",
+                new PaymentProfile("Alice", "alice@example.com", "alice@example.com", StoreFixtures.cardOf("alice")),
+                "checkout:cs_2", T0.plusSeconds(60), null, T0));
 
-        assertThat(result.account()).isEqualTo(CreditResult.Account.IDENTIFIED);
         assertThat(account(alice)).extracting(UserRecord::name, UserRecord::email,
                 UserRecord::verifiedEmail, UserRecord::cardFingerprint)
-                .containsExactly("Alice", "alice@example.com", "alice@example.com", "fp_alice");
+                .containsExactly("Alice", "alice@example.com", "alice@example.com", StoreFixtures.cardOf("alice"));
     }
 
     @Test
@@ -155,18 +167,13 @@ abstract class CreditContract extends StoreContractSupport {
     }
 
     @Test
-    void failedCreditAttachesNoTokenAndKeepsThePendingClaim() {
-        long alice = registerWithCard("alice", Long.MAX_VALUE, "fp_alice");
-        store.claimCheckout(claim("cs_2", "alice-phone", T0));
+    void failedLinkingCreditAttachesNoToken() {
+        long alice = register("alice", Long.MAX_VALUE);
 
-        assertThatThrownBy(() -> deliver(checkoutCredit("checkout:cs_2", "alice-phone", 1, card("fp_alice"), "cs_2", T0)))
+        assertThatThrownBy(() -> link("checkout:cs_2", "alice-phone", 1, alice))
                 .isInstanceOf(InvalidAmountException.class);
 
         assertThat(store.findByTokenHash(TokenHashes.of("alice-phone"))).isEmpty();
         assertThat(ledgerOf(alice)).hasSize(1);
-        charge(debit("alice", 10));
-        CreditResult retried = deliver(checkoutCredit("checkout:cs_2", "alice-phone", 1, card("fp_alice"), "cs_2", T0));
-        assertThat(retried.account()).isEqualTo(CreditResult.Account.LINKED);
-        assertThat(store.findByTokenHash(TokenHashes.of("alice-phone"))).map(UserRecord::userId).contains(alice);
     }
 }

@@ -22,7 +22,7 @@ abstract class DeletionContract extends StoreContractSupport {
     @Test
     void deleteUserRemovesAccountTokensAndLedger() {
         long alice = deliver(credit("checkout:cs_1", "alice", 1_000, ALICE, T0)).userId();
-        linkDevice("alice", "alice-phone", "checkout:cs_2", 100);
+        link("checkout:cs_2", "alice-phone", 100, alice);
 
         assertThat(store.deleteUser(alice)).isTrue();
 
@@ -72,7 +72,7 @@ abstract class DeletionContract extends StoreContractSupport {
         long alice = register("alice", 100);
         store.deleteUser(alice);
 
-        CreditResult fresh = deliver(credit("checkout:cs_2", "bob", 100));
+        CreditResult fresh = deliver(credit("checkout:cs_2", "alice", 100));
 
         assertThat(fresh.account()).isEqualTo(CreditResult.Account.CREATED);
         assertThat(fresh.userId()).isNotEqualTo(alice);
@@ -81,7 +81,7 @@ abstract class DeletionContract extends StoreContractSupport {
     @Test
     void lookupsFallBackToNextOldestAccountAfterDelete() {
         long first = deliver(credit("checkout:cs_1", "first", 100, ALICE, at(1))).userId();
-        // A second account gains the same card and email while it has none (a credit on its own token).
+        // Two accounts can share a card only when the second learnt it after its creation.
         long second = deliver(credit("checkout:cs_2", "second", 100, PaymentProfile.empty(), at(2))).userId();
         deliver(credit("checkout:cs_3", "second", 100, ALICE, at(3)));
 

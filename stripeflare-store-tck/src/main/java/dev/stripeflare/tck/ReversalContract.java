@@ -5,12 +5,13 @@ import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
 import static dev.stripeflare.tck.StoreFixtures.dispute;
-import static dev.stripeflare.tck.StoreFixtures.card;
 import static dev.stripeflare.tck.StoreFixtures.paymentReferenceOf;
 import static dev.stripeflare.tck.StoreFixtures.refund;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.CreditResult;
@@ -53,8 +54,8 @@ abstract class ReversalContract extends StoreContractSupport {
 
     @Test
     void reversalFollowsThePaymentToTheLinkedAccount() {
-        long alice = registerWithCard("alice", 100, "fp_alice");
-        deliver(credit("checkout:cs_2", "alice-phone", 500, card("fp_alice"), T0));
+        long alice = register("alice", 100);
+        link("checkout:cs_2", "alice-phone", 500, alice);
 
         ReversalResult result = store.reverse(refund("refund:re_1", "checkout:cs_2", 500));
 
@@ -139,5 +140,19 @@ abstract class ReversalContract extends StoreContractSupport {
         assertThat(store.reverse(refund("checkout:cs_1", "checkout:cs_1", 100)).status())
                 .isEqualTo(ReversalResult.Status.DUPLICATE);
         assertThat(balanceOf(alice)).isEqualTo(900);
+    }
+
+    @Test
+    void creditThatWouldOverflowWithDeferredReversalsThrowsAndChangesNothing() {
+        long alice = register("alice", Long.MAX_VALUE - 10);
+        store.reverse(refund("refund:re_1", "checkout:cs_2", 5));
+        AccountState before = stateOf(alice);
+
+        assertThatThrownBy(() -> deliver(credit("checkout:cs_2", "alice", 11)))
+                .isInstanceOf(InvalidAmountException.class);
+
+        assertThat(stateOf(alice)).isEqualTo(before);
+        assertThat(store.recordSettled("checkout:cs_2", "probe", T0))
+                .as("the failed credit's operation id was not recorded").isTrue();
     }
 }

@@ -30,8 +30,8 @@ abstract class RotationContract extends StoreContractSupport {
 
     @Test
     void rotationLeavesOtherTokensOfTheAccountWorking() {
-        long alice = registerWithCard("alice", 900, "fp_alice");
-        linkDevice("alice", "alice-phone", "checkout:cs_2", 100);
+        long alice = register("alice", 1_000);
+        link("checkout:cs_2", "alice-phone", 100, alice);
 
         store.rotateToken(TokenHashes.of("alice"), TokenHashes.of("alice-2"));
 

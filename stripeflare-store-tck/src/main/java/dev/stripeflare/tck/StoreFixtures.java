@@ -2,12 +2,15 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.LedgerEntryKind;
-import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -38,9 +41,17 @@ public final class StoreFixtures {
         return "pi_" + operationId;
     }
 
-    /** A credit of {@code cents} to {@code token} with an empty profile, no link, at T0. */
+    /**
+     * A credit of {@code cents} to {@code token} at T0, paid with the card {@link #cardOf
+     * cardOf(token)}, so that {@link #link} can later identify the account it creates.
+     */
     public static PaymentCredit credit(String operationId, String token, long cents) {
-        return credit(operationId, token, cents, PaymentProfile.empty(), T0);
+        return credit(operationId, token, cents, new PaymentProfile(null, null, null, cardOf(token)), T0);
+    }
+
+    /** The card fingerprint {@link #credit(String, String, long)} pays {@code token}'s credits with. */
+    public static String cardOf(String token) {
+        return "card-" + token;
     }
 
     /** A credit of {@code cents} to {@code token} with {@code profile}, at {@code at}. */
@@ -74,6 +85,20 @@ public final class StoreFixtures {
     /** A profile that knows only a verified email. */
     public static PaymentProfile verifiedEmail(String verifiedEmail) {
         return new PaymentProfile(null, null, verifiedEmail, null);
+    }
+
+    /**
+     * Login by payment, as the wallet drives it: the browser holding {@code token} claims the
+     * checkout {@code operationId} first, then a payment with the card of account
+     * {@code userId} (or an unknown card, when there is no such account) is credited under
+     * that checkout, so {@code token} joins the account ({@code LINKED}).
+     */
+    public static CreditResult link(UserStore store, String operationId, String token, long cents, long userId) {
+        String card = store.findById(userId).map(UserRecord::cardFingerprint).orElse("card-of-no-account");
+        store.claimCheckout(new CheckoutClaim(operationId, TokenHashes.of(token), T0, T0.plusSeconds(3_600)));
+        return store.credit(new PaymentCredit(operationId, TokenHashes.of(token), cents,
+                paymentReferenceOf(operationId), new PaymentProfile(null, null, null, card),
+                operationId, T0.plusSeconds(3_600), null, T0));
     }
 
     /** A debit of {@code cents} that may not overdraw, without key or memo, at T0. */

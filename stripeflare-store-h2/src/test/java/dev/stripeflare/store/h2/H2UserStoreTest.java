@@ -4,7 +4,7 @@ import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
+import static dev.stripeflare.tck.StoreFixtures.link;
 import static dev.stripeflare.tck.StoreFixtures.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,7 +70,7 @@ class H2UserStoreTest {
     void linkingCreditAttachesTokenToExistingAccount() {
         try (H2UserStore store = memory()) {
             long id = store.credit(credit("op1", "phone", 500)).userId();
-            CreditResult linked = store.credit(linkingCredit("op2", "laptop", 100, id));
+            CreditResult linked = link(store, "op2", "laptop", 100, id);
             assertThat(linked.account()).isEqualTo(CreditResult.Account.LINKED);
             assertThat(store.findByTokenHash(TokenHashes.of("laptop")).orElseThrow().userId()).isEqualTo(id);
             assertThat(linked.balanceCents()).isEqualTo(600);
