@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Nested;
  * }</pre>
  *
  * <p>The suite is organised in nested groups (lookups, charges, idempotent charges, credits,
- * reversals, settlements, token rotation, deletion, lifecycle, concurrency). After every test
+ * reversals, settlements, token rotation, deletion, lifecycle, concurrency, and the rules of
+ * issue 9: account choice, checkout claims, tombstones, reversal caps, restorations). After every test
  * it checks that each account the test touched still has a balance equal to the sum of its
  * ledger, then closes the store. Concurrency tests run 8 threads behind a start gate and fail,
  * rather than hang, if a store deadlocks. Nothing asserts timing.
@@ -107,6 +108,46 @@ public abstract class UserStoreContract {
 
     @Nested
     class Concurrency extends ConcurrencyContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class AccountChoice extends AccountChoiceContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class CheckoutClaims extends CheckoutClaimContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Tombstones extends TombstoneContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class ReversalCaps extends ReversalCapContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Restorations extends RestorationContract {
         @Override
         UserStore newStore() {
             return UserStoreContract.this.newStore();
