@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The suite is organised in nested groups (lookups, charges, idempotent charges, credits,
  * reversals, settlements, token rotation, deletion, lifecycle, concurrency, and the rules of
- * issue 9: account choice, checkout claims, tombstones, reversal caps, restorations). After every test
+ * issue 9: account choice, checkout claims, tombstones, reversal caps, restorations, abuse by a link holder, and races of
+ * the steps that meet on one account, token or payment). After every test
  * it checks that each account the test touched still has a balance equal to the sum of its
  * ledger, then closes the store. Concurrency tests run 8 threads behind a start gate and fail,
  * rather than hang, if a store deadlocks. Nothing asserts timing.
@@ -148,6 +149,22 @@ public abstract class UserStoreContract {
 
     @Nested
     class Restorations extends RestorationContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Abuse extends AbuseContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Races extends RaceContract {
         @Override
         UserStore newStore() {
             return UserStoreContract.this.newStore();
