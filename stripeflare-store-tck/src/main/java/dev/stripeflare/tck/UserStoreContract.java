@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Nested;
  * <p>The suite is organised in nested groups (lookups, charges, idempotent charges, credits,
  * reversals, settlements, token rotation, deletion, lifecycle, concurrency, and the rules of
  * issue 9: account choice, checkout claims, tombstones, reversal caps, restorations, abuse by a link holder, and races of
- * the steps that meet on one account, token or payment). After every test
+ * the steps that meet on one account, token or payment), and the bank test: a seeded randomized
+ * workload of all of them at once, reconciled against a model ({@link BankWorkload}). After every test
  * it checks that each account the test touched still has a balance equal to the sum of its
  * ledger, then closes the store. Concurrency tests run 8 threads behind a start gate and fail,
  * rather than hang, if a store deadlocks. Nothing asserts timing.
@@ -34,6 +35,15 @@ public abstract class UserStoreContract {
      * stores that hold external resources must release them in {@link UserStore#close()}.
      */
     protected abstract UserStore newStore();
+
+    /**
+     * How many operations the bank test runs when {@value BankWorkload#OPERATIONS_PROPERTY} is
+     * not set: 20 000 by default; a slow (durable) store may run fewer so that the default build
+     * stays quick, and runs any number under the property.
+     */
+    protected int bankOperations() {
+        return 20_000;
+    }
 
     @Nested
     class Lookups extends LookupContract {
@@ -168,6 +178,19 @@ public abstract class UserStoreContract {
         @Override
         UserStore newStore() {
             return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Bank extends BankContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+
+        @Override
+        int defaultOperations() {
+            return bankOperations();
         }
     }
 }
