@@ -67,6 +67,7 @@ final class BankAudit {
 
     /** The final audit, with the workers stopped; {@code deviceTokens} are the browsers' tokens now. */
     void audit(Collection<String> deviceTokens) {
+        model.resolveTokens();
         readLedgers();
         checkPaymentsAndCaps();
         checkReversalsAndRestorations();

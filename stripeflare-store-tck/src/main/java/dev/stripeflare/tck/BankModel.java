@@ -98,6 +98,8 @@ final class BankModel {
     final Map<String, String> rotatedAway = new ConcurrentHashMap<>();
     final Set<Long> deletedAccounts = ConcurrentHashMap.newKeySet();
     final Set<Long> accountsSeen = ConcurrentHashMap.newKeySet();
+    /** Per token, the accounts credits answered CREATED for (attached to the first, if any). */
+    final Map<String, Set<Long>> createdFor = new ConcurrentHashMap<>();
     /** Tokens a credit created an account for without attaching them: revoked, as the audit checks. */
     final Set<String> mustBeRevoked = ConcurrentHashMap.newKeySet();
     /** Every account a payment with this card (and verified email, if any) created. */
@@ -189,9 +191,10 @@ final class BankModel {
             }
             case CREATED -> {
                 payerAccount(payment.cardFingerprint, userId);
-                if (tokenOpenedBefore == null) {
-                    tokenOpens(token, userId, "credit CREATED");
-                } else {
+                // Attached only if the token was never attached before, which another thread
+                // may not have recorded yet: the audit resolves it once all answers are in.
+                createdFor.computeIfAbsent(token, t -> ConcurrentHashMap.newKeySet()).add(userId);
+                if (tokenOpenedBefore != null) {
                     // The token opened an account before, so it must have been revoked; whether
                     // the model knows yet depends on the other thread, so the audit checks it.
                     mustBeRevoked.add(token);
@@ -276,6 +279,51 @@ final class BankModel {
         Long account = tokenAccounts.get(oldToken);
         if (account != null) {
             tokenOpens(newToken, account, "rotation");
+        }
+    }
+
+    /**
+     * With every answer in, works out which account each token opened where the answers alone
+     * were ambiguous: a CREATED account (a token is attached at most once, to its first; a later
+     * CREATED for it means it had been revoked), and tokens rotated from a token whose account
+     * was learnt only later.
+     */
+    void resolveTokens() {
+        // A rotation's new token is first attached by the rotation, so any CREATED for it did
+        // not attach it; it opens what the token it replaced opened.
+        Set<String> rotationTargets = Set.copyOf(rotatedAway.values());
+        for (Map.Entry<String, Set<Long>> created : createdFor.entrySet()) {
+            String token = created.getKey();
+            if (tokenAccounts.containsKey(token) || rotationTargets.contains(token)) {
+                continue;
+            }
+            List<Long> candidates = created.getValue().stream().sorted().toList();
+            List<Long> deleted = candidates.stream().filter(deletedAccounts::contains).toList();
+            if (candidates.size() == 1) {
+                tokenAccounts.put(token, candidates.get(0));
+            } else if (deleted.isEmpty()) {
+                violation(Invariant.TOKENS, "credits created live accounts " + candidates + " for token " + token
+                        + ", which can have been attached to one only");
+            } else {
+                // Attached to the first; a second CREATED needs that one deleted.
+                tokenAccounts.put(token, deleted.get(0));
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<String, String> rotation : rotatedAway.entrySet()) {
+                Long account = tokenAccounts.get(rotation.getKey());
+                if (account != null && tokenAccounts.putIfAbsent(rotation.getValue(), account) == null) {
+                    changed = true;
+                }
+            }
+        }
+        for (Map.Entry<String, Set<Long>> created : createdFor.entrySet()) {
+            Long known = tokenAccounts.get(created.getKey());
+            if (known != null && created.getValue().stream().anyMatch(c -> c.longValue() != known)) {
+                mustBeRevoked.add(created.getKey());
+            }
         }
     }
 
