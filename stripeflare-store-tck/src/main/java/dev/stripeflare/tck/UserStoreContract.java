@@ -193,4 +193,12 @@ public abstract class UserStoreContract {
             return bankOperations();
         }
     }
+
+    @Nested
+    class PayerIdentity extends PayerIdentityContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
 }
