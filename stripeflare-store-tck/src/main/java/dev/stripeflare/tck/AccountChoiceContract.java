@@ -191,6 +191,18 @@ abstract class AccountChoiceContract extends StoreContractSupport {
         assertThat(result.account()).isEqualTo(Account.CREATED);
         assertThat(result.balanceCents()).isEqualTo(300);
         assertThat(store.findByTokenHash(TokenHashes.of("alice"))).map(UserRecord::userId).contains(result.userId());
+        assertThat(store.findByCardFingerprint("fp_alice")).as("not vouched for until the browser returns").isEmpty();
+
+        assertThat(store.claimCheckout(claim("cs_1", "alice", at(1))).status())
+                .isEqualTo(dev.stripeflare.spi.ClaimResult.Status.ALREADY_LINKED);
+        assertThat(store.findByCardFingerprint("fp_alice")).map(UserRecord::userId).contains(result.userId());
+    }
+
+    @Test
+    void vouchedCreditRecordsThePayersCardOnTheAccountItCreates() {
+        CreditResult result = deliver(credit("checkout:cs_1", "alice", 300, card("fp_alice"), T0));
+
+        assertThat(result.account()).isEqualTo(Account.CREATED);
         assertThat(store.findByCardFingerprint("fp_alice")).map(UserRecord::userId).contains(result.userId());
     }
 

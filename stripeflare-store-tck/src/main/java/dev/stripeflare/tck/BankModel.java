@@ -102,7 +102,7 @@ final class BankModel {
     final Map<String, Set<Long>> createdFor = new ConcurrentHashMap<>();
     /** Tokens a credit created an account for without attaching them: revoked, as the audit checks. */
     final Set<String> mustBeRevoked = ConcurrentHashMap.newKeySet();
-    /** Every account a payment with this card (and verified email, if any) created. */
+    /** Every account a vouched payment (no checkout id) with this card (and verified email, if any) created. */
     final Map<String, Set<Long>> payerAccounts = new ConcurrentHashMap<>();
     /** Payments credited to an account their payer's verified email or card identified. */
     final Set<Payment> identified = ConcurrentHashMap.newKeySet();
@@ -190,7 +190,10 @@ final class BankModel {
                 tokenOpens(token, userId, "credit LINKED");
             }
             case CREATED -> {
-                payerAccount(payment.cardFingerprint, userId);
+                if (payment.credit.checkoutId() == null) {
+                    // Vouched for: the card is recorded in the same step, so it is the payer's only one.
+                    payerAccount(payment.cardFingerprint, userId);
+                }
                 // Attached only if the token was never attached before, which another thread
                 // may not have recorded yet: the audit resolves it once all answers are in.
                 createdFor.computeIfAbsent(token, t -> ConcurrentHashMap.newKeySet()).add(userId);

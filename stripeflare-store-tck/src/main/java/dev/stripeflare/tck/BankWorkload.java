@@ -98,6 +98,7 @@ public final class BankWorkload {
     private final List<Device> hotDevices = new ArrayList<>();
     private final Pool<BankModel.Payment> undelivered = new Pool<>();
     private final Pool<BankModel.Payment> delivered = new Pool<>();
+    private final Pool<BankModel.Payment> payments = new Pool<>();
     private final Pool<BankModel.Payment> checkouts = new Pool<>();
     private final Pool<BankModel.Reversal> reversals = new Pool<>();
     private final Pool<String> revokedTokens = new Pool<>();
@@ -334,16 +335,21 @@ public final class BankWorkload {
             Instant at = now();
             String email = payer.verifiedEmail == null ? null
                     : random.nextBoolean() ? payer.verifiedEmail : payer.verifiedEmail.toUpperCase(Locale.ROOT);
+            // One payment in five comes without a checkout (the caller vouches for the payer).
+            boolean vouched = random.nextInt(5) == 0;
             PaymentCredit credit = new PaymentCredit(operationId, linkToken, 50 + random.nextInt(5_000),
                     "pi_" + operationId, new PaymentProfile("Payer " + payer.index, null, email, payer.card),
-                    "cs_" + operationId, at.plus(CLAIM_WINDOW), null, at);
+                    vouched ? null : "cs_" + operationId, vouched ? null : at.plus(CLAIM_WINDOW), null, at);
             BankModel.Payment payment = new BankModel.Payment(credit, payer.card, browserToken);
             model.paymentsByOperation.put(operationId, payment);
             model.paymentsByReference.put(credit.paymentReference(), payment);
-            checkouts.add(payment);
+            payments.add(payment);
+            if (!vouched) {
+                checkouts.add(payment);
+            }
             if (random.nextInt(4) == 0) {
                 // The webhook comes later (refunds may overtake it); the browser may return first.
-                if (random.nextBoolean()) {
+                if (!vouched && random.nextBoolean()) {
                     claim(payment, browserToken, false);
                 }
                 undelivered.add(payment);
@@ -351,7 +357,7 @@ public final class BankWorkload {
             }
             deliver(payment, false);
             delivered.add(payment);
-            if (random.nextInt(10) < 6) {
+            if (!vouched && random.nextInt(10) < 6) {
                 claim(payment, browserToken, false);
             }
         }
@@ -458,7 +464,7 @@ public final class BankWorkload {
 
         private void reverse() {
             count("reverse");
-            BankModel.Payment payment = checkouts.pick(random);
+            BankModel.Payment payment = payments.pick(random);
             if (payment == null) {
                 return;
             }
@@ -512,7 +518,7 @@ public final class BankWorkload {
 
         private void cancelInAdvance() {
             count("restore-before-reversal");
-            BankModel.Payment payment = checkouts.pick(random);
+            BankModel.Payment payment = payments.pick(random);
             if (payment == null) {
                 return;
             }

@@ -42,14 +42,19 @@ abstract class RaceContract extends StoreContractSupport {
         return store.findByTokenHash(TokenHashes.of(token)).map(UserRecord::userId);
     }
 
+    /**
+     * Vouched credits (no checkout id: the caller vouches for the payer) record the card as they
+     * create the account, so the others find it. (Checkout credits record it only when the
+     * creating browser returns, so two first checkouts at once may create two accounts: the
+     * vouching rule of {@link dev.stripeflare.spi.UserStore#credit}.)
+     */
     @Test
     void firstPaymentsWithOneCardAtOnceEndInOneAccount() {
         for (int round = 0; round < ROUNDS; round++) {
             String r = "r" + round;
             PaymentProfile sameCard = card("fp_" + r);
             List<CreditResult> results = ConcurrentRun.race(THREADS, TIMEOUT, thread ->
-                    deliver(checkoutCredit("checkout:" + r + "-" + thread, r + "-device-" + thread, 100,
-                            sameCard, "cs_" + r + "-" + thread, T0)));
+                    deliver(credit("checkout:" + r + "-" + thread, r + "-device-" + thread, 100, sameCard, T0)));
 
             assertThat(results).extracting(CreditResult::userId).as("round %d", round).containsOnly(results.get(0).userId());
             assertThat(results).filteredOn(c -> c.account() == CreditResult.Account.CREATED).as("round %d", round).hasSize(1);
