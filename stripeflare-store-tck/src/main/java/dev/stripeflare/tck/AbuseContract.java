@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.UserRecord;
 import java.util.Optional;
@@ -135,5 +136,28 @@ abstract class AbuseContract extends StoreContractSupport {
         assertThat(paid.account()).isEqualTo(CreditResult.Account.CREATED);
         assertThat(accountOf("victim")).isEmpty();
         assertThat(charge(debit("victim", 1))).isEqualTo(ChargeResult.notRegistered());
+    }
+
+    /**
+     * Found by the bank test (seed 20261129): a victim paying with Link (a verified email) on an
+     * attacker's registered link gave the attacker's older account the victim's verified email,
+     * and since a verified email identifies before a card, every later payment of the victim
+     * from a new browser landed in the attacker's account.
+     */
+    @Test
+    void aVerifiedEmailPaidThroughAStrangersLinkNeverDrawsThePayersLaterPayments() {
+        long attacker = registerWithCard("attacker", 10, "fp_attacker");
+        PaymentProfile victim = new PaymentProfile("Victim", "v@example.com", "v@example.com", "fp_victim");
+
+        CreditResult gift = deliver(checkoutCredit("checkout:cs_gift", "attacker", 100, victim, "cs_gift", T0));
+        store.claimCheckout(claim("cs_gift", "victim-browser", at(1)));
+        CreditResult later = deliver(checkoutCredit("checkout:cs_own", "victim-phone", 700, victim, "cs_own", at(2)));
+
+        assertThat(gift.userId()).as("a payment on a link lands where its token opens").isEqualTo(attacker);
+        assertThat(account(attacker).verifiedEmail()).isNull();
+        assertThat(account(attacker).cardFingerprint()).isEqualTo("fp_attacker");
+        assertThat(later.userId()).isNotEqualTo(attacker);
+        assertThat(balanceOf(attacker)).isEqualTo(110);
+        assertThat(accountOf("victim-phone")).contains(later.userId());
     }
 }
