@@ -427,7 +427,7 @@ final class BankAudit {
     /**
      * A payer's first payments never create two live accounts (the second must find the first);
      * a payment identified by the payer lands in an account with the payer's verified email or
-     * card.
+     * card, and one of the payer's own.
      */
     private void checkOneAccountPerPayer() {
         for (Map.Entry<String, Set<Long>> payer : model.payerAccounts.entrySet()) {
@@ -449,6 +449,15 @@ final class BankAudit {
             if (!byEmail && !byCard) {
                 model.violation(Invariant.ONE_ACCOUNT_PER_PAYER, "payment " + payment.credit.operationId()
                         + " was identified as account " + account.get() + ", which has neither its email nor its card");
+            }
+            // A payer's identity is recorded only on accounts created through the payer's own
+            // links (or links the payer's browsers hold): never on a stranger's account that the
+            // payer merely paid into through the stranger's link.
+            Integer owner = model.accountOwners.get(userId);
+            if (owner != null && owner != payment.payer) {
+                model.violation(Invariant.ONE_ACCOUNT_PER_PAYER, "payment " + payment.credit.operationId()
+                        + " of payer " + payment.payer + " was identified as account " + userId
+                        + ", created through the link of payer " + owner + ": " + account.get());
             }
         }
     }

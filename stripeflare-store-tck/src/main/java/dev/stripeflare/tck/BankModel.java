@@ -35,12 +35,18 @@ final class BankModel {
         final String cardFingerprint;
         /** The token of the browser that paid: it alone learns the checkout id. */
         final String browserToken;
+        /** Who paid. */
+        final int payer;
+        /** Whose browser the paid link's token belongs to: someone else's when the payer was sent a link. */
+        final int linkOwner;
         final List<CreditResult> results = Collections.synchronizedList(new ArrayList<>());
 
-        Payment(PaymentCredit credit, String cardFingerprint, String browserToken) {
+        Payment(PaymentCredit credit, String cardFingerprint, String browserToken, int payer, int linkOwner) {
             this.credit = credit;
             this.cardFingerprint = cardFingerprint;
             this.browserToken = browserToken;
+            this.payer = payer;
+            this.linkOwner = linkOwner;
         }
 
         /** The account the one applied delivery credited, or 0. */
@@ -104,6 +110,8 @@ final class BankModel {
     final Set<String> mustBeRevoked = ConcurrentHashMap.newKeySet();
     /** Every account a vouched payment (no checkout id) with this card (and verified email, if any) created. */
     final Map<String, Set<Long>> payerAccounts = new ConcurrentHashMap<>();
+    /** Per account, whose link's payment created it: the person whose browsers it belongs to. */
+    final Map<Long, Integer> accountOwners = new ConcurrentHashMap<>();
     /** Payments credited to an account their payer's verified email or card identified. */
     final Set<Payment> identified = ConcurrentHashMap.newKeySet();
 
@@ -190,6 +198,7 @@ final class BankModel {
                 tokenOpens(token, userId, "credit LINKED");
             }
             case CREATED -> {
+                accountOwners.put(userId, payment.linkOwner);
                 if (payment.credit.checkoutId() == null) {
                     // Vouched for: the card is recorded in the same step, so it is the payer's only one.
                     payerAccount(payment.cardFingerprint, userId);

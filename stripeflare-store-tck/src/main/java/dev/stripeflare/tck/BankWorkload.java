@@ -330,17 +330,20 @@ public final class BankWorkload {
             Device browser = random.nextInt(5) == 0 ? payer.newDevice(id("device")) : payer.device(random);
             String browserToken = liveTokenOf(browser);
             // One payment in twenty follows a link someone else sent: it carries their token.
-            String linkToken = random.nextInt(20) == 0 ? liveTokenOf(randomDevice()) : browserToken;
+            Device link = random.nextInt(20) == 0 ? randomDevice() : browser;
+            String linkToken = link == browser ? browserToken : liveTokenOf(link);
             String operationId = id("pay");
             Instant at = now();
             String email = payer.verifiedEmail == null ? null
                     : random.nextBoolean() ? payer.verifiedEmail : payer.verifiedEmail.toUpperCase(Locale.ROOT);
-            // One payment in five comes without a checkout (the caller vouches for the payer).
-            boolean vouched = random.nextInt(5) == 0;
+            // One payment in five on the payer's own link comes without a checkout (the caller
+            // vouches for the payer); a link someone else sent always goes through a checkout.
+            boolean vouched = link == browser && random.nextInt(5) == 0;
             PaymentCredit credit = new PaymentCredit(operationId, linkToken, 50 + random.nextInt(5_000),
                     "pi_" + operationId, new PaymentProfile("Payer " + payer.index, null, email, payer.card),
                     vouched ? null : "cs_" + operationId, vouched ? null : at.plus(CLAIM_WINDOW), null, at);
-            BankModel.Payment payment = new BankModel.Payment(credit, payer.card, browserToken);
+            BankModel.Payment payment = new BankModel.Payment(credit, payer.card, browserToken, payer.index,
+                    link.owner.index);
             model.paymentsByOperation.put(operationId, payment);
             model.paymentsByReference.put(credit.paymentReference(), payment);
             payments.add(payment);
