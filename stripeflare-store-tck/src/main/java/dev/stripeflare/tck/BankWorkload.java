@@ -81,11 +81,6 @@ public final class BankWorkload {
                     operations == null || operations.isBlank() ? defaultOperations : Integer.parseInt(operations.trim()),
                     40);
         }
-
-        /** These settings with {@code operations} operations and {@code people} payers. */
-        public Settings withSize(int operations, int people) {
-            return new Settings(seed, threads, operations, people);
-        }
     }
 
     private final Settings settings;
@@ -106,7 +101,6 @@ public final class BankWorkload {
     private BankWorkload(Settings settings, UserStore store) {
         this.settings = settings;
         this.store = store;
-        Random setup = new Random(settings.seed());
         for (int i = 0; i < settings.people(); i++) {
             Person person = new Person(i, "card-" + i, i % 3 == 0 ? "payer-" + i + "@example.com" : null);
             person.devices.add(new Device(person, "p" + i + "-d0"));
@@ -115,7 +109,6 @@ public final class BankWorkload {
         for (int i = 0; i < Math.min(4, settings.people()); i++) {
             hotDevices.add(people.get(i).devices.get(0));
         }
-        setup.nextLong();
     }
 
     /**

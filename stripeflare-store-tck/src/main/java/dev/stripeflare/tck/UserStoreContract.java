@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Nested;
  * ledger, then closes the store. Concurrency tests run 8 threads behind a start gate and fail,
  * rather than hang, if a store deadlocks. Nothing asserts timing.
  *
- * <p>Helpers for a store's own extra tests: {@link TokenHashes}, {@link StoreFixtures},
- * {@link LedgerAssertions}, {@link ConcurrentRun}.
+ * <p>Helpers for a store's own extra tests: {@link dev.stripeflare.spi.TokenHashes},
+ * {@link StoreFixtures}, {@link LedgerAssertions}, {@link ConcurrentRun}, {@link BankWorkload},
+ * {@link ForwardingUserStore}.
  */
 public abstract class UserStoreContract {
 
