@@ -120,9 +120,15 @@ public final class BankWorkload {
         Objects.requireNonNull(settings, "settings");
         long start = System.nanoTime();
         BankWorkload workload = new BankWorkload(settings, store);
-        workload.runWorkers();
-        workload.deliverTheRest();
-        new BankAudit(store, workload.model).audit(workload.deviceTokens());
+        try {
+            workload.runWorkers();
+            workload.deliverTheRest();
+            new BankAudit(store, workload.model).audit(workload.deviceTokens());
+        } catch (RuntimeException | AssertionError e) {
+            // Reported with the seed, like every other finding.
+            workload.model.violation(Invariant.UNEXPECTED_EXCEPTION, "the run stopped: " + e
+                    + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+        }
         Map<String, Long> operations = new TreeMap<>();
         workload.counts.forEach((kind, n) -> operations.put(kind, n.sum()));
         return new BankReport(settings, operations, workload.model.violationCount(), workload.model.violations(),
@@ -142,8 +148,9 @@ public final class BankWorkload {
 
     /** Delivers every payment still waiting, so that every deferred reversal meets its credit. */
     private void deliverTheRest() {
+        Random random = new Random(settings.seed());
         BankModel.Payment payment;
-        while ((payment = undelivered.take(new Random(settings.seed()))) != null) {
+        while ((payment = undelivered.take(random)) != null) {
             deliver(payment, false);
             delivered.add(payment);
         }
