@@ -88,8 +88,12 @@ public interface UserStore extends AutoCloseable {
      *   <li>else a new account is created with the payment's profile and credited; the token
      *       opens it unless the token was revoked ({@code CREATED}).</li>
      * </ol>
-     * Choosing the account, creating it and crediting it are one step: two first payments with
-     * the same card or verified email, at once, end in one account. The account's name and email
+     * Choosing the account, creating it and crediting it are one step: two payments with the
+     * same vouched card or verified email (see below), at once, end in one account. Two first
+     * payments from two devices whose identity is not vouched for yet (neither browser has
+     * returned) end in two accounts: telling them from a payment through a stranger's link is
+     * impossible at that point, and money in a separate account of the payer is safe, while
+     * money in a stranger's account is not. The account's name and email
      * become the profile's where the profile has them. Its verified email and card fingerprint
      * are set where the account has none yet, but only when the payer is vouched for: the credit
      * has no {@code checkoutId} (the caller vouches), or the account was found by that identity
