@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,7 +86,7 @@ class CrashTest {
         try (H2UserStore store = H2UserStore.builder().file(file).migration(CrashWriter.NOTES).build()) {
             for (String op : acknowledged) {
                 CreditResult again = store.credit(new PaymentCredit(op, TokenHashes.of("probe"), 1, null,
-                        PaymentProfile.empty(), OptionalLong.empty(), null, Instant.EPOCH));
+                        PaymentProfile.empty(), null, null, null, Instant.EPOCH));
                 assertThat(again.status()).as("acknowledged credit %s after SIGKILL", op)
                         .isEqualTo(CreditResult.Status.DUPLICATE);
             }

@@ -6,7 +6,6 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.OptionalLong;
 import java.util.Random;
 
 /**
@@ -34,7 +33,7 @@ public final class CrashWriter {
                 String token = r == 0 ? "new-" + seed + "-" + n : "user-" + random.nextInt(8);
                 String op = "credit-" + seed + "-" + n;
                 store.credit(new PaymentCredit(op, TokenHashes.of(token), 1 + random.nextInt(500),
-                        "pi_" + op, PaymentProfile.empty(), OptionalLong.empty(), null, at));
+                        "pi_" + op, PaymentProfile.empty(), null, null, null, at));
                 System.out.println("ACK " + op);
                 System.out.flush();
             } else {

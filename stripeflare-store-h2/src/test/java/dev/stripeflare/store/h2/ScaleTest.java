@@ -20,7 +20,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -165,7 +164,7 @@ class ScaleTest {
         for (int i = 0; i < n; i++) {
             String op = "scale-credit-" + i;
             store.credit(new PaymentCredit(op, TokenHashes.of("new-" + i), 100, "pi_" + op,
-                    PaymentProfile.empty(), OptionalLong.empty(), null, AT));
+                    PaymentProfile.empty(), null, null, null, AT));
         }
         double s = seconds(start);
         report("file: %,d durable credits (each creating an account) in %.2f s = %.0f/s on 1 thread", n, s, n / s);
