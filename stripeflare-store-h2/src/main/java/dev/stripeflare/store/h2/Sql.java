@@ -42,7 +42,8 @@ final class Sql {
 
     static StoreException failure(String what, Exception e) {
         SQLException sql = e instanceof SQLException s ? s : sqlCause(e);
-        String detail = sql != null ? sql.getMessage() : e.getMessage();
+        String detail = sql != null ? sql.getMessage()
+                : e instanceof RaceLost ? "concurrent changes kept conflicting with it" : e.getMessage();
         return new StoreException("H2 store failed " + what + ": " + detail, e);
     }
 
