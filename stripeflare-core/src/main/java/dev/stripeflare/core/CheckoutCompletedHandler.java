@@ -91,7 +91,7 @@ final class CheckoutCompletedHandler {
                 ? new PaymentIdentityLinker.Identity(new PaymentProfile(name, email, null, null), OptionalLong.empty())
                 : linker.identify(paymentIntent, name, email);
         CreditResult result = store.credit(new PaymentCredit(operationId, tokenHash, paid.cents(), paymentIntent,
-                identity.profile(), identity.linkToUserId(), "Stripe checkout " + sessionId, clock.instant()));
+                identity.profile(), null, null, "Stripe checkout " + sessionId, clock.instant()));
 
         if (result.status() == CreditResult.Status.DUPLICATE) {
             return WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already credited",

@@ -16,6 +16,7 @@ import dev.stripeflare.StoreException;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
+import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -51,10 +52,19 @@ class DefaultWalletTest {
         return token;
     }
 
+    /** A payment on {@code token}'s link; with {@code linkTo}, by that account's card, after the browser claimed it. */
     private CreditResult pay(String token, long cents, OptionalLong linkTo) {
         payments++;
-        return store.credit(new PaymentCredit("checkout:cs_" + payments, hasher.hash(token), cents, "pi_" + payments,
-                new PaymentProfile("Ada Lovelace", "ada@example.com", null, "fp_card_1"), linkTo, null, TestWallets.NOW));
+        String checkout = "cs_" + payments;
+        String hash = hasher.hash(token);
+        String card = linkTo.isPresent()
+                ? store.findById(linkTo.getAsLong()).orElseThrow().cardFingerprint() : "fp_card_" + payments;
+        if (linkTo.isPresent()) {
+            store.claimCheckout(new CheckoutClaim(checkout, hash, TestWallets.NOW, TestWallets.NOW.plusSeconds(3_600)));
+        }
+        return store.credit(new PaymentCredit("checkout:" + checkout, hash, cents, "pi_" + payments,
+                new PaymentProfile("Ada Lovelace", "ada@example.com", null, card), checkout,
+                TestWallets.NOW.plusSeconds(3_600), null, TestWallets.NOW));
     }
 
     private long balance(String token) {

@@ -5,7 +5,6 @@ import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.at;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -28,7 +28,7 @@ abstract class CreditContract extends StoreContractSupport {
         long alice = register("alice", 500);
 
         CreditResult result = deliver(new PaymentCredit("checkout:cs_2", TokenHashes.of("alice"), 300,
-                "pi_2", PaymentProfile.empty(), OptionalLong.empty(), "top-up", at(9)));
+                "pi_2", PaymentProfile.empty(), null, null, "top-up", at(9)));
 
         assertThat(result).isEqualTo(new CreditResult(CreditResult.Status.APPLIED, alice, 800,
                 CreditResult.Account.EXISTING));
@@ -67,7 +67,7 @@ abstract class CreditContract extends StoreContractSupport {
     void linkedCreditAttachesNewTokenToLinkedAccount() {
         long alice = register("alice", 500);
 
-        CreditResult result = deliver(linkingCredit("checkout:cs_2", "alice-phone", 300, alice));
+        CreditResult result = link("checkout:cs_2", "alice-phone", 300, alice);
 
         assertThat(result).isEqualTo(new CreditResult(CreditResult.Status.APPLIED, alice, 800,
                 CreditResult.Account.LINKED));
@@ -83,7 +83,7 @@ abstract class CreditContract extends StoreContractSupport {
         long alice = register("alice", 500);
         long bob = register("bob", 500);
 
-        CreditResult result = deliver(linkingCredit("checkout:cs_3", "bob", 100, alice));
+        CreditResult result = link("checkout:cs_3", "bob", 100, alice);
 
         assertThat(result.account()).isEqualTo(CreditResult.Account.EXISTING);
         assertThat(result.userId()).isEqualTo(bob);
@@ -95,7 +95,7 @@ abstract class CreditContract extends StoreContractSupport {
     void linkToMissingAccountCreatesNewAccount() {
         long alice = register("alice", 500);
 
-        CreditResult result = deliver(linkingCredit("checkout:cs_2", "bob", 100, alice + 1_000));
+        CreditResult result = link("checkout:cs_2", "bob", 100, alice + 1_000);
 
         assertThat(result.account()).isEqualTo(CreditResult.Account.CREATED);
         assertThat(result.userId()).isNotEqualTo(alice);
@@ -138,13 +138,14 @@ abstract class CreditContract extends StoreContractSupport {
     void linkedCreditUpdatesLinkedAccountProfile() {
         long alice = register("alice", 100);
 
+        store.claimCheckout(new CheckoutClaim("checkout:cs_2", TokenHashes.of("alice-phone"), T0, T0.plusSeconds(60)));
         deliver(new PaymentCredit("checkout:cs_2", TokenHashes.of("alice-phone"), 100, "pi_2",
-                new PaymentProfile("Alice", "alice@example.com", "alice@example.com", "fp_alice"),
-                OptionalLong.of(alice), null, T0));
+                new PaymentProfile("Alice", "alice@example.com", "alice@example.com", StoreFixtures.cardOf("alice")),
+                "checkout:cs_2", T0.plusSeconds(60), null, T0));
 
         assertThat(account(alice)).extracting(UserRecord::name, UserRecord::email,
                 UserRecord::verifiedEmail, UserRecord::cardFingerprint)
-                .containsExactly("Alice", "alice@example.com", "alice@example.com", "fp_alice");
+                .containsExactly("Alice", "alice@example.com", "alice@example.com", StoreFixtures.cardOf("alice"));
     }
 
     @Test
@@ -169,7 +170,7 @@ abstract class CreditContract extends StoreContractSupport {
     void failedLinkingCreditAttachesNoToken() {
         long alice = register("alice", Long.MAX_VALUE);
 
-        assertThatThrownBy(() -> deliver(linkingCredit("checkout:cs_2", "alice-phone", 1, alice)))
+        assertThatThrownBy(() -> link("checkout:cs_2", "alice-phone", 1, alice))
                 .isInstanceOf(InvalidAmountException.class);
 
         assertThat(store.findByTokenHash(TokenHashes.of("alice-phone"))).isEmpty();

@@ -2,7 +2,6 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.linkingCredit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +31,7 @@ abstract class RotationContract extends StoreContractSupport {
     @Test
     void rotationLeavesOtherTokensOfTheAccountWorking() {
         long alice = register("alice", 1_000);
-        deliver(linkingCredit("checkout:cs_2", "alice-phone", 100, alice));
+        link("checkout:cs_2", "alice-phone", 100, alice);
 
         store.rotateToken(TokenHashes.of("alice"), TokenHashes.of("alice-2"));
 

@@ -54,6 +54,13 @@ abstract class StoreContractSupport {
         return result;
     }
 
+    /** {@link StoreFixtures#link}, remembering the account for the after-test ledger check. */
+    final CreditResult link(String operationId, String token, long cents, long userId) {
+        CreditResult result = StoreFixtures.link(store, operationId, token, cents, userId);
+        touchedUserIds.add(result.userId());
+        return result;
+    }
+
     /** Creates an account for {@code token} holding {@code cents}; returns its id. */
     final long register(String token, long cents) {
         CreditResult result = deliver(StoreFixtures.credit("register:" + token, token, cents));

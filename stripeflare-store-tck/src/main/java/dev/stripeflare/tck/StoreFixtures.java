@@ -3,11 +3,14 @@ package dev.stripeflare.tck;
 import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.PaymentReversal;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
 import java.time.Instant;
-import java.util.OptionalLong;
 
 /**
  * Fixed instants and terse factories for the values a store takes, for store tests. Tokens are
@@ -32,24 +35,38 @@ public final class StoreFixtures {
         return "pi_" + operationId;
     }
 
-    /** A credit of {@code cents} to {@code token} with an empty profile, no link, at T0. */
+    /**
+     * A credit of {@code cents} to {@code token} at T0, paid with the card {@link #cardOf
+     * cardOf(token)}, so that {@link #link} can later identify the account it creates.
+     */
     public static PaymentCredit credit(String operationId, String token, long cents) {
-        return credit(operationId, token, cents, PaymentProfile.empty(), T0);
+        return credit(operationId, token, cents, new PaymentProfile(null, null, null, cardOf(token)), T0);
+    }
+
+    /** The card fingerprint {@link #credit(String, String, long)} pays {@code token}'s credits with. */
+    public static String cardOf(String token) {
+        return "card-" + token;
     }
 
     /** A credit of {@code cents} to {@code token} with {@code profile}, at {@code at}. */
     public static PaymentCredit credit(String operationId, String token, long cents,
                                        PaymentProfile profile, Instant at) {
         return new PaymentCredit(operationId, TokenHashes.of(token), cents,
-                paymentReferenceOf(operationId), profile, OptionalLong.empty(), null, at);
+                paymentReferenceOf(operationId), profile, null, null, null, at);
     }
 
-    /** A credit of {@code cents} to {@code token} that joins the account {@code linkToUserId}. */
-    public static PaymentCredit linkingCredit(String operationId, String token, long cents,
-                                              long linkToUserId) {
-        return new PaymentCredit(operationId, TokenHashes.of(token), cents,
-                paymentReferenceOf(operationId), PaymentProfile.empty(),
-                OptionalLong.of(linkToUserId), null, T0);
+    /**
+     * Login by payment, as the wallet drives it: the browser holding {@code token} claims the
+     * checkout {@code operationId} first, then a payment with the card of account
+     * {@code userId} (or an unknown card, when there is no such account) is credited under
+     * that checkout, so {@code token} joins the account ({@code LINKED}).
+     */
+    public static CreditResult link(UserStore store, String operationId, String token, long cents, long userId) {
+        String card = store.findById(userId).map(UserRecord::cardFingerprint).orElse("card-of-no-account");
+        store.claimCheckout(new CheckoutClaim(operationId, TokenHashes.of(token), T0, T0.plusSeconds(3_600)));
+        return store.credit(new PaymentCredit(operationId, TokenHashes.of(token), cents,
+                paymentReferenceOf(operationId), new PaymentProfile(null, null, null, card),
+                operationId, T0.plusSeconds(3_600), null, T0));
     }
 
     /** A debit of {@code cents} that may not overdraw, without key or memo, at T0. */

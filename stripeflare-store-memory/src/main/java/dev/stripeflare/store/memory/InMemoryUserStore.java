@@ -4,9 +4,13 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.PaymentProfile;
+import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.UserRecord;
@@ -30,7 +34,7 @@ import java.util.function.Function;
  *
  * <p><b>Thread safety.</b> Safe for concurrent use. A charge locks only the account it debits,
  * so charges to different accounts run in parallel; credits, reversals, settlements, token
- * rotation and deletion are serialised by one store-wide write lock (they are rare) and also
+ * rotation, deletion and checkout claims are serialised by one store-wide write lock (they are rare) and also
  * lock the account they change, so they stay atomic against concurrent charges. Reads by token
  * hash or id lock only the account read.
  *
@@ -60,6 +64,9 @@ public final class InMemoryUserStore implements UserStore {
     private final OldestAccountIndex byVerifiedEmail =
             new OldestAccountIndex(Account::verifiedEmail, true);
     private final AppliedOperations operations = new AppliedOperations();
+    private final CheckoutClaims checkouts = new CheckoutClaims();
+    // Rotated-away and deleted token hashes, with the account each used to open.
+    private final Map<String, Long> revokedTokenHashes = new HashMap<>();
     private long lastUserId;
 
     private volatile boolean closed;
@@ -134,71 +141,102 @@ public final class InMemoryUserStore implements UserStore {
             if (prior.isPresent()) {
                 return duplicateCredit(prior.get(), credit.tokenHash());
             }
-            List<PaymentReversal> deferred = operations.deferredFor(credit.paymentReference());
-            Account existing = accountsByTokenHash.get(credit.tokenHash());
+            String tokenHash = credit.tokenHash();
+            Long revokedFrom = revokedTokenHashes.get(tokenHash);
+            CheckoutClaims.Checkout checkout = checkouts.find(credit.checkoutId());
+            boolean returnedFirst = revokedFrom == null && checkout != null
+                    && checkout.hasPendingClaimBy(tokenHash, credit.at());
+            Account existing = accountsByTokenHash.get(tokenHash);
             if (existing != null) {
-                return creditExisting(existing, credit, deferred, CreditResult.Account.EXISTING);
+                return apply(existing, credit, CreditResult.Account.EXISTING, returnedFirst);
             }
-            Account linked = credit.linkToUserId().isPresent()
-                    ? accountsById.get(credit.linkToUserId().getAsLong()) : null;
-            if (linked != null) {
-                return creditExisting(linked, credit, deferred, CreditResult.Account.LINKED);
+            Account former = revokedFrom == null ? null : accountsById.get(revokedFrom);
+            if (former != null) {
+                return apply(former, credit, CreditResult.Account.REVOKED_TOKEN, false);
             }
-            return creditNew(credit, deferred);
+            Account identified = identify(credit.profile());
+            if (identified != null) {
+                return apply(identified, credit,
+                        returnedFirst ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED, returnedFirst);
+            }
+            return apply(new Account(lastUserId + 1, credit.at(), PaymentProfiles.contactOnly(credit.profile())),
+                    credit, CreditResult.Account.CREATED, returnedFirst);
         }
     }
 
-    private CreditResult creditExisting(Account account, PaymentCredit credit,
-                                        List<PaymentReversal> deferred, CreditResult.Account how) {
+    /** The payer's account: the oldest with the profile's verified email, else with its card. */
+    private Account identify(PaymentProfile profile) {
+        if (profile.verifiedEmail() != null) {
+            Optional<Account> byEmail = byVerifiedEmail.oldest(profile.verifiedEmail());
+            if (byEmail.isPresent()) {
+                return byEmail.get();
+            }
+        }
+        return profile.cardFingerprint() == null ? null : byCardFingerprint.oldest(profile.cardFingerprint()).orElse(null);
+    }
+
+    /**
+     * Credits {@code account} (a new one when {@code how} is {@code CREATED}), applies the
+     * payment's deferred reversals, attaches the token where {@code how} says so, and records
+     * the payment and checkout. The payer's identity (verified email, card) is recorded on the
+     * account only when vouched for: see {@link PaymentProfiles#vouched}; otherwise it waits
+     * with the checkout for the paying browser's claim. Must hold writeLock; computes everything
+     * that can throw first.
+     */
+    private CreditResult apply(Account account, PaymentCredit credit, CreditResult.Account how,
+                               boolean returnedFirst) {
+        boolean created = how == CreditResult.Account.CREATED;
+        boolean vouched = PaymentProfiles.vouched(credit, how, returnedFirst);
+        boolean revoked = revokedTokenHashes.containsKey(credit.tokenHash());
+        boolean attach = how == CreditResult.Account.LINKED || (created && !revoked);
         synchronized (account) {
-            List<LedgerEntry> entries = entriesFor(account, credit, deferred);
-            byCardFingerprint.remove(account);
-            byVerifiedEmail.remove(account);
-            account.updateProfile(credit.profile());
-            byCardFingerprint.add(account);
-            byVerifiedEmail.add(account);
-            if (how == CreditResult.Account.LINKED) {
+            List<PaymentReversal> deferred = operations.deferredFor(credit.paymentReference());
+            AppliedOperations.Payment payment = operations.payment(credit.paymentReference());
+            long credited = Account.plus(payment == null ? 0 : payment.creditedCents, credit.amountCents());
+            long remaining = Math.max(0, credited - (payment == null ? 0 : payment.reversedCents));
+            account.requireLedgerRoomFor(1 + deferred.size());
+            List<LedgerEntry> entries = new ArrayList<>(1 + deferred.size());
+            long[] taken = new long[deferred.size()];
+            long balance = Account.plus(account.balanceCents(), credit.amountCents());
+            entries.add(new LedgerEntry(account.userId, credit.amountCents(), balance,
+                    LedgerEntryKind.PAYMENT, credit.operationId(), credit.memo(), credit.at()));
+            for (int i = 0; i < deferred.size(); i++) {
+                PaymentReversal reversal = deferred.get(i);
+                taken[i] = Math.min(reversal.requestedCents(credited), remaining);
+                remaining -= taken[i];
+                if (taken[i] > 0) {
+                    balance = Account.minus(balance, taken[i]);
+                    entries.add(reversalEntry(account, reversal, taken[i], balance));
+                }
+            }
+            // Nothing below throws.
+            if (created) {
+                lastUserId++;
+                accountsById.put(account.userId, account);
+            } else {
+                account.updateProfile(PaymentProfiles.contactOnly(credit.profile()));
+            }
+            if (vouched) {
+                recordIdentity(account, credit.profile());
+            }
+            if (attach) {
                 addTokenHash(account, credit.tokenHash());
             }
             entries.forEach(account::append);
-            operations.recordCredit(credit, deferred, account.userId);
+            operations.recordCredit(credit.operationId(), credit.paymentReference(), credit.amountCents(),
+                    account.userId, deferred, taken);
+            if (credit.checkoutId() != null) {
+                checkouts.recordCredit(credit.checkoutId(), account.userId, credit.tokenHash(),
+                        credit.claimableUntil(), vouched && how != CreditResult.Account.IDENTIFIED,
+                        vouched ? null : credit.profile());
+            }
             return new CreditResult(CreditResult.Status.APPLIED, account.userId, account.balanceCents(), how);
         }
     }
 
-    private CreditResult creditNew(PaymentCredit credit, List<PaymentReversal> deferred) {
-        Account account = new Account(lastUserId + 1, credit.at(), credit.profile());
-        synchronized (account) {
-            List<LedgerEntry> entries = entriesFor(account, credit, deferred);
-            lastUserId++;
-            entries.forEach(account::append);
-            accountsById.put(account.userId, account);
-            addTokenHash(account, credit.tokenHash());
-            byCardFingerprint.add(account);
-            byVerifiedEmail.add(account);
-            operations.recordCredit(credit, deferred, account.userId);
-            return new CreditResult(CreditResult.Status.APPLIED, account.userId, account.balanceCents(),
-                    CreditResult.Account.CREATED);
-        }
-    }
-
-    /** The credit's entry and then each deferred reversal's; throws before anything changes. */
-    private static List<LedgerEntry> entriesFor(Account account, PaymentCredit credit,
-                                                List<PaymentReversal> deferred) {
-        account.requireLedgerRoomFor(1 + deferred.size());
-        List<LedgerEntry> entries = new ArrayList<>(1 + deferred.size());
-        long balance = Account.plus(account.balanceCents(), credit.amountCents());
-        entries.add(new LedgerEntry(account.userId, credit.amountCents(), balance,
-                LedgerEntryKind.PAYMENT, credit.operationId(), credit.memo(), credit.at()));
-        for (PaymentReversal reversal : deferred) {
-            balance = Account.minus(balance, reversal.amountCents());
-            entries.add(reversalEntry(account, reversal, balance));
-        }
-        return entries;
-    }
-
-    private static LedgerEntry reversalEntry(Account account, PaymentReversal reversal, long balanceAfter) {
-        return new LedgerEntry(account.userId, -reversal.amountCents(), balanceAfter, reversal.kind(),
+    private static LedgerEntry reversalEntry(Account account, PaymentReversal reversal, long takenCents,
+                                             long balanceAfter) {
+        return new LedgerEntry(account.userId, -takenCents, balanceAfter, reversal.kind(),
                 reversal.operationId(), reversal.memo(), reversal.at());
     }
 
@@ -222,26 +260,134 @@ public final class InMemoryUserStore implements UserStore {
                 OptionalLong userId = prior.get().userId();
                 Account account = userId.isPresent() ? accountsById.get(userId.getAsLong()) : null;
                 return new ReversalResult(ReversalResult.Status.DUPLICATE, userId,
-                        account == null ? 0 : balanceOf(account));
+                        account == null ? 0 : balanceOf(account), 0);
             }
-            OptionalLong creditedUserId = operations.creditedUserOf(reversal.paymentReference());
-            if (creditedUserId.isEmpty()) {
+            AppliedOperations.Payment payment = operations.payment(reversal.paymentReference());
+            if (payment == null) {
                 operations.defer(reversal);
-                return new ReversalResult(ReversalResult.Status.DEFERRED, OptionalLong.empty(), 0);
+                return new ReversalResult(ReversalResult.Status.DEFERRED, OptionalLong.empty(), 0, 0);
             }
-            Account account = accountsById.get(creditedUserId.getAsLong());
+            Account account = accountsById.get(payment.userId);
             if (account == null) {
                 // The account was deleted: there is nothing left to take the money from.
-                operations.recordReversal(reversal, OptionalLong.empty());
-                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.empty(), 0);
+                operations.recordReversal(reversal, OptionalLong.empty(), 0);
+                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.empty(), 0, 0);
             }
+            long take = Math.min(reversal.requestedCents(payment.creditedCents), payment.remainingCents());
             synchronized (account) {
-                long after = Account.minus(account.balanceCents(), reversal.amountCents());
-                account.append(reversalEntry(account, reversal, after));
-                operations.recordReversal(reversal, OptionalLong.of(account.userId));
-                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(account.userId), after);
+                if (take > 0) {
+                    long after = Account.minus(account.balanceCents(), take);
+                    account.requireLedgerRoomFor(1);
+                    account.append(reversalEntry(account, reversal, take, after));
+                }
+                operations.recordReversal(reversal, OptionalLong.of(account.userId), take);
+                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(account.userId),
+                        account.balanceCents(), take);
             }
         }
+    }
+
+    @Override
+    public ReversalResult restore(PaymentRestoration restoration) {
+        Objects.requireNonNull(restoration, "restoration");
+        synchronized (writeLock) {
+            ensureOpen();
+            if (operations.find(restoration.operationId()).isPresent()
+                    || operations.wasRestored(restoration.reversalOperationId())) {
+                return new ReversalResult(ReversalResult.Status.DUPLICATE, OptionalLong.empty(), 0, 0);
+            }
+            Optional<AppliedOperations.Applied> target = operations.find(restoration.reversalOperationId());
+            if (target.isEmpty() || target.get().kind() == AppliedOperations.Kind.DEFERRED) {
+                operations.cancel(restoration.operationId(), restoration.reversalOperationId());
+                return new ReversalResult(ReversalResult.Status.CANCELLED, OptionalLong.empty(), 0, 0);
+            }
+            AppliedOperations.Applied reversal = target.get();
+            Account account = reversal.userId().isPresent() ? accountsById.get(reversal.userId().getAsLong()) : null;
+            if (reversal.kind() != AppliedOperations.Kind.REVERSAL || reversal.movedCents() == 0 || account == null) {
+                operations.recordRestoration(restoration.operationId(), restoration.reversalOperationId(),
+                        OptionalLong.empty());
+                return new ReversalResult(ReversalResult.Status.APPLIED, reversal.userId(),
+                        account == null ? 0 : balanceOf(account), 0);
+            }
+            synchronized (account) {
+                long after = Account.plus(account.balanceCents(), reversal.movedCents());
+                account.requireLedgerRoomFor(1);
+                account.append(new LedgerEntry(account.userId, reversal.movedCents(), after, restoration.kind(),
+                        restoration.operationId(), restoration.memo(), restoration.at()));
+                operations.recordRestoration(restoration.operationId(), restoration.reversalOperationId(),
+                        OptionalLong.of(account.userId));
+                return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(account.userId),
+                        after, reversal.movedCents());
+            }
+        }
+    }
+
+    @Override
+    public ClaimResult claimCheckout(CheckoutClaim claim) {
+        Objects.requireNonNull(claim, "claim");
+        synchronized (writeLock) {
+            ensureOpen();
+            String tokenHash = claim.tokenHash();
+            Account current = accountsByTokenHash.get(tokenHash);
+            CheckoutClaims.Checkout checkout = checkouts.find(claim.checkoutId());
+            if (checkout == null || !checkout.credited()) {
+                boolean otherPending = checkout != null && checkout.pendingTokenHash != null
+                        && !checkout.hasPendingClaimBy(tokenHash, claim.at())
+                        && !claim.at().isAfter(checkout.pendingUntil);
+                if (otherPending || revokedTokenHashes.containsKey(tokenHash)) {
+                    return refused(current);
+                }
+                checkouts.recordPending(claim);
+                return new ClaimResult(ClaimResult.Status.PENDING, OptionalLong.empty());
+            }
+            Account account = accountsById.get(checkout.creditedUserId);
+            if (account != null && current == account) {
+                // The account's own browser came back: the payer's identity is now vouched for,
+                // and the checkout is closed to everyone else.
+                if (!checkout.claimed && !claim.at().isAfter(checkout.claimableUntil)) {
+                    closeCheckout(checkout, account);
+                }
+                return new ClaimResult(ClaimResult.Status.ALREADY_LINKED, OptionalLong.of(account.userId));
+            }
+            if (account == null || current != null || checkout.claimed
+                    || !tokenHash.equals(checkout.creditedTokenHash)
+                    || revokedTokenHashes.containsKey(tokenHash)) {
+                return refused(current);
+            }
+            if (claim.at().isAfter(checkout.claimableUntil)) {
+                return new ClaimResult(ClaimResult.Status.EXPIRED, OptionalLong.empty());
+            }
+            synchronized (account) {
+                addTokenHash(account, tokenHash);
+            }
+            closeCheckout(checkout, account);
+            return new ClaimResult(ClaimResult.Status.LINKED, OptionalLong.of(account.userId));
+        }
+    }
+
+    /** Marks the checkout claimed and records the identity it kept for the paying browser. */
+    private void closeCheckout(CheckoutClaims.Checkout checkout, Account account) {
+        checkout.claimed = true;
+        if (checkout.unvouchedProfile != null) {
+            recordIdentity(account, checkout.unvouchedProfile);
+            checkout.unvouchedProfile = null;
+        }
+    }
+
+    /** Sets the account's verified email and card where it has none, keeping the indexes right. */
+    private void recordIdentity(Account account, PaymentProfile profile) {
+        synchronized (account) {
+            byCardFingerprint.remove(account);
+            byVerifiedEmail.remove(account);
+            account.recordIdentity(profile);
+            byCardFingerprint.add(account);
+            byVerifiedEmail.add(account);
+        }
+    }
+
+    private static ClaimResult refused(Account current) {
+        return new ClaimResult(ClaimResult.Status.REFUSED,
+                current == null ? OptionalLong.empty() : OptionalLong.of(current.userId));
     }
 
     @Override
@@ -264,14 +410,15 @@ public final class InMemoryUserStore implements UserStore {
             if (account == null) {
                 return false;
             }
-            if (accountsByTokenHash.containsKey(newTokenHash)) {
-                throw new StoreException("the new token hash already opens an account");
+            if (accountsByTokenHash.containsKey(newTokenHash) || revokedTokenHashes.containsKey(newTokenHash)) {
+                throw new StoreException("the new token hash is already in use or revoked");
             }
             synchronized (account) {
                 Set<String> hashes = tokenHashesByUserId.get(account.userId);
                 addTokenHash(account, newTokenHash);
                 hashes.remove(oldTokenHash);
                 accountsByTokenHash.remove(oldTokenHash);
+                revokedTokenHashes.put(oldTokenHash, account.userId);
                 return true;
             }
         }
@@ -300,7 +447,10 @@ public final class InMemoryUserStore implements UserStore {
             synchronized (account) {
                 byCardFingerprint.remove(account);
                 byVerifiedEmail.remove(account);
-                tokenHashesByUserId.remove(userId).forEach(accountsByTokenHash::remove);
+                for (String tokenHash : tokenHashesByUserId.remove(userId)) {
+                    accountsByTokenHash.remove(tokenHash);
+                    revokedTokenHashes.put(tokenHash, userId);
+                }
                 accountsById.remove(userId);
                 account.markDeleted();
                 return true;
