@@ -62,10 +62,12 @@ final class BuiltInSchema {
             // Tombstones: a rotated-away or deleted token hash and the account it opened.
             "CREATE TABLE IF NOT EXISTS REVOKED_TOKENS (TOKEN_HASH VARCHAR PRIMARY KEY, USER_ID BIGINT NOT NULL)",
             // A checkout: credited (USER_ID set; TOKEN_HASH it was credited under, claimable until,
-            // claimed) or only claimed so far (USER_ID null; the claiming TOKEN_HASH, pending until).
+            // claimed, and the payer's identity waiting for the paying browser to vouch for it) or
+            // only claimed so far (USER_ID null; PENDING_TOKEN_HASH claiming it, pending until).
             "CREATE TABLE IF NOT EXISTS CHECKOUT_CLAIMS (CHECKOUT_ID VARCHAR PRIMARY KEY, USER_ID BIGINT,"
-                    + " TOKEN_HASH VARCHAR NOT NULL, CLAIMABLE_UNTIL TIMESTAMP(9), PENDING_UNTIL TIMESTAMP(9),"
-                    + " CLAIMED BOOLEAN DEFAULT FALSE NOT NULL)",
+                    + " TOKEN_HASH VARCHAR, CLAIMABLE_UNTIL TIMESTAMP(9), CLAIMED BOOLEAN DEFAULT FALSE NOT NULL,"
+                    + " PAYER_VERIFIED_EMAIL VARCHAR, PAYER_CARD_FINGERPRINT VARCHAR,"
+                    + " PENDING_TOKEN_HASH VARCHAR, PENDING_UNTIL TIMESTAMP(9))",
             // One row per verified email (lower case) or card fingerprint ever used to identify or
             // create an account: credits lock it before choosing, so two first payments with the
             // same card or email run one after the other and end in one account.

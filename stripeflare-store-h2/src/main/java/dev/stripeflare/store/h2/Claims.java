@@ -9,7 +9,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * A browser claiming the checkout it completed, as one transaction. It locks the checkout's
  * CHECKOUT_CLAIMS row first (the row the checkout's credit locks), so a claim and that credit
- * run one after the other whatever order they arrive in; then, to attach the token, the
+ * run one after the other whatever order they arrive in; then the IDENTITIES rows of the payer
+ * identity the checkout kept (recorded on the account when its browser comes back), then the
  * account's row, so a claim cannot attach a token to an account being deleted.
  */
 final class Claims {
@@ -21,41 +22,49 @@ final class Claims {
         Optional<Checkouts.Checkout> locked = Checkouts.lock(h, claim.checkoutId());
         Optional<Long> owner = Accounts.ofToken(h, claim.tokenHash());
         boolean revoked = Accounts.isRevoked(h, claim.tokenHash());
-        if (locked.isEmpty()) {
-            if (revoked) {
+        if (locked.isEmpty() || !locked.get().isCredited()) {
+            boolean otherWaiting = locked.isPresent() && locked.get().pendingToken() != null
+                    && !locked.get().pendingToken().equals(claim.tokenHash())
+                    && !claim.at().isAfter(locked.get().pendingUntil());
+            if (otherWaiting || revoked) {
                 return refused(owner);
             }
-            Checkouts.insertPending(h, claim.checkoutId(), claim.tokenHash(), claim.pendingUntil());
-            return result(ClaimResult.Status.PENDING, owner);
+            Checkouts.recordPending(h, claim.checkoutId(), locked.isPresent(), claim.tokenHash(), claim.pendingUntil());
+            return new ClaimResult(ClaimResult.Status.PENDING, OptionalLong.empty());
         }
         Checkouts.Checkout checkout = locked.get();
-        if (!checkout.isCredited()) {
-            if (checkout.tokenHash().equals(claim.tokenHash())) {
-                return result(ClaimResult.Status.PENDING, owner);
-            }
-            if (!revoked && !claim.at().isBefore(checkout.pendingUntil())) {
-                // the earlier claim gave up waiting; this browser's claim replaces it
-                Checkouts.replacePending(h, claim.checkoutId(), claim.tokenHash(), claim.pendingUntil());
-                return result(ClaimResult.Status.PENDING, owner);
-            }
-            return refused(owner);
-        }
         long account = checkout.userId();
-        if (owner.isPresent()) {
-            return owner.get() == account ? result(ClaimResult.Status.ALREADY_LINKED, owner) : refused(owner);
+        if (checkout.payer() != null) {
+            // IDENTITIES before ACCOUNTS, the order a credit takes them in
+            Identities.lock(h, checkout.payer());
         }
-        if (!checkout.tokenHash().equals(claim.tokenHash()) || checkout.claimed() || revoked) {
+        boolean accountLives = Accounts.lock(h, account);
+        if (accountLives && owner.isPresent() && owner.get() == account) {
+            // The account's own browser came back: the payer is vouched for, and the checkout
+            // closes to everyone else.
+            if (!checkout.claimed() && !claim.at().isAfter(checkout.claimableUntil())) {
+                close(h, checkout, account);
+            }
+            return new ClaimResult(ClaimResult.Status.ALREADY_LINKED, OptionalLong.of(account));
+        }
+        if (!accountLives || owner.isPresent() || checkout.claimed()
+                || !claim.tokenHash().equals(checkout.tokenHash()) || revoked) {
             return refused(owner);
         }
-        if (!claim.at().isBefore(checkout.claimableUntil())) {
-            return result(ClaimResult.Status.EXPIRED, owner);
-        }
-        if (!Accounts.lock(h, account)) {
-            return refused(owner); // the account was deleted
+        if (claim.at().isAfter(checkout.claimableUntil())) {
+            return new ClaimResult(ClaimResult.Status.EXPIRED, OptionalLong.empty());
         }
         Accounts.attachToken(h, claim.tokenHash(), account);
-        Checkouts.markClaimed(h, claim.checkoutId());
+        close(h, checkout, account);
         return new ClaimResult(ClaimResult.Status.LINKED, OptionalLong.of(account));
+    }
+
+    /** Closes the checkout and records the payer identity it kept on the account (row locked). */
+    private static void close(Handle h, Checkouts.Checkout checkout, long account) {
+        if (checkout.payer() != null) {
+            Identities.record(h, account, checkout.payer());
+        }
+        Checkouts.close(h, checkout.checkoutId());
     }
 
     private static ClaimResult refused(Optional<Long> owner) {

@@ -34,8 +34,11 @@ final class Credits {
         }
     }
 
-    /** The account chosen for a credit, how, and whether the paying token is attached to it. */
-    private record Choice(long userId, CreditResult.Account how, boolean attachToken) {
+    /**
+     * The account chosen for a credit, how, whether the paying token is attached to it, and
+     * whether the token's browser had claimed the checkout before this credit.
+     */
+    private record Choice(long userId, CreditResult.Account how, boolean attachToken, boolean returnedFirst) {
     }
 
     private Credits() {
@@ -55,12 +58,21 @@ final class Credits {
                 : Checkouts.lock(h, c.checkoutId());
         Choice choice = choose(h, c, checkout, newUserId, schemaNeeded);
         long userId = choice.userId();
+        CreditResult.Account how = choice.how();
+        // The payer's card and verified email go on the account only when vouched for (see
+        // UserStore#credit): else a stranger's link would tie the payer to the stranger's account.
+        boolean vouched = c.checkoutId() == null || choice.returnedFirst()
+                || how == CreditResult.Account.IDENTIFIED || how == CreditResult.Account.LINKED;
+        if (vouched && (how == CreditResult.Account.EXISTING || how == CreditResult.Account.REVOKED_TOKEN)) {
+            Identities.lock(h, c.profile()); // identified and created accounts had them locked to be chosen
+        }
         long balance = h.createQuery("SELECT BALANCE FROM FINAL TABLE (UPDATE ACCOUNTS SET BALANCE = BALANCE + ?,"
                         + " NAME = COALESCE(?, NAME), EMAIL = COALESCE(?, EMAIL),"
                         + " VERIFIED_EMAIL = COALESCE(VERIFIED_EMAIL, ?),"
                         + " CARD_FINGERPRINT = COALESCE(CARD_FINGERPRINT, ?) WHERE USER_ID = ?)")
                 .bind(0, c.amountCents()).bind(1, c.profile().name()).bind(2, c.profile().email())
-                .bind(3, c.profile().verifiedEmail()).bind(4, c.profile().cardFingerprint()).bind(5, userId)
+                .bind(3, vouched ? c.profile().verifiedEmail() : null)
+                .bind(4, vouched ? c.profile().cardFingerprint() : null).bind(5, userId)
                 .mapTo(Long.class).findOne()
                 // chosen from a read without a lock, then deleted before the UPDATE locked it
                 .orElseThrow(Sql.RaceLost::new);
@@ -77,35 +89,32 @@ final class Credits {
             }
         }
         if (c.checkoutId() != null) {
-            boolean claimed = choice.how() == CreditResult.Account.LINKED
-                    || checkout.map(Checkouts.Checkout::claimed).orElse(false);
-            if (checkout.map(Checkouts.Checkout::isCredited).orElse(false)) {
-                // credited before under another operation id: the first credit's record stands
-            } else {
-                Checkouts.recordCredit(h, c.checkoutId(), checkout.isPresent(), userId, c.tokenHash(),
-                        c.claimableUntil(), claimed);
-            }
+            boolean claimed = vouched && how != CreditResult.Account.IDENTIFIED;
+            Checkouts.recordCredit(h, c.checkoutId(), checkout.isPresent(), userId, c.tokenHash(),
+                    c.claimableUntil(), claimed, vouched ? null : c.profile());
         }
-        return new CreditResult(CreditResult.Status.APPLIED, userId, balance, choice.how());
+        return new CreditResult(CreditResult.Status.APPLIED, userId, balance, how);
     }
 
     private static Choice choose(Handle h, PaymentCredit c, Optional<Checkouts.Checkout> checkout,
                                  OptionalLong newUserId, boolean schemaNeeded) {
+        Optional<Long> revokedOwner = Accounts.ofRevokedToken(h, c.tokenHash());
+        boolean revoked = revokedOwner.isPresent();
+        boolean returnedFirst = !revoked
+                && checkout.map(k -> k.hasPendingClaimBy(c.tokenHash(), c.at())).orElse(false);
         Optional<Long> owner = Accounts.ofToken(h, c.tokenHash());
         if (owner.isPresent()) {
-            return new Choice(owner.get(), CreditResult.Account.EXISTING, false);
+            return new Choice(owner.get(), CreditResult.Account.EXISTING, false, returnedFirst);
         }
-        Optional<Long> revokedOwner = Accounts.ofRevokedToken(h, c.tokenHash());
-        if (revokedOwner.isPresent() && Accounts.exists(h, revokedOwner.get())) {
-            return new Choice(revokedOwner.get(), CreditResult.Account.REVOKED_TOKEN, false);
+        if (revoked && Accounts.exists(h, revokedOwner.get())) {
+            return new Choice(revokedOwner.get(), CreditResult.Account.REVOKED_TOKEN, false, false);
         }
-        boolean revoked = revokedOwner.isPresent();
         Identities.lock(h, c.profile());
         OptionalLong identified = identify(h, c.profile());
         if (identified.isPresent()) {
-            boolean claimedBefore = !revoked && checkout.map(k -> k.pendingFor(c.tokenHash(), c.at())).orElse(false);
             return new Choice(identified.getAsLong(),
-                    claimedBefore ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED, claimedBefore);
+                    returnedFirst ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED, returnedFirst,
+                    returnedFirst);
         }
         if (schemaNeeded && newUserId.isEmpty()) {
             throw new SchemaNeeded();
@@ -113,7 +122,7 @@ final class Credits {
         long userId = newUserId.isPresent() ? newUserId.getAsLong() : nextUserId(h);
         h.createUpdate("INSERT INTO ACCOUNTS (USER_ID, BALANCE, CREATED_AT) VALUES (?, 0, ?)")
                 .bind(0, userId).bind(1, Sql.toDb(c.at())).execute();
-        return new Choice(userId, CreditResult.Account.CREATED, !revoked);
+        return new Choice(userId, CreditResult.Account.CREATED, !revoked, returnedFirst);
     }
 
     /** The oldest account with the profile's verified email, else with its card; read after locking both. */

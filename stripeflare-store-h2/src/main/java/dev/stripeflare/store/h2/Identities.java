@@ -16,6 +16,7 @@ final class Identities {
     private Identities() {
     }
 
+    /** Locks (making if missing) the rows of the profile's verified email and card, if it has them. */
     static void lock(Handle h, PaymentProfile profile) {
         if (profile.verifiedEmail() != null) {
             lock(h, "EMAIL", profile.verifiedEmail().toLowerCase(Locale.ROOT));
@@ -23,6 +24,21 @@ final class Identities {
         if (profile.cardFingerprint() != null) {
             lock(h, "CARD", profile.cardFingerprint());
         }
+    }
+
+    /**
+     * Records the payer's verified email and card on the account where it has none, holding
+     * their rows' locks so that no credit identifying by them interleaves; the caller holds the
+     * locks taken before (PAYMENTS, CHECKOUT_CLAIMS) in the usual order.
+     */
+    static void record(Handle h, long userId, PaymentProfile profile) {
+        if (profile.verifiedEmail() == null && profile.cardFingerprint() == null) {
+            return;
+        }
+        lock(h, profile);
+        h.execute("UPDATE ACCOUNTS SET VERIFIED_EMAIL = COALESCE(VERIFIED_EMAIL, ?),"
+                        + " CARD_FINGERPRINT = COALESCE(CARD_FINGERPRINT, ?) WHERE USER_ID = ?",
+                profile.verifiedEmail(), profile.cardFingerprint(), userId);
     }
 
     private static void lock(Handle h, String kind, String value) {
