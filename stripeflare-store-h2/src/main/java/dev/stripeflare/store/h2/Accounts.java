@@ -45,8 +45,15 @@ final class Accounts {
                 .mapTo(Long.class).findOne().orElse(0L);
     }
 
-    /** Attaches a token hash; the caller holds the account's row lock. A taken hash collides on the key. */
+    /**
+     * Attaches a token hash; the caller holds the account's row lock. A taken hash collides on
+     * the key; a hash revoked since the caller looked is never attached (the unit is rerun).
+     */
     static void attachToken(Handle h, String tokenHash, long userId) {
-        h.execute("INSERT INTO TOKENS (TOKEN_HASH, USER_ID) VALUES (?, ?)", tokenHash, userId);
+        int attached = h.execute("INSERT INTO TOKENS (TOKEN_HASH, USER_ID) SELECT ?, ?"
+                + " WHERE NOT EXISTS (SELECT 1 FROM REVOKED_TOKENS WHERE TOKEN_HASH = ?)", tokenHash, userId, tokenHash);
+        if (attached != 1) {
+            throw new Sql.RaceLost();
+        }
     }
 }

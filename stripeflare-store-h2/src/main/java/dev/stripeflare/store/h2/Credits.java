@@ -98,11 +98,13 @@ final class Credits {
 
     private static Choice choose(Handle h, PaymentCredit c, Optional<Checkouts.Checkout> checkout,
                                  OptionalLong newUserId, boolean schemaNeeded) {
+        // TOKENS before REVOKED_TOKENS: a rotation or deletion moves a hash from the first to the
+        // second in one commit, so reading in this order sees it in one of them at least.
+        Optional<Long> owner = Accounts.ofToken(h, c.tokenHash());
         Optional<Long> revokedOwner = Accounts.ofRevokedToken(h, c.tokenHash());
         boolean revoked = revokedOwner.isPresent();
         boolean returnedFirst = !revoked
                 && checkout.map(k -> k.hasPendingClaimBy(c.tokenHash(), c.at())).orElse(false);
-        Optional<Long> owner = Accounts.ofToken(h, c.tokenHash());
         if (owner.isPresent()) {
             return new Choice(owner.get(), CreditResult.Account.EXISTING, false, returnedFirst);
         }

@@ -202,6 +202,41 @@ class Issue9RaceTest {
     }
 
     /**
+     * Item 4: payments on a token racing its revocation (its account deleted while another
+     * thread rotates it away) never attach the revoked token again. Found by the bank test: a
+     * credit read REVOKED_TOKENS before TOKENS, so a deletion committing between the two reads
+     * hid the token from both, and the credit created an account opened by the revoked token.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void paymentsRacingTheirTokensRevocationNeverBringItBack(Mode mode) {
+        int rounds = rounds(mode);
+        List<String> broken = new ArrayList<>();
+        try (H2UserStore store = open(mode)) {
+            for (int round = 0; round < rounds; round++) {
+                String token = "tok-" + round;
+                long userId = store.credit(new PaymentCredit("first-" + round, TokenHashes.of(token), 100, null,
+                        PaymentProfile.empty(), null, null, null, T0)).userId();
+                int r = round;
+                ConcurrentRun.race(THREADS, ROUND_TIMEOUT, t -> switch (t) {
+                    case 0 -> store.deleteUser(userId);
+                    case 1 -> store.rotateToken(TokenHashes.of(token), TokenHashes.of("next-" + r));
+                    default -> store.credit(new PaymentCredit("pay-" + r + "-" + t, TokenHashes.of(token), 10, null,
+                            PaymentProfile.empty(), null, null, null, T0));
+                });
+                if (store.findByTokenHash(TokenHashes.of(token)).isPresent()) {
+                    broken.add("round " + round + ": the revoked token opens account "
+                            + store.findByTokenHash(TokenHashes.of(token)).orElseThrow().userId());
+                }
+                if (store.findByTokenHash(TokenHashes.of("next-" + round)).isPresent()) {
+                    broken.add("round " + round + ": the rotated-to token outlived its deleted account");
+                }
+            }
+        }
+        assertThat(broken).as("rounds where a revoked token came back (%s mode)", mode).isEmpty();
+    }
+
+    /**
      * Item 7: eight first payments at once from eight new tokens with the same card (even rounds)
      * or the same verified email in different case (odd rounds) end in one account holding all
      * eight payments: one CREATED, seven IDENTIFIED.
