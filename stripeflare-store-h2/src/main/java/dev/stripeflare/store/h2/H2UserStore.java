@@ -102,7 +102,9 @@ public final class H2UserStore implements UserStore {
 
     /**
      * A store on connections from {@code dataSource}, which must reach an H2 2.x database. The
-     * store keeps {@link Builder#poolSize} connections open until {@link #close()}.
+     * store keeps {@link Builder#poolSize} connections open until {@link #close()}. For a file
+     * database, put {@code MAX_COMPACT_TIME=0} in its URL as {@link #file} does: H2's chunk moving
+     * on close has left files that a later crash made unreadable (see ADR.md).
      */
     public static H2UserStore of(DataSource dataSource) {
         return builder().dataSource(dataSource).build();
