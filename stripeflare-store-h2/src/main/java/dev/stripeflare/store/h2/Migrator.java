@@ -36,6 +36,7 @@ final class Migrator {
             handle.execute(statement);
         }
         handle.commit();
+        upgradeStoreSchema(handle);
         Set<String> applied = new HashSet<>(handle.createQuery("SELECT ID FROM MIGRATIONS")
                 .mapTo(String.class).list());
         handle.rollback();
@@ -49,6 +50,25 @@ final class Migrator {
                 apply(handle, migration, List.copyOf(tablesSoFar), ++order);
             }
         }
+    }
+
+    /**
+     * Runs the one-time steps of each store schema version above the recorded one, together with
+     * the new version number, in one transaction (a crash leaves the old number and reruns them).
+     */
+    private static void upgradeStoreSchema(Handle handle) {
+        int recorded = handle.createQuery("SELECT COALESCE(MAX(VERSION), 1) FROM STORE_SCHEMA")
+                .mapTo(Integer.class).one();
+        if (recorded < 2) {
+            for (String statement : BuiltInSchema.UPGRADE_TO_2) {
+                handle.execute(statement);
+            }
+        }
+        if (recorded < BuiltInSchema.VERSION) {
+            handle.execute("DELETE FROM STORE_SCHEMA");
+            handle.execute("INSERT INTO STORE_SCHEMA (VERSION) VALUES (?)", BuiltInSchema.VERSION);
+        }
+        handle.commit();
     }
 
     private void apply(Handle handle, AppMigration migration, List<AppMigration.UserTable> tables, int order) {

@@ -12,6 +12,19 @@ import org.h2.api.ErrorCode;
 /** Translates H2 and Jdbi failures into stripeflare exceptions, and converts instants. */
 final class Sql {
 
+    /**
+     * Thrown inside a transaction that found, under its locks, that a concurrent transaction
+     * changed what it had read before taking them (e.g. the account it chose was deleted): the
+     * pool rolls back and reruns the whole unit, which then reads the committed state.
+     */
+    static final class RaceLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RaceLost() {
+            super(null, null, false, false);
+        }
+    }
+
     private Sql() {
     }
 
@@ -29,16 +42,20 @@ final class Sql {
 
     static StoreException failure(String what, Exception e) {
         SQLException sql = e instanceof SQLException s ? s : sqlCause(e);
-        String detail = sql != null ? sql.getMessage() : e.getMessage();
+        String detail = sql != null ? sql.getMessage()
+                : e instanceof RaceLost ? "concurrent changes kept conflicting with it" : e.getMessage();
         return new StoreException("H2 store failed " + what + ": " + detail, e);
     }
 
     /**
      * Whether {@code e} comes from a conflict with a concurrent transaction that a rerun resolves:
-     * a duplicate key (two transactions claiming the same operation id or idempotency key), a
-     * row lock that timed out, or a deadlock.
+     * a duplicate key (two transactions claiming the same operation id, idempotency key, payment
+     * or identity row), a row lock that timed out, a deadlock, or a {@link RaceLost}.
      */
     static boolean isTransientConflict(RuntimeException e) {
+        if (e instanceof RaceLost) {
+            return true;
+        }
         SQLException sql = sqlCause(e);
         if (sql == null) {
             return false;

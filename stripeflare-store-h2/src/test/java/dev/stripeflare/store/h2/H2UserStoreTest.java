@@ -4,7 +4,6 @@ import dev.stripeflare.spi.TokenHashes;
 import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
-import static dev.stripeflare.tck.StoreFixtures.link;
 import static dev.stripeflare.tck.StoreFixtures.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,13 +12,17 @@ import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.tck.LedgerAssertions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,13 +70,24 @@ class H2UserStoreTest {
     }
 
     @Test
-    void linkingCreditAttachesTokenToExistingAccount() {
+    void creditIdentifiedByCardReachesTheAccountAndOnlyTheClaimingBrowserGetsAccess() {
         try (H2UserStore store = memory()) {
-            long id = store.credit(credit("op1", "phone", 500)).userId();
-            CreditResult linked = link(store, "op2", "laptop", 100, id);
-            assertThat(linked.account()).isEqualTo(CreditResult.Account.LINKED);
+            PaymentProfile card = new PaymentProfile(null, null, null, "fp_1");
+            long id = store.credit(credit("op1", "phone", 500, card, T0)).userId();
+            CreditResult identified = store.credit(new PaymentCredit("op2", TokenHashes.of("laptop"), 100, "pi_op2",
+                    card, "cs_2", T0.plusSeconds(600), null, T0));
+            assertThat(identified.account()).isEqualTo(CreditResult.Account.IDENTIFIED);
+            assertThat(identified.balanceCents()).isEqualTo(600);
+            assertThat(store.findByTokenHash(TokenHashes.of("laptop"))).isEmpty();
+
+            ClaimResult wrongToken = store.claimCheckout(new CheckoutClaim("cs_2", TokenHashes.of("thief"),
+                    T0.plusSeconds(1), T0.plusSeconds(60)));
+            ClaimResult linked = store.claimCheckout(new CheckoutClaim("cs_2", TokenHashes.of("laptop"),
+                    T0.plusSeconds(2), T0.plusSeconds(60)));
+            assertThat(wrongToken.status()).isEqualTo(ClaimResult.Status.REFUSED);
+            assertThat(linked).isEqualTo(new ClaimResult(ClaimResult.Status.LINKED, OptionalLong.of(id)));
             assertThat(store.findByTokenHash(TokenHashes.of("laptop")).orElseThrow().userId()).isEqualTo(id);
-            assertThat(linked.balanceCents()).isEqualTo(600);
+            assertThat(store.findByTokenHash(TokenHashes.of("thief"))).isEmpty();
         }
     }
 
