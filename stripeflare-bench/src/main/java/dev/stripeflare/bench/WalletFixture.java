@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -137,7 +136,7 @@ final class WalletFixture implements AutoCloseable {
                 parts.add(pool.submit(() -> {
                     for (int i = first; i < tokens.length; i += threads) {
                         CreditResult result = store.credit(new PaymentCredit("seed:" + i, TokenHashes.of(tokens[i]),
-                                SEED_BALANCE_CENTS, null, profileOf(i), OptionalLong.empty(),
+                                SEED_BALANCE_CENTS, null, profileOf(i), null, null,
                                 null, SEEDED_AT));
                         if (result.status() != CreditResult.Status.APPLIED) {
                             throw new IllegalStateException("seed credit " + i + " was " + result.status());

@@ -80,6 +80,9 @@ public final class QuickStart {
         show(deliver(event));
         out.println("   Stripe retries the same delivery:");
         show(deliver(event));
+        out.println("   Stripe redirects the laptop's browser back with its checkout id; the card is now");
+        out.println("   known to be Ada's (a payment through someone else's link would not be):");
+        show(wallet.completeCheckout(laptop.accessToken(), lastCheckoutSessionId()));
         balance("laptop", laptop.accessToken());
 
         out.println("\n3. The application charges 25 cents per request.");

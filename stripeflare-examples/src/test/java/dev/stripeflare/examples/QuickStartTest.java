@@ -23,6 +23,7 @@ class QuickStartTest {
         assertThat(output)
                 .contains("webhook → HTTP 200 CREDITED")
                 .contains("webhook → HTTP 200 DUPLICATE")
+                .contains("return  → ALREADY_LINKED, balance 500 cents")
                 .contains("charge  → REPLAYED, balance 425 cents")
                 .contains("webhook → HTTP 200 PAYER_IDENTIFIED")
                 .contains("phone  balance: 0 cents")
