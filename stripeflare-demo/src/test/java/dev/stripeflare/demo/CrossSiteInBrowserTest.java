@@ -7,13 +7,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +34,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * ({@code .ci/install-chromium.sh}), as {@link DemoInBrowserTest} is.
  */
 class CrossSiteInBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = BrowserRequirement.CHROMIUM;
+    private static final Path CHROMEDRIVER = BrowserRequirement.CHROMEDRIVER;
 
     @TempDir
     Path data;
@@ -52,12 +50,7 @@ class CrossSiteInBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present) {
-            System.out.println("SKIPPED CrossSiteInBrowserTest: " + CHROMIUM + " or " + CHROMEDRIVER
-                    + " is missing; run .ci/install-chromium.sh to run the browser test");
-        }
-        Assumptions.assumeTrue(present, "Chromium and ChromeDriver are not installed (.ci/install-chromium.sh)");
+        BrowserRequirement.require("CrossSiteInBrowserTest");
         demo = DemoServer.start(new DemoConfig("127.0.0.1", 0, data, Optional.empty(), true));
         attacker = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         attacker.createContext("/", exchange -> {

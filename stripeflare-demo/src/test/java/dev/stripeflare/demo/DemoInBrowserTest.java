@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -35,8 +34,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * installs them.
  */
 class DemoInBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = BrowserRequirement.CHROMIUM;
+    private static final Path CHROMEDRIVER = BrowserRequirement.CHROMEDRIVER;
 
     @TempDir
     Path data;
@@ -45,12 +44,7 @@ class DemoInBrowserTest {
 
     @Test
     void aPersonTopsUpInTestModeSpendsOneCentAndLogsInOnASecondDeviceByPaying() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present) {
-            System.out.println("SKIPPED DemoInBrowserTest: " + CHROMIUM + " or " + CHROMEDRIVER
-                    + " is missing; run .ci/install-chromium.sh to run the browser test");
-        }
-        Assumptions.assumeTrue(present, "Chromium and ChromeDriver are not installed (.ci/install-chromium.sh)");
+        BrowserRequirement.require("DemoInBrowserTest");
 
         try (DemoServer demo = DemoServer.start(new DemoConfig("127.0.0.1", 0, data, Optional.empty(), true))) {
             ChromeDriverService service = new ChromeDriverService.Builder()
