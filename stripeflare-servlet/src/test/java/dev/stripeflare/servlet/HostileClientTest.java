@@ -2,12 +2,18 @@ package dev.stripeflare.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +26,10 @@ class HostileClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        harness = new JettyHarness(FilterSettings.development(), UnaryOperator.identity(), servlets::register,
-                new Server());
+        harness = new JettyHarness(FilterSettings.development(), UnaryOperator.identity(), context -> {
+            servlets.register(context);
+            context.addServlet(new ServletHolder(new PublicPage()), "/public");
+        }, new Server());
     }
 
     @AfterEach
@@ -54,5 +62,36 @@ class HostileClientTest {
         assertThat(declined.headers().firstValue("Location")).as("Location without paying").isEmpty();
         assertThat(declined.statusCode()).isEqualTo(402);
         assertThat(harness.balance(poor)).isEqualTo(1);
+    }
+
+    /**
+     * The application marks a page the same for everyone ({@code Cache-Control: public}); the
+     * filter adds the requesting user's {@code X-PaymentLink} and {@code X-Balance} to it. A shared
+     * cache (a CDN) then serves user A's payment link to user B, and B's top-up funds A's wallet.
+     * Whatever the fix (no per-user headers on a shared-cacheable response, or {@code private}),
+     * a response carrying a user's payment link must not be storable by a shared cache.
+     */
+    @Disabled("defect: X-PaymentLink/X-Balance are added to responses the application marks shared-cacheable, so a CDN serves one user's payment link to others")
+    @Test
+    void aSharedCacheIsNeverHandedOneUsersPaymentLink() throws Exception {
+        String token = harness.registeredUser(10);
+        HttpResponse<String> response = harness.getWithBearer("/public", token);
+        assertThat(response.statusCode()).isEqualTo(200);
+        if (response.headers().firstValue(StripeflareFilter.PAYMENT_LINK_HEADER).isPresent()) {
+            assertThat(response.headers().allValues("Cache-Control")).as("Cache-Control of a per-user response")
+                    .anySatisfy(value -> assertThat(value).containsAnyOf("private", "no-store"));
+        }
+    }
+
+    /** A page the application declares cacheable by anyone for an hour. */
+    static final class PublicPage extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setHeader("Cache-Control", "public, max-age=3600");
+            response.setContentType("text/plain;charset=utf-8");
+            response.getWriter().write("the same for everyone");
+        }
     }
 }
