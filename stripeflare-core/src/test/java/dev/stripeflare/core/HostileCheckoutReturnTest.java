@@ -95,6 +95,25 @@ class HostileCheckoutReturnTest {
         assertThat(harness.balance(victim)).isEqualTo(1_000);
     }
 
+    /**
+     * Every Payment Link of a Stripe account accepts {@code ?client_reference_id=} in its URL. An
+     * attacker appends the reference of their own wallet token to another Payment Link of the same
+     * merchant (a product, a donation) and pays for that: they get the product, and the webhook
+     * credits the same money to their wallet too. The wallet's checkouts are those of its own link.
+     */
+    @Disabled("defect (high): checkout.session.completed is credited whatever its payment_link, so paying another Payment Link of the merchant with one's own client_reference_id also tops up the wallet")
+    @Test
+    void aCheckoutOfAnotherPaymentLinkCarryingTheAttackersReferenceCreditsNothing() {
+        Session attacker = harness.visitor();
+        harness.stripe.cardPayment(paymentIntent(1), "fp_attacker");
+
+        WebhookResult result = harness.deliver(checkoutCompleted(attacker, 1)
+                .replace("plink_1SAcmePaymentLink0001", "plink_1SAcmeTShirtShop0001").json());
+
+        assertThat(result.outcome()).isNotEqualTo(WebhookOutcome.CREDITED);
+        assertThat(harness.wallet.lookupUser(attacker.accessToken())).isEmpty();
+    }
+
     @Disabled("defect: a stranger stores one pending checkout claim per random cs_ id, without bound (kept for the pending window, forever in memory)")
     @Test
     void aStrangerCannotStoreUnboundedPendingClaimsWithRandomCheckoutIds() {
