@@ -91,8 +91,8 @@ public interface Wallet extends AutoCloseable {
      * returns. Works whichever arrives first: before the webhook, the return is recorded
      * ({@link CheckoutOutcome#PENDING}) and the credit attaches the token.
      *
-     * <p>A token that is malformed answers {@link CheckoutOutcome#REFUSED} without reading the
-     * store. Only {@code LINKED} and {@code PENDING} change anything.
+     * <p>A token that is malformed, or forged (not minted by this wallet), answers
+     * {@link CheckoutOutcome#REFUSED} without reading the store. Only {@code LINKED} and {@code PENDING} change anything.
      *
      * @param accessToken       the token the returning browser presents (its cookie)
      * @param checkoutSessionId the {@code session_id} of the redirect

@@ -52,8 +52,9 @@ final class CheckoutReturns {
         if (!SESSION_ID.matcher(checkoutSessionId).matches()) {
             throw new InvalidCheckoutSessionIdException();
         }
-        if (!AccessTokens.isWellFormed(accessToken)) {
-            // No link was ever issued for such a token, so no checkout can name it.
+        if (!tokens.mayOpenAccount(accessToken)) {
+            // Malformed or forged (its MAC does not verify): the wallet never minted it, so no
+            // link was issued for it and no checkout can name it. Refused before the store.
             return new CheckoutResult(CheckoutOutcome.REFUSED, Optional.empty());
         }
         String tokenHash = tokens.hash(accessToken);

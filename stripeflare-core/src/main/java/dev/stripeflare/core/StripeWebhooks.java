@@ -33,6 +33,13 @@ import java.util.stream.Collectors;
  * accepted with {@link Stripeflare.Builder#acceptConnectedAccount}; then it is applied like the
  * platform's own events, and every Stripe API call it needs is made in that account.
  *
+ * <p><b>Live and test mode.</b> A wallet whose API key is a live key ({@code sk_live_…},
+ * {@code rk_live_…}) applies live-mode events only, and one with a test key test-mode events only;
+ * an event of the other mode is {@code IGNORED} (200). Test payments cost nothing and anyone can
+ * pay a test-mode Payment Link with their own {@code client_reference_id}: if the test endpoint's
+ * signing secret were ever configured next to the live one, they must still never credit a live
+ * wallet. A key of neither form (a test double) checks nothing.
+ *
  * <p>Logs (through {@link System.Logger}) event ids, types and outcomes, never payloads, tokens,
  * {@code client_reference_id}s or secrets. Thread-safe.
  */
@@ -43,6 +50,7 @@ final class StripeWebhooks {
     private final StripeEventReader reader = new StripeEventReader();
     private final Handlers platform;
     private final Map<String, Handlers> connectedAccounts;
+    private final Optional<Boolean> liveMode;
 
     /** The handlers of one Stripe account's events, calling Stripe's API in that account. */
     private record Handlers(CheckoutCompletedHandler checkouts, RefundHandler refunds, DisputeHandler disputes) {
@@ -50,6 +58,7 @@ final class StripeWebhooks {
 
     StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings) {
         this.verifier = new WebhookVerifier(settings.signingSecrets(), settings.tolerance(), settings.clock());
+        this.liveMode = modeOf(settings.stripeSecretKey());
         this.platform = handlers(store, tokens, cipher, settings, Optional.empty());
         this.connectedAccounts = settings.connectedAccounts().stream().collect(Collectors.toUnmodifiableMap(
                 Function.identity(), account -> handlers(store, tokens, cipher, settings, Optional.of(account))));
@@ -73,10 +82,17 @@ final class StripeWebhooks {
         try {
             event = reader.read(payload);
             Handlers handlers = event.getAccount() == null ? platform : connectedAccounts.get(event.getAccount());
-            WebhookResult result = handlers == null
-                    ? WebhookResults.settled(WebhookOutcome.IGNORED, "event of a Stripe Connect account this wallet"
-                            + " does not accept")
-                    : dispatch(event, handlers);
+            WebhookResult result;
+            // Stripe marks every event; one without the mark is left to the checks below.
+            if (liveMode.isPresent() && event.getLivemode() != null && !liveMode.get().equals(event.getLivemode())) {
+                result = WebhookResults.settled(WebhookOutcome.IGNORED, liveMode.get()
+                        ? "test-mode event at a live-mode wallet" : "live-mode event at a test-mode wallet");
+            } else if (handlers == null) {
+                result = WebhookResults.settled(WebhookOutcome.IGNORED, "event of a Stripe Connect account this wallet"
+                        + " does not accept");
+            } else {
+                result = dispatch(event, handlers);
+            }
             LOG.log(Level.DEBUG, "Stripe event {0} ({1}): {2}", event.getId(), event.getType(), result.outcome());
             return result;
         } catch (MalformedEventException e) {
@@ -111,6 +127,17 @@ final class StripeWebhooks {
             case "charge.dispute.closed" -> handlers.disputes().closed(reader.object(event, Dispute.class));
             default -> WebhookResults.settled(WebhookOutcome.IGNORED, "event type not handled");
         };
+    }
+
+    /** Live (true) or test (false) for Stripe's secret and restricted keys; empty for anything else. */
+    private static Optional<Boolean> modeOf(String apiKey) {
+        if (apiKey.startsWith("sk_live_") || apiKey.startsWith("rk_live_")) {
+            return Optional.of(true);
+        }
+        if (apiKey.startsWith("sk_test_") || apiKey.startsWith("rk_test_")) {
+            return Optional.of(false);
+        }
+        return Optional.empty();
     }
 
     private static String idOf(Event event) {

@@ -47,7 +47,8 @@ import java.util.Optional;
  * ({@link StripeflareSession#of}). Their response is held until it would commit — the first
  * flush, the buffer filling up, {@code sendError}/{@code sendRedirect}, or the handler (or its
  * async context) finishing — and at that moment, if it set {@code X-Price: <cents>} and delivers
- * what was priced (a 2xx/3xx with a body, not {@code HEAD}/{@code OPTIONS}, not via
+ * what was priced ({@code ChargeRule}: a 2xx with a body, not to {@code HEAD}/{@code OPTIONS};
+ * any 3xx but 304, whose {@code Location} is delivered whatever the method; never via
  * {@code sendError}), the filter charges that amount without overdraft (ADR 20). Charged, the
  * response streams out with {@code X-Price} and {@code Server-Timing: stripeflare-charge;dur=<ms>};
  * declined, a 402 ({@link PaymentRequired}) goes out instead and nothing paid for leaves. Memory
