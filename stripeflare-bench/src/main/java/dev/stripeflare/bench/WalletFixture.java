@@ -75,6 +75,7 @@ final class WalletFixture implements AutoCloseable {
     static Wallet walletOver(UserStore store, SecureRandom random) {
         return Stripeflare.builder()
                 .userStore(store)
+                .loginByPayment(true)
                 .dbSecret(DB_SECRET)
                 .webhookSigningSecret(SIGNING_SECRET)
                 .stripeSecretKey("sk_test_stripeflare_bench")

@@ -48,13 +48,16 @@ final class CheckoutCompletedHandler {
     private final AccessTokens tokens;
     private final ReferenceCipher cipher;
     private final PaymentIdentityLinker linker;
+    private final WebhookSettings.CheckoutPolicy policy;
     private final String currency;
     private final Duration claimWindow;
     private final Clock clock;
 
     CheckoutCompletedHandler(UserStore store, AccessTokens tokens, ReferenceCipher cipher,
-                             PaymentIdentityLinker linker, String currency, Duration claimWindow, Clock clock) {
+                             PaymentIdentityLinker linker, WebhookSettings.CheckoutPolicy policy, String currency,
+                             Duration claimWindow, Clock clock) {
         this.store = store;
+        this.policy = policy;
         this.tokens = tokens;
         this.cipher = cipher;
         this.linker = linker;
@@ -81,6 +84,10 @@ final class CheckoutCompletedHandler {
         if (token.isEmpty()) {
             return WebhookResults.settled(WebhookOutcome.IGNORED, "client_reference_id was not issued by this wallet");
         }
+        if (policy.paymentLinkId().isPresent() && !policy.paymentLinkId().get().equals(session.getPaymentLink())) {
+            return WebhookResults.settled(WebhookOutcome.IGNORED,
+                    "checkout of another Payment Link than the wallet's; not a top-up");
+        }
         Money paid = amountPaid(session);
         String operationId = "checkout:" + sessionId;
         if (!currency.equals(paid.currency())) {
@@ -100,9 +107,9 @@ final class CheckoutCompletedHandler {
         String tokenHash = tokens.hash(token.get());
         Instant now = clock.instant();
 
-        // Stripe is asked who paid only when the token opens no account: a top-up of an open
-        // account needs no identification, and costs no API call.
-        PaymentProfile profile = store.findByTokenHash(tokenHash).isPresent()
+        // Stripe is asked who paid only with login by payment on, and only when the token opens
+        // no account: a top-up of an open account needs no identification, and costs no API call.
+        PaymentProfile profile = !policy.loginByPayment() || store.findByTokenHash(tokenHash).isPresent()
                 ? new PaymentProfile(name, email, null, null)
                 : linker.identify(paymentIntent, name, email);
         CreditResult result = store.credit(new PaymentCredit(operationId, tokenHash, paid.cents(), paymentIntent,

@@ -68,7 +68,8 @@ final class StripeWebhooks {
                                      WebhookSettings settings, Optional<String> account) {
         StripePaymentLookup stripe = new StripePaymentLookup(settings, account);
         CheckoutCompletedHandler checkouts = new CheckoutCompletedHandler(store, tokens, cipher,
-                new PaymentIdentityLinker(stripe), settings.currency(), settings.checkoutClaimWindow(), settings.clock());
+                new PaymentIdentityLinker(stripe), settings.checkouts(), settings.currency(),
+                settings.checkoutClaimWindow(), settings.clock());
         PaymentReverser reverser = new PaymentReverser(store, settings.currency(), settings.clock());
         return new Handlers(checkouts, new RefundHandler(reverser, stripe), new DisputeHandler(reverser, stripe));
     }

@@ -54,6 +54,7 @@ public final class Stripeflare {
         private static final Duration MAX_CHECKOUT_WINDOW = Duration.ofDays(90);
         private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
         private static final Pattern CONNECTED_ACCOUNT = Pattern.compile("acct_[A-Za-z0-9]{1,64}");
+        private static final Pattern PAYMENT_LINK_ID = Pattern.compile("plink_[A-Za-z0-9]{1,250}");
 
         private UserStore userStore;
         private List<String> dbSecrets = List.of();
@@ -69,6 +70,8 @@ public final class Stripeflare {
         private Duration checkoutClaimWindow = DEFAULT_CHECKOUT_CLAIM_WINDOW;
         private Duration checkoutPendingWindow = DEFAULT_CHECKOUT_PENDING_WINDOW;
         private final Set<String> connectedAccounts = new LinkedHashSet<>();
+        private boolean loginByPayment;
+        private String paymentLinkId;
 
         private Builder() {
         }
@@ -185,6 +188,34 @@ public final class Stripeflare {
         }
 
         /**
+         * Turns login by payment on: a payment whose card or Link-verified email belongs to an
+         * existing account is credited to that account, and the browser that returns from the
+         * checkout ({@link Wallet#completeCheckout}) with the token the link was opened under
+         * joins it. Off by default, because the checkout page's URL (which carries the checkout
+         * session id) is known to whoever opened the Payment Link: someone who opens a link under
+         * their own token and gets a person who already has an account to pay that checkout page
+         * joins that person's account. Turn it on only where users are told never to pay a
+         * checkout page someone else sent them (README, "Security model"). Off, every token's
+         * payments stay in its own account.
+         */
+        public Builder loginByPayment(boolean enabled) {
+            this.loginByPayment = enabled;
+            return this;
+        }
+
+        /**
+         * The id ({@code plink_…}) of the Payment Link given to {@link #paymentLink}: only its
+         * checkouts credit the wallet. Every Payment Link of a Stripe account accepts a
+         * {@code client_reference_id}, so without this a checkout of another link of the same
+         * account (a product, a donation) carrying a wallet reference would also top up the
+         * wallet. Strongly advised whenever the Stripe account has other Payment Links.
+         */
+        public Builder paymentLinkId(String paymentLinkId) {
+            this.paymentLinkId = paymentLinkId;
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -221,6 +252,9 @@ public final class Stripeflare {
                     problems.add("acceptConnectedAccount needs an acct_… id, was " + account);
                 }
             }
+            if (paymentLinkId != null && !PAYMENT_LINK_ID.matcher(paymentLinkId).matches()) {
+                problems.add("paymentLinkId must be a plink_… id, was " + paymentLinkId);
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -229,7 +263,9 @@ public final class Stripeflare {
             WebhookSettings webhookSettings = new WebhookSettings(signingSecrets, webhookTolerance,
                     stripeSecretKey, Optional.ofNullable(stripeApiBase), stripeApiTimeout, currency.toLowerCase(Locale.ROOT),
                     checkoutClaimWindow, clock);
-            webhookSettings = webhookSettings.acceptingConnectedAccounts(connectedAccounts);
+            webhookSettings = webhookSettings.acceptingConnectedAccounts(connectedAccounts)
+                    .withCheckoutPolicy(new WebhookSettings.CheckoutPolicy(Optional.ofNullable(paymentLinkId),
+                            loginByPayment));
             StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow, clock);
         }

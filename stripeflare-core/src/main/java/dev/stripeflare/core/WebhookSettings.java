@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param clock           the wallet's clock
  * @param connectedAccounts the Stripe Connect accounts ({@code acct_…}) whose events are applied;
  *                        events of any other connected account are ignored
+ * @param checkouts       which checkouts are the wallet's and whether payments identify their payer
  */
 record WebhookSettings(
         List<String> signingSecrets,
@@ -31,11 +33,33 @@ record WebhookSettings(
         String currency,
         Duration checkoutClaimWindow,
         Clock clock,
-        Set<String> connectedAccounts) {
+        Set<String> connectedAccounts,
+        CheckoutPolicy checkouts) {
 
     WebhookSettings {
         signingSecrets = List.copyOf(signingSecrets);
         connectedAccounts = Set.copyOf(connectedAccounts);
+        Objects.requireNonNull(checkouts, "checkouts");
+    }
+
+    /**
+     * Which checkouts credit the wallet, and what a payment may tell about its payer.
+     *
+     * @param paymentLinkId  when present, only checkouts of this Payment Link ({@code plink_…})
+     *                       are the wallet's; others are ignored even when they carry its reference
+     * @param loginByPayment whether a payment's card and verified email identify the payer's
+     *                       existing account (login by payment); off, every token's payments
+     *                       stay in that token's own account
+     */
+    record CheckoutPolicy(Optional<String> paymentLinkId, boolean loginByPayment) {
+        CheckoutPolicy {
+            Objects.requireNonNull(paymentLinkId, "paymentLinkId");
+        }
+
+        /** Any Payment Link's checkout, and no login by payment: the safe defaults. */
+        static CheckoutPolicy defaults() {
+            return new CheckoutPolicy(Optional.empty(), false);
+        }
     }
 
     /** Settings that accept events of the platform account only. */
@@ -43,13 +67,19 @@ record WebhookSettings(
                     Optional<URI> stripeApiBase, Duration stripeApiTimeout, String currency,
                     Duration checkoutClaimWindow, Clock clock) {
         this(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout, currency,
-                checkoutClaimWindow, clock, Set.of());
+                checkoutClaimWindow, clock, Set.of(), CheckoutPolicy.defaults());
     }
 
     /** These settings, also accepting the events of {@code accounts}. */
     WebhookSettings acceptingConnectedAccounts(Set<String> accounts) {
         return new WebhookSettings(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout,
-                currency, checkoutClaimWindow, clock, accounts);
+                currency, checkoutClaimWindow, clock, accounts, checkouts);
+    }
+
+    /** These settings under {@code policy}. */
+    WebhookSettings withCheckoutPolicy(CheckoutPolicy policy) {
+        return new WebhookSettings(signingSecrets, tolerance, stripeSecretKey, stripeApiBase, stripeApiTimeout,
+                currency, checkoutClaimWindow, clock, connectedAccounts, policy);
     }
 
     @Override
@@ -57,6 +87,6 @@ record WebhookSettings(
         return "WebhookSettings[signingSecrets=<redacted>, tolerance=" + tolerance
                 + ", stripeSecretKey=<redacted>, stripeApiBase=" + stripeApiBase + ", stripeApiTimeout=" + stripeApiTimeout
                 + ", currency=" + currency + ", checkoutClaimWindow=" + checkoutClaimWindow
-                + ", connectedAccounts=" + connectedAccounts + "]";
+                + ", connectedAccounts=" + connectedAccounts + ", checkouts=" + checkouts + "]";
     }
 }

@@ -34,7 +34,8 @@ final class WebhookHarness implements AutoCloseable {
     }
 
     WebhookHarness(UnaryOperator<Stripeflare.Builder> settings) {
-        wallet = settings.apply(TestWallets.builder(recorded)
+        // Login by payment is on here (the builder's default is off): most tests exercise it.
+        wallet = settings.apply(TestWallets.builder(recorded).loginByPayment(true)
                 .clock(clock)
                 .stripeApiBase(stripe.baseUri())
                 .stripeApiTimeout(STRIPE_TIMEOUT)).build();

@@ -78,6 +78,7 @@ public final class DemoServer implements AutoCloseable {
             SimulatedPayments payments = new SimulatedPayments();
             wallet = Stripeflare.builder()
                     .userStore(store)
+                    .loginByPayment(true)   // test mode shows the second-device login
                     .dbSecret(TEST_DB_SECRET)
                     .webhookSigningSecret(TEST_WEBHOOK_SECRET)
                     .stripeSecretKey(TEST_STRIPE_KEY)
@@ -92,6 +93,8 @@ public final class DemoServer implements AutoCloseable {
             DemoConfig.StripeKeys keys = config.stripeKeys().orElseThrow();
             wallet = Stripeflare.builder()
                     .userStore(store)
+                    // Off unless asked for: see the README's "Security model" on login by payment.
+                    .loginByPayment("true".equalsIgnoreCase(System.getenv("LOGIN_BY_PAYMENT")))
                     .dbSecret(keys.dbSecret())
                     .webhookSigningSecret(keys.webhookSigningSecret())
                     .stripeSecretKey(keys.secretKey())

@@ -58,6 +58,7 @@ public final class QuickStart {
         try (LocalStripeApi stripeApi = new LocalStripeApi();
              Wallet wallet = Stripeflare.builder()
                      .userStore(store)
+                     .loginByPayment(true)
                      .dbSecret("quickstart-db-secret-use-32+-random-characters")
                      .webhookSigningSecret(SIGNING_SECRET)
                      .stripeSecretKey("sk_test_quickstart")
