@@ -1,0 +1,82 @@
+package dev.stripeflare.store.postgres;
+
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.UserRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Reads of accounts and ledgers, inside whatever transaction the caller's handle is in, and
+ * the account-row lock every balance-changing step takes. Stateless apart from its SQL.
+ */
+final class Accounts {
+
+    private static final String COLUMNS =
+            "a.user_id, a.balance, a.name, a.email, a.verified_email, a.card_fingerprint, a.created_at";
+
+    private final String byId;
+    private final String byIdForUpdate;
+    private final String byTokenHash;
+    private final String oldestByCard;
+    private final String oldestByEmail;
+    private final String ledger;
+    private final String balance;
+
+    Accounts(Sql sql) {
+        byId = sql.of("SELECT " + COLUMNS + " FROM @accounts a WHERE a.user_id = :id");
+        byIdForUpdate = byId + " FOR UPDATE";
+        byTokenHash = sql.of("SELECT " + COLUMNS + " FROM @token_hashes t JOIN @accounts a ON a.user_id = t.user_id"
+                + " WHERE t.token_hash = :hash AND NOT t.revoked");
+        oldestByCard = sql.of("SELECT " + COLUMNS + " FROM @accounts a WHERE a.card_fingerprint = :v"
+                + " ORDER BY a.created_at, a.user_id LIMIT 1");
+        oldestByEmail = sql.of("SELECT " + COLUMNS + " FROM @accounts a"
+                + " WHERE lower(a.verified_email) = lower(:v) AND a.verified_email IS NOT NULL"
+                + " ORDER BY a.created_at, a.user_id LIMIT 1");
+        ledger = sql.of("SELECT user_id, amount, balance_after, kind, operation_id, memo, at FROM @ledger"
+                + " WHERE user_id = :id ORDER BY entry_id");
+        balance = sql.of("SELECT balance FROM @accounts WHERE user_id = :id");
+    }
+
+    Optional<UserRecord> byId(Handle h, long userId) {
+        return h.createQuery(byId).bind("id", userId).map((rs, ctx) -> record(rs)).findOne();
+    }
+
+    /** The account row, locked until the transaction ends; empty if it does not exist (any more). */
+    Optional<UserRecord> lock(Handle h, long userId) {
+        return h.createQuery(byIdForUpdate).bind("id", userId).map((rs, ctx) -> record(rs)).findOne();
+    }
+
+    Optional<UserRecord> byTokenHash(Handle h, String tokenHash) {
+        return h.createQuery(byTokenHash).bind("hash", tokenHash).map((rs, ctx) -> record(rs)).findOne();
+    }
+
+    Optional<UserRecord> oldestByCard(Handle h, String cardFingerprint) {
+        return h.createQuery(oldestByCard).bind("v", cardFingerprint).map((rs, ctx) -> record(rs)).findOne();
+    }
+
+    Optional<UserRecord> oldestByVerifiedEmail(Handle h, String verifiedEmail) {
+        return h.createQuery(oldestByEmail).bind("v", verifiedEmail).map((rs, ctx) -> record(rs)).findOne();
+    }
+
+    /** The balance, or 0 when the account does not exist. */
+    long balanceOrZero(Handle h, long userId) {
+        return h.createQuery(balance).bind("id", userId).mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    List<LedgerEntry> ledger(Handle h, long userId) {
+        return h.createQuery(ledger).bind("id", userId).map((rs, ctx) -> new LedgerEntry(
+                rs.getLong(1), rs.getLong(2), rs.getLong(3), LedgerEntryKind.valueOf(rs.getString(4)),
+                rs.getString(5), rs.getString(6), Sql.fromDb(rs.getObject(7, OffsetDateTime.class)))).list();
+    }
+
+    private static UserRecord record(ResultSet rs) throws SQLException {
+        return new UserRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), Map.of(), Sql.fromDb(rs.getObject(7, OffsetDateTime.class)));
+    }
+}
