@@ -51,7 +51,6 @@ final class PostgresTestDatabase implements AutoCloseable {
             String message = "SKIPPED: PostgreSQL store tests — no server at " + Redaction.url(url) + " ("
                     + e.getMessage() + "). Start one (e.g. `pg_ctlcluster --skip-systemctl-redirect"
                     + " $(ls /etc/postgresql) main start`) or set STRIPEFLARE_PG_URL.";
-            System.out.println(message);
             System.err.println(message);
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 Assertions.fail("CI=true: the PostgreSQL tests must run, but " + message);
