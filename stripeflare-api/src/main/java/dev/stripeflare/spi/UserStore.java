@@ -90,8 +90,14 @@ public interface UserStore extends AutoCloseable {
      * </ol>
      * Choosing the account, creating it and crediting it are one step: two first payments with
      * the same card or verified email, at once, end in one account. The account's name and email
-     * become the profile's where the profile has them; its verified email and card fingerprint
-     * are set where the account has none yet. Reversals deferred for the same
+     * become the profile's where the profile has them. Its verified email and card fingerprint
+     * are set where the account has none yet, but only when the payer is vouched for: the credit
+     * has no {@code checkoutId} (the caller vouches), or the account was found by that identity
+     * ({@code IDENTIFIED}, {@code LINKED}), or the token's browser had already claimed the
+     * checkout. Otherwise the identity waits with the checkout and is recorded when the
+     * account's own browser claims it ({@code LINKED} or {@code ALREADY_LINKED}): a payment
+     * through a stranger's link must never tie the payer's card to the stranger's account,
+     * or the payer's next payment would land there. Reversals deferred for the same
      * {@code paymentReference} are applied in the same step, after the credit (capped as in
      * {@link #reverse}). The store remembers, for the payment reference, the account and the
      * cents credited, and, for the checkout id, the account and token hash for later claims.
@@ -134,7 +140,9 @@ public interface UserStore extends AutoCloseable {
      * its {@code client_reference_id}), only once, only until the checkout's
      * {@code claimableUntil}, and only while that token is not revoked and opens no other
      * account: then the token is attached ({@code LINKED}). A token that already opens that
-     * account answers {@code ALREADY_LINKED}. When the checkout is not credited yet, the claim
+     * account answers {@code ALREADY_LINKED}. Either answer within the window closes the
+     * checkout to every other claim and records the payer identity kept with it (see
+     * {@link #credit}). When the checkout is not credited yet, the claim
      * is recorded until {@code pendingUntil} and {@link #credit} attaches the token
      * ({@code PENDING}); a second pending claim of the same checkout with another token hash is
      * {@code REFUSED}. Anything refused or expired changes nothing.

@@ -117,6 +117,11 @@ final class Account {
         if (profile.email() != null) {
             email = profile.email();
         }
+        recordIdentity(profile);
+    }
+
+    /** Fills verified email and card from {@code profile} where this account has none. */
+    void recordIdentity(PaymentProfile profile) {
         if (verifiedEmail == null) {
             verifiedEmail = profile.verifiedEmail();
         }

@@ -1,6 +1,7 @@
 package dev.stripeflare.store.memory;
 
 import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.PaymentProfile;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +19,8 @@ final class CheckoutClaims {
         String creditedTokenHash;
         Instant claimableUntil;
         boolean claimed;
+        // The payer's identity, waiting for the paying browser's claim to be recorded.
+        PaymentProfile unvouchedProfile;
         String pendingTokenHash;
         Instant pendingUntil;
 
@@ -38,12 +41,14 @@ final class CheckoutClaims {
         return checkoutId == null ? null : byCheckoutId.get(checkoutId);
     }
 
-    void recordCredit(String checkoutId, long userId, String tokenHash, Instant claimableUntil, boolean claimed) {
+    void recordCredit(String checkoutId, long userId, String tokenHash, Instant claimableUntil, boolean claimed,
+                      PaymentProfile unvouchedProfile) {
         Checkout checkout = byCheckoutId.computeIfAbsent(checkoutId, id -> new Checkout());
         checkout.creditedUserId = userId;
         checkout.creditedTokenHash = tokenHash;
         checkout.claimableUntil = claimableUntil;
         checkout.claimed = claimed;
+        checkout.unvouchedProfile = unvouchedProfile;
     }
 
     void recordPending(CheckoutClaim claim) {

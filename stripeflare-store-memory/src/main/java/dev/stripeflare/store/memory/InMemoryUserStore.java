@@ -142,23 +142,25 @@ public final class InMemoryUserStore implements UserStore {
                 return duplicateCredit(prior.get(), credit.tokenHash());
             }
             String tokenHash = credit.tokenHash();
+            Long revokedFrom = revokedTokenHashes.get(tokenHash);
+            CheckoutClaims.Checkout checkout = checkouts.find(credit.checkoutId());
+            boolean returnedFirst = revokedFrom == null && checkout != null
+                    && checkout.hasPendingClaimBy(tokenHash, credit.at());
             Account existing = accountsByTokenHash.get(tokenHash);
             if (existing != null) {
-                return apply(existing, credit, CreditResult.Account.EXISTING);
+                return apply(existing, credit, CreditResult.Account.EXISTING, returnedFirst);
             }
-            Long revokedFrom = revokedTokenHashes.get(tokenHash);
             Account former = revokedFrom == null ? null : accountsById.get(revokedFrom);
             if (former != null) {
-                return apply(former, credit, CreditResult.Account.REVOKED_TOKEN);
+                return apply(former, credit, CreditResult.Account.REVOKED_TOKEN, false);
             }
             Account identified = identify(credit.profile());
             if (identified != null) {
-                CheckoutClaims.Checkout checkout = checkouts.find(credit.checkoutId());
-                boolean claimed = checkout != null && revokedFrom == null
-                        && checkout.hasPendingClaimBy(tokenHash, credit.at());
-                return apply(identified, credit, claimed ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED);
+                return apply(identified, credit,
+                        returnedFirst ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED, returnedFirst);
             }
-            return apply(new Account(lastUserId + 1, credit.at(), credit.profile()), credit, CreditResult.Account.CREATED);
+            return apply(new Account(lastUserId + 1, credit.at(), PaymentProfiles.contactOnly(credit.profile())),
+                    credit, CreditResult.Account.CREATED, returnedFirst);
         }
     }
 
@@ -176,10 +178,15 @@ public final class InMemoryUserStore implements UserStore {
     /**
      * Credits {@code account} (a new one when {@code how} is {@code CREATED}), applies the
      * payment's deferred reversals, attaches the token where {@code how} says so, and records
-     * the payment and checkout. Must hold writeLock; computes everything that can throw first.
+     * the payment and checkout. The payer's identity (verified email, card) is recorded on the
+     * account only when vouched for: see {@link PaymentProfiles#vouched}; otherwise it waits
+     * with the checkout for the paying browser's claim. Must hold writeLock; computes everything
+     * that can throw first.
      */
-    private CreditResult apply(Account account, PaymentCredit credit, CreditResult.Account how) {
+    private CreditResult apply(Account account, PaymentCredit credit, CreditResult.Account how,
+                               boolean returnedFirst) {
         boolean created = how == CreditResult.Account.CREATED;
+        boolean vouched = PaymentProfiles.vouched(credit, how, returnedFirst);
         boolean revoked = revokedTokenHashes.containsKey(credit.tokenHash());
         boolean attach = how == CreditResult.Account.LINKED || (created && !revoked);
         synchronized (account) {
@@ -207,12 +214,11 @@ public final class InMemoryUserStore implements UserStore {
                 lastUserId++;
                 accountsById.put(account.userId, account);
             } else {
-                byCardFingerprint.remove(account);
-                byVerifiedEmail.remove(account);
-                account.updateProfile(credit.profile());
+                account.updateProfile(PaymentProfiles.contactOnly(credit.profile()));
             }
-            byCardFingerprint.add(account);
-            byVerifiedEmail.add(account);
+            if (vouched) {
+                recordIdentity(account, credit.profile());
+            }
             if (attach) {
                 addTokenHash(account, credit.tokenHash());
             }
@@ -221,7 +227,8 @@ public final class InMemoryUserStore implements UserStore {
                     account.userId, deferred, taken);
             if (credit.checkoutId() != null) {
                 checkouts.recordCredit(credit.checkoutId(), account.userId, credit.tokenHash(),
-                        credit.claimableUntil(), how == CreditResult.Account.LINKED);
+                        credit.claimableUntil(), vouched && how != CreditResult.Account.IDENTIFIED,
+                        vouched ? null : credit.profile());
             }
             return new CreditResult(CreditResult.Status.APPLIED, account.userId, account.balanceCents(), how);
         }
@@ -335,6 +342,11 @@ public final class InMemoryUserStore implements UserStore {
             }
             Account account = accountsById.get(checkout.creditedUserId);
             if (account != null && current == account) {
+                // The account's own browser came back: the payer's identity is now vouched for,
+                // and the checkout is closed to everyone else.
+                if (!checkout.claimed && !claim.at().isAfter(checkout.claimableUntil)) {
+                    closeCheckout(checkout, account);
+                }
                 return new ClaimResult(ClaimResult.Status.ALREADY_LINKED, OptionalLong.of(account.userId));
             }
             if (account == null || current != null || checkout.claimed
@@ -347,9 +359,29 @@ public final class InMemoryUserStore implements UserStore {
             }
             synchronized (account) {
                 addTokenHash(account, tokenHash);
-                checkout.claimed = true;
-                return new ClaimResult(ClaimResult.Status.LINKED, OptionalLong.of(account.userId));
             }
+            closeCheckout(checkout, account);
+            return new ClaimResult(ClaimResult.Status.LINKED, OptionalLong.of(account.userId));
+        }
+    }
+
+    /** Marks the checkout claimed and records the identity it kept for the paying browser. */
+    private void closeCheckout(CheckoutClaims.Checkout checkout, Account account) {
+        checkout.claimed = true;
+        if (checkout.unvouchedProfile != null) {
+            recordIdentity(account, checkout.unvouchedProfile);
+            checkout.unvouchedProfile = null;
+        }
+    }
+
+    /** Sets the account's verified email and card where it has none, keeping the indexes right. */
+    private void recordIdentity(Account account, PaymentProfile profile) {
+        synchronized (account) {
+            byCardFingerprint.remove(account);
+            byVerifiedEmail.remove(account);
+            account.recordIdentity(profile);
+            byCardFingerprint.add(account);
+            byVerifiedEmail.add(account);
         }
     }
 

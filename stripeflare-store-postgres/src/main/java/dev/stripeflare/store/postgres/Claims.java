@@ -9,8 +9,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Checkout claims, each one transaction that locks the checkout's row first (as its credit
- * does), then the account it paid into. A refused or expired claim rolls back, changing
- * nothing. Stateless apart from its SQL.
+ * does), then the payer identity rows and the account it paid into. A claim by the browser
+ * the checkout was paid from (linked now, or already) closes the checkout and records the payer
+ * identity it kept. A refused or expired claim rolls back, changing nothing. Stateless apart from its SQL.
  */
 final class Claims {
 
@@ -18,12 +19,14 @@ final class Claims {
     private final Accounts accounts;
     private final CheckoutRows checkouts;
     private final TokenRows tokens;
+    private final PayerIdentities identities;
 
-    Claims(Transactions tx, Accounts accounts, CheckoutRows checkouts, TokenRows tokens) {
+    Claims(Transactions tx, Accounts accounts, CheckoutRows checkouts, TokenRows tokens, PayerIdentities identities) {
         this.tx = tx;
         this.accounts = accounts;
         this.checkouts = checkouts;
         this.tokens = tokens;
+        this.identities = identities;
     }
 
     ClaimResult claim(CheckoutClaim claim) {
@@ -53,8 +56,16 @@ final class Claims {
             return new ClaimResult(ClaimResult.Status.PENDING, OptionalLong.empty());
         }
         long userId = checkout.creditedUserId();
+        // Identity rows before the account row, in the credits' order: closing the checkout may
+        // record the payer's identity it kept.
+        identities.lock(h, checkout.unvouchedVerifiedEmail(), checkout.unvouchedCardFingerprint());
         Optional<UserRecord> account = accounts.lock(h, userId);
         if (account.isPresent() && current.isPresent() && current.getAsLong() == userId) {
+            // The account's own browser came back: the payer is vouched for, and the checkout
+            // closes to everyone else.
+            if (!checkout.claimed() && !claim.at().isAfter(checkout.claimableUntil())) {
+                close(h, checkout, userId);
+            }
             return new ClaimResult(ClaimResult.Status.ALREADY_LINKED, OptionalLong.of(userId));
         }
         if (account.isEmpty() || current.isPresent() || checkout.claimed()
@@ -65,8 +76,14 @@ final class Claims {
             return new ClaimResult(ClaimResult.Status.EXPIRED, OptionalLong.empty());
         }
         tokens.attach(h, tokenHash, userId);
-        checkouts.markClaimed(h, claim.checkoutId());
+        close(h, checkout, userId);
         return new ClaimResult(ClaimResult.Status.LINKED, OptionalLong.of(userId));
+    }
+
+    /** Marks the checkout claimed and records on the account the payer identity it kept. */
+    private void close(Handle h, CheckoutRows.Checkout checkout, long userId) {
+        identities.record(h, userId, checkout.unvouchedVerifiedEmail(), checkout.unvouchedCardFingerprint());
+        checkouts.markClaimed(h, checkout.checkoutId());
     }
 
     private static ClaimResult refused(OptionalLong current) {

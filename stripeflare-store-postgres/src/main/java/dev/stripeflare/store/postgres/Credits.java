@@ -8,10 +8,8 @@ import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.UserRecord;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -25,6 +23,9 @@ import org.jdbi.v3.core.Handle;
  *   <li>two first payments with the same card or verified email: the second waits on the
  *       identity row, then (READ COMMITTED: each statement sees what committed before it)
  *       finds the account the first created;</li>
+ *   <li>the payer's card and verified email are recorded on the account only when vouched for
+ *       (no checkout, found by that identity, or the paying browser returned first); otherwise
+ *       they wait with the checkout for its claim ({@link Claims});</li>
  *   <li>a refund racing its credit: both lock the payment row, so the refund is either applied
  *       after the credit or deferred and applied by it;</li>
  *   <li>the account deleted, or the token attached elsewhere, between reading and locking: the
@@ -41,13 +42,12 @@ final class Credits {
     private final PaymentRows payments;
     private final CheckoutRows checkouts;
     private final TokenRows tokens;
-    private final String lockIdentity;
-    private final String insertIdentity;
+    private final PayerIdentities identities;
     private final String createAccount;
-    private final String updateProfile;
+    private final String updateContact;
 
     Credits(Sql sql, Transactions tx, Accounts accounts, Balances balances, Operations operations,
-            PaymentRows payments, CheckoutRows checkouts, TokenRows tokens) {
+            PaymentRows payments, CheckoutRows checkouts, TokenRows tokens, PayerIdentities identities) {
         this.tx = tx;
         this.accounts = accounts;
         this.balances = balances;
@@ -55,13 +55,11 @@ final class Credits {
         this.payments = payments;
         this.checkouts = checkouts;
         this.tokens = tokens;
-        insertIdentity = sql.of("INSERT INTO @payer_identities (identity) VALUES (:id) ON CONFLICT DO NOTHING");
-        lockIdentity = sql.of("SELECT identity FROM @payer_identities WHERE identity = :id FOR UPDATE");
-        createAccount = sql.of("INSERT INTO @accounts (name, email, verified_email, card_fingerprint, created_at)"
-                + " VALUES (:name, :email, :verified, :card, :at) RETURNING user_id");
-        updateProfile = sql.of("UPDATE @accounts SET name = coalesce(:name, name), email = coalesce(:email, email),"
-                + " verified_email = coalesce(verified_email, :verified),"
-                + " card_fingerprint = coalesce(card_fingerprint, :card) WHERE user_id = :id");
+        this.identities = identities;
+        createAccount = sql.of("INSERT INTO @accounts (name, email, created_at) VALUES (:name, :email, :at)"
+                + " RETURNING user_id");
+        updateContact = sql.of("UPDATE @accounts SET name = coalesce(:name, name), email = coalesce(:email, email)"
+                + " WHERE user_id = :id");
     }
 
     CreditResult credit(PaymentCredit credit) {
@@ -79,11 +77,14 @@ final class Credits {
                 ? null : payments.lock(h, credit.paymentReference());
         CheckoutRows.Checkout checkout = credit.checkoutId() == null
                 ? null : checkouts.lock(h, credit.checkoutId());
-        lockIdentities(h, credit.profile());
+        PaymentProfile profile = credit.profile();
+        identities.lock(h, profile.verifiedEmail(), profile.cardFingerprint());
 
         String tokenHash = credit.tokenHash();
         Optional<TokenRows.Token> token = tokens.find(h, tokenHash);
         boolean revoked = token.isPresent() && token.get().revoked();
+        // The browser holding the paying token claimed this checkout before the webhook came.
+        boolean returnedFirst = !revoked && checkout != null && checkout.hasPendingClaimBy(tokenHash, credit.at());
         long userId;
         CreditResult.Account how;
         if (token.isPresent() && !revoked) {
@@ -93,23 +94,25 @@ final class Credits {
         } else if (revoked && accounts.lock(h, token.get().userId()).isPresent()) {
             userId = token.get().userId();
             how = CreditResult.Account.REVOKED_TOKEN;
+            returnedFirst = false;
         } else {
-            Optional<UserRecord> identified = identify(h, credit.profile());
+            Optional<UserRecord> identified = identify(h, profile);
             if (identified.isPresent()) {
                 userId = identified.get().userId();
-                boolean claimed = checkout != null && token.isEmpty()
-                        && checkout.hasPendingClaimBy(tokenHash, credit.at());
-                how = claimed ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED;
+                how = returnedFirst ? CreditResult.Account.LINKED : CreditResult.Account.IDENTIFIED;
                 lockOrRerun(h, userId);
             } else {
                 userId = create(h, credit);
                 how = CreditResult.Account.CREATED;
             }
         }
+        boolean vouched = vouched(credit, how, returnedFirst);
         if (how != CreditResult.Account.CREATED) {
-            PaymentProfile p = credit.profile();
-            h.createUpdate(updateProfile).bind("name", p.name()).bind("email", p.email())
-                    .bind("verified", p.verifiedEmail()).bind("card", p.cardFingerprint()).bind("id", userId).execute();
+            h.createUpdate(updateContact).bind("name", profile.name()).bind("email", profile.email())
+                    .bind("id", userId).execute();
+        }
+        if (vouched) {
+            identities.record(h, userId, profile.verifiedEmail(), profile.cardFingerprint());
         }
         long balance = balances.move(h, userId, credit.amountCents(), LedgerEntryKind.PAYMENT,
                 credit.operationId(), credit.memo(), credit.at())
@@ -120,12 +123,23 @@ final class Credits {
         operations.update(h, credit.operationId(), Operations.Kind.CREDIT, OptionalLong.of(userId), 0);
         if (checkout != null) {
             checkouts.recordCredit(h, checkout.checkoutId(), userId, tokenHash, credit.claimableUntil(),
-                    how == CreditResult.Account.LINKED);
+                    vouched && how != CreditResult.Account.IDENTIFIED, vouched ? null : profile);
         }
         if (how == CreditResult.Account.LINKED || (how == CreditResult.Account.CREATED && !revoked)) {
             tokens.attach(h, tokenHash, userId);
         }
         return new CreditResult(CreditResult.Status.APPLIED, userId, balance, how);
+    }
+
+    /**
+     * Whether the payer's verified email and card may be recorded on the account now: the credit
+     * names no checkout (its caller vouches), the account was found by that identity, or the
+     * paying browser already claimed the checkout. Otherwise a stranger's payment link could tie
+     * the payer's card to the stranger's account; the identity then waits with the checkout.
+     */
+    private static boolean vouched(PaymentCredit credit, CreditResult.Account how, boolean returnedFirst) {
+        return credit.checkoutId() == null || returnedFirst
+                || how == CreditResult.Account.IDENTIFIED || how == CreditResult.Account.LINKED;
     }
 
     /**
@@ -173,25 +187,6 @@ final class Credits {
                 ? Optional.empty() : accounts.oldestByCard(h, profile.cardFingerprint());
     }
 
-    /**
-     * Locks the identity rows of the profile's verified email and card, in a fixed order, so two
-     * credits that could identify or create the same payer's account run one after the other.
-     */
-    private void lockIdentities(Handle h, PaymentProfile profile) {
-        TreeSet<String> identities = new TreeSet<>();
-        if (profile.verifiedEmail() != null) {
-            identities.add("email:" + profile.verifiedEmail().toLowerCase(Locale.ROOT));
-        }
-        if (profile.cardFingerprint() != null) {
-            identities.add("card:" + profile.cardFingerprint());
-        }
-        for (String identity : identities) {
-            h.createUpdate(insertIdentity).bind("id", identity).execute();
-            h.createQuery(lockIdentity).bind("id", identity).mapTo(String.class).findOne()
-                    .orElseThrow(() -> new Transactions.Conflict("identity row vanished"));
-        }
-    }
-
     private void lockOrRerun(Handle h, long userId) {
         if (accounts.lock(h, userId).isEmpty()) {
             throw new Transactions.Conflict("account " + userId + " was deleted meanwhile");
@@ -200,8 +195,9 @@ final class Credits {
 
     private long create(Handle h, PaymentCredit credit) {
         PaymentProfile p = credit.profile();
+        // The payer's identity is recorded afterwards, and only when vouched for.
         return h.createQuery(createAccount).bind("name", p.name()).bind("email", p.email())
-                .bind("verified", p.verifiedEmail()).bind("card", p.cardFingerprint()).bind("at", credit.at())
+                .bind("at", credit.at())
                 .mapTo(Long.class).one();
     }
 

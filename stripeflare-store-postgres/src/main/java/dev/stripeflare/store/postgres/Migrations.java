@@ -58,7 +58,10 @@ final class Migrations {
                     + " checkout_id text PRIMARY KEY, credited_user_id bigint, credited_token_hash text,"
                     + " claimable_until timestamptz, claimed boolean NOT NULL DEFAULT false,"
                     + " pending_token_hash text, pending_until timestamptz)",
-            "CREATE TABLE IF NOT EXISTS @payer_identities (identity text PRIMARY KEY)")));
+            "CREATE TABLE IF NOT EXISTS @payer_identities (identity text PRIMARY KEY)")),
+            new Version(2, "a checkout keeps the payer identity until the paying browser vouches for it", List.of(
+                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_verified_email text",
+                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")));
 
     private Migrations() {
     }

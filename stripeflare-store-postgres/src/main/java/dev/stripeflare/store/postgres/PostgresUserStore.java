@@ -93,10 +93,11 @@ public final class PostgresUserStore implements UserStore {
         PaymentRows payments = new PaymentRows(sql);
         CheckoutRows checkouts = new CheckoutRows(sql);
         TokenRows tokens = new TokenRows(sql);
+        PayerIdentities identities = new PayerIdentities(sql);
         this.charges = new Charges(sql, tx);
-        this.credits = new Credits(sql, tx, accounts, balances, operations, payments, checkouts, tokens);
+        this.credits = new Credits(sql, tx, accounts, balances, operations, payments, checkouts, tokens, identities);
         this.reversals = new Reversals(tx, accounts, balances, operations, payments);
-        this.claims = new Claims(tx, accounts, checkouts, tokens);
+        this.claims = new Claims(tx, accounts, checkouts, tokens, identities);
         this.tokenSteps = new TokenSteps(sql, tx, accounts, tokens);
     }
 
