@@ -14,7 +14,13 @@ import org.jdbi.v3.core.Handle;
  * insert in the same statement) in autocommit mode. A charge with a key first inserts the key
  * row ({@code ON CONFLICT DO NOTHING}: a concurrent charge with the same key waits for the
  * first and then finds its row) and debits in the same transaction; a declined charge rolls
- * back, so its key is not recorded. Stateless apart from its SQL.
+ * back, so its key is not recorded.
+ *
+ * <p>Unless told otherwise, a charge commits without waiting for its WAL flush
+ * ({@code synchronous_commit = off} for that transaction only): a crash of the database server
+ * may lose the charges of its last moments (the user got that usage free), never a credit, and
+ * never leaves a balance that differs from its ledger — the H2 store's trade for charges. A
+ * crash of the application loses nothing. Stateless apart from its SQL.
  */
 final class Charges {
 
@@ -27,17 +33,27 @@ final class Charges {
     private final String debitKeyed;
     private final String balance;
 
-    Charges(Sql sql, Transactions tx) {
+    /**
+     * @param synchronousCommit whether a charge's commit waits for its WAL flush; when false the
+     *                          charge sets {@code synchronous_commit = off} for its own
+     *                          transaction only (never for the connection)
+     */
+    Charges(Sql sql, Transactions tx, boolean synchronousCommit) {
         this.tx = tx;
+        // set_config(…, true) lasts until the end of the statement's own transaction; PostgreSQL
+        // reads synchronous_commit when it commits, so it applies to exactly this charge.
+        String asyncCommit = synchronousCommit ? "" : ", (SELECT set_config('synchronous_commit', 'off', true)) cfg";
         debitByToken = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
-                + " FROM @token_hashes t WHERE t.token_hash = :hash AND NOT t.revoked AND a.user_id = t.user_id"
+                + " FROM @token_hashes t" + asyncCommit
+                + " WHERE t.token_hash = :hash AND NOT t.revoked AND a.user_id = t.user_id"
                 + " AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
                 + " SELECT balance FROM debited");
         balanceByToken = sql.of("SELECT a.balance FROM @token_hashes t JOIN @accounts a ON a.user_id = t.user_id"
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
-        userByToken = sql.of("SELECT user_id FROM @token_hashes WHERE token_hash = :hash AND NOT revoked");
+        userByToken = sql.of("SELECT t.user_id FROM @token_hashes t" + asyncCommit
+                + " WHERE t.token_hash = :hash AND NOT t.revoked");
         claimKey = sql.of("INSERT INTO @idempotency_keys (user_id, idem_key, amount, balance_after)"
                 + " VALUES (:id, :key, :amount, 0) ON CONFLICT DO NOTHING");
         priorKey = sql.of("SELECT amount, balance_after FROM @idempotency_keys WHERE user_id = :id AND idem_key = :key");

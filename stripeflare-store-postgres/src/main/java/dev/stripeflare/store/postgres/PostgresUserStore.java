@@ -38,8 +38,10 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p><b>Guarantees.</b> Every method of {@link UserStore} is atomic as that interface describes
  * and runs as one PostgreSQL transaction (a charge without an idempotency key: one statement).
- * Nothing is locked in the JVM: every guarantee holds across instances because it lives in SQL
- * — a conditional {@code UPDATE … WHERE balance >= ?} for charges, unique keys for operation
+ * Charges commit without waiting for their WAL flush unless
+ * {@link Builder#synchronousCharges} says so: a crash of the database server may lose the
+ * charges of its last moments (never a credit; see there). Nothing is locked in the JVM: every
+ * guarantee holds across instances because it lives in SQL — a conditional {@code UPDATE … WHERE balance >= ?} for charges, unique keys for operation
  * ids, idempotency keys and token hashes, and row locks on the payment, checkout, payer
  * identity and account rows for the steps that decide. Steps run at READ COMMITTED (the pool
  * this store owns is configured so; with an application's pool, whatever it uses — stricter
@@ -79,7 +81,8 @@ public final class PostgresUserStore implements UserStore {
     private final Operations operations;
     private volatile boolean closed;
 
-    private PostgresUserStore(DataSource dataSource, String schema, HikariDataSource ownedPool, String description) {
+    private PostgresUserStore(DataSource dataSource, String schema, HikariDataSource ownedPool, String description,
+                              boolean synchronousCharges) {
         this.ownedPool = ownedPool;
         this.jdbi = Sql.configure(Jdbi.create(dataSource));
         String resolved = schema != null ? schema : currentSchema(jdbi, description);
@@ -94,7 +97,7 @@ public final class PostgresUserStore implements UserStore {
         CheckoutRows checkouts = new CheckoutRows(sql);
         TokenRows tokens = new TokenRows(sql);
         PayerIdentities identities = new PayerIdentities(sql);
-        this.charges = new Charges(sql, tx);
+        this.charges = new Charges(sql, tx, synchronousCharges);
         this.credits = new Credits(sql, tx, accounts, balances, operations, payments, checkouts, tokens, identities);
         this.reversals = new Reversals(tx, accounts, balances, operations, payments);
         this.claims = new Claims(tx, accounts, checkouts, tokens, identities);
@@ -109,7 +112,7 @@ public final class PostgresUserStore implements UserStore {
      */
     public static PostgresUserStore of(DataSource dataSource) {
         return new PostgresUserStore(Objects.requireNonNull(dataSource, "dataSource"), null, null,
-                "application data source");
+                "application data source", false);
     }
 
     /**
@@ -119,10 +122,10 @@ public final class PostgresUserStore implements UserStore {
      */
     public static PostgresUserStore of(DataSource dataSource, String schema) {
         return new PostgresUserStore(Objects.requireNonNull(dataSource, "dataSource"), checkSchema(schema), null,
-                "application data source");
+                "application data source", false);
     }
 
-    /** A builder for a store with a HikariCP pool of its own. */
+    /** A builder: a HikariCP pool of the store's own ({@code jdbcUrl}), or the application's ({@code dataSource}). */
     public static Builder builder() {
         return new Builder();
     }
@@ -299,6 +302,8 @@ public final class PostgresUserStore implements UserStore {
      */
     public static final class Builder {
         private String jdbcUrl;
+        private DataSource dataSource;
+        private boolean synchronousCharges;
         private String username;
         private String password;
         private String schema = DEFAULT_SCHEMA;
@@ -307,17 +312,41 @@ public final class PostgresUserStore implements UserStore {
         private Builder() {
         }
 
-        /** {@code jdbc:postgresql://host:port/database}; required. */
+        /**
+         * {@code jdbc:postgresql://host:port/database}: the store opens a HikariCP pool of its own
+         * (READ COMMITTED) and closes it on {@link PostgresUserStore#close()}.
+         */
         public Builder jdbcUrl(String jdbcUrl) {
             this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             return this;
         }
 
+        /** The application's pool instead of a pool of the store's own; never closed by the store. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * Whether a charge waits for its WAL flush before it returns. Default false: a charge
+         * commits with {@code synchronous_commit = off} for its own transaction, so a crash of the
+         * database server (not of the application) may lose the charges of its last moments —
+         * the user got that usage free — while credits, reversals, rotations and deletions always
+         * wait for the flush and every balance still equals its ledger. True makes every charge
+         * durable at the cost of one WAL flush each (charges on one account then queue on it).
+         */
+        public Builder synchronousCharges(boolean synchronousCharges) {
+            this.synchronousCharges = synchronousCharges;
+            return this;
+        }
+
+        /** For {@link #jdbcUrl}. */
         public Builder username(String username) {
             this.username = username;
             return this;
         }
 
+        /** For {@link #jdbcUrl}; never shown by {@code toString()} or in exceptions. */
         public Builder password(String password) {
             this.password = password;
             return this;
@@ -329,7 +358,7 @@ public final class PostgresUserStore implements UserStore {
             return this;
         }
 
-        /** The most connections the pool opens; default 10. */
+        /** For {@link #jdbcUrl}: the most connections the pool opens; default 10. */
         public Builder maximumPoolSize(int maximumPoolSize) {
             if (maximumPoolSize < 1) {
                 throw new IllegalArgumentException("maximumPoolSize must be at least 1, was " + maximumPoolSize);
@@ -339,13 +368,16 @@ public final class PostgresUserStore implements UserStore {
         }
 
         /**
-         * Opens the pool, checks that the database answers and migrates the schema.
+         * Opens the pool (for {@link #jdbcUrl}), checks that the database answers and migrates the schema.
          *
          * @throws StoreException naming the URL (without password) when the database is unreachable
          */
         public PostgresUserStore build() {
-            if (jdbcUrl == null) {
-                throw new IllegalStateException("jdbcUrl is required");
+            if ((jdbcUrl == null) == (dataSource == null)) {
+                throw new IllegalStateException("exactly one of jdbcUrl and dataSource is required");
+            }
+            if (dataSource != null) {
+                return new PostgresUserStore(dataSource, schema, null, "application data source", synchronousCharges);
             }
             String where = "HikariCP pool on " + Redaction.url(jdbcUrl);
             HikariConfig config = new HikariConfig();
@@ -365,7 +397,7 @@ public final class PostgresUserStore implements UserStore {
                         + ": " + Redaction.message(Sql.detail(e), password), null);
             }
             try {
-                return new PostgresUserStore(pool, schema, pool, where);
+                return new PostgresUserStore(pool, schema, pool, where, synchronousCharges);
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;
@@ -376,7 +408,8 @@ public final class PostgresUserStore implements UserStore {
         public String toString() {
             return "PostgresUserStore.Builder[url=" + (jdbcUrl == null ? null : Redaction.url(jdbcUrl))
                     + ", username=" + username + ", password=" + (password == null ? null : "***")
-                    + ", schema=" + schema + ", maximumPoolSize=" + maximumPoolSize + "]";
+                    + ", dataSource=" + (dataSource != null) + ", schema=" + schema
+                    + ", maximumPoolSize=" + maximumPoolSize + ", synchronousCharges=" + synchronousCharges + "]";
         }
     }
 

@@ -58,6 +58,30 @@ class BuilderTest {
     }
 
     @Test
+    void anAsynchronousChargeLeavesTheApplicationsConnectionsSynchronous() throws Exception {
+        // One connection, so the charge and the check below share it.
+        javax.sql.DataSource pool = database.pool(1);
+        try (PostgresUserStore store = PostgresUserStore.builder().dataSource(pool).schema(database.newSchema())
+                .build()) {
+            store.credit(credit("checkout:cs_1", "alice", 100));
+            assertThat(store.charge(dev.stripeflare.tck.StoreFixtures.debit("alice", 1)).charged()).isTrue();
+            assertThat(store.charge(dev.stripeflare.tck.StoreFixtures.debit("alice", 1, "key-1")).charged()).isTrue();
+            try (java.sql.Connection c = pool.getConnection();
+                 java.sql.ResultSet rs = c.createStatement().executeQuery("SHOW synchronous_commit")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("on");
+            }
+        }
+    }
+
+    @Test
+    void exactlyOneOfUrlAndDataSourceIsRequired() {
+        assertThatThrownBy(() -> PostgresUserStore.builder().build()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> PostgresUserStore.builder().jdbcUrl(database.jdbcUrl()).dataSource(database.pool(1))
+                .build()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void unreachableDatabaseFailsTheBuildNamingTheUrlWithoutPassword() {
         String url = "jdbc:postgresql://127.0.0.1:1/nowhere?user=app&password=" + SECRET + "&connectTimeout=2";
         assertThatThrownBy(() -> PostgresUserStore.builder().jdbcUrl(url).password(SECRET).build())
