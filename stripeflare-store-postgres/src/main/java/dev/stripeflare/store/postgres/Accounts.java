@@ -6,6 +6,7 @@ import dev.stripeflare.spi.UserRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +18,9 @@ import org.jdbi.v3.core.Handle;
  */
 final class Accounts {
 
-    private static final String COLUMNS =
-            "a.user_id, a.balance, a.name, a.email, a.verified_email, a.card_fingerprint, a.created_at";
+    /** The accounts table's own columns; any other column is an application's custom field. */
+    static final List<String> BUILT_IN_COLUMNS = List.of("user_id", "balance", "name", "email", "verified_email",
+            "card_fingerprint", "created_at");
 
     private final String byId;
     private final String byIdForUpdate;
@@ -27,15 +29,28 @@ final class Accounts {
     private final String oldestByEmail;
     private final String ledger;
     private final String balance;
+    private final List<String> customColumns;
 
-    Accounts(Sql sql) {
-        byId = sql.of("SELECT " + COLUMNS + " FROM @accounts a WHERE a.user_id = :id");
-        byIdForUpdate = byId + " FOR UPDATE";
-        byTokenHash = sql.of("SELECT " + COLUMNS + " FROM @token_hashes t JOIN @accounts a ON a.user_id = t.user_id"
+    /** @param customColumns the application's columns of the accounts table, reported as custom fields */
+    Accounts(Sql sql, List<String> customColumns) {
+        this.customColumns = List.copyOf(customColumns);
+        StringBuilder columns = new StringBuilder();
+        for (String column : BUILT_IN_COLUMNS) {
+            columns.append(columns.length() == 0 ? "" : ", ").append("a.").append(column);
+        }
+        for (String column : customColumns) {
+            columns.append(", a.").append(Sql.quote(column));
+        }
+        String selected = columns.toString();
+        byId = sql.of("SELECT " + selected + " FROM @accounts a WHERE a.user_id = :id");
+        // NO KEY UPDATE: exclusive among the store's writers, yet an application's rows that
+        // reference the account (per-user tables) can still be inserted meanwhile.
+        byIdForUpdate = byId + " FOR NO KEY UPDATE";
+        byTokenHash = sql.of("SELECT " + selected + " FROM @token_hashes t JOIN @accounts a ON a.user_id = t.user_id"
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
-        oldestByCard = sql.of("SELECT " + COLUMNS + " FROM @accounts a WHERE a.card_fingerprint = :v"
+        oldestByCard = sql.of("SELECT " + selected + " FROM @accounts a WHERE a.card_fingerprint = :v"
                 + " ORDER BY a.created_at, a.user_id LIMIT 1");
-        oldestByEmail = sql.of("SELECT " + COLUMNS + " FROM @accounts a"
+        oldestByEmail = sql.of("SELECT " + selected + " FROM @accounts a"
                 + " WHERE lower(a.verified_email) = lower(:v) AND a.verified_email IS NOT NULL"
                 + " ORDER BY a.created_at, a.user_id LIMIT 1");
         ledger = sql.of("SELECT user_id, amount, balance_after, kind, operation_id, memo, at FROM @ledger"
@@ -75,8 +90,18 @@ final class Accounts {
                 rs.getString(5), rs.getString(6), Sql.fromDb(rs.getObject(7, OffsetDateTime.class)))).list();
     }
 
-    private static UserRecord record(ResultSet rs) throws SQLException {
+    private UserRecord record(ResultSet rs) throws SQLException {
+        Map<String, Object> custom = Map.of();
+        if (!customColumns.isEmpty()) {
+            custom = new LinkedHashMap<>();
+            for (int i = 0; i < customColumns.size(); i++) {
+                Object value = rs.getObject(BUILT_IN_COLUMNS.size() + 1 + i);
+                if (value != null) {
+                    custom.put(customColumns.get(i), value);
+                }
+            }
+        }
         return new UserRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), Map.of(), Sql.fromDb(rs.getObject(7, OffsetDateTime.class)));
+                rs.getString(5), rs.getString(6), custom, Sql.fromDb(rs.getObject(7, OffsetDateTime.class)));
     }
 }

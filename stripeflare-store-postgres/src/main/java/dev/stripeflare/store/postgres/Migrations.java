@@ -75,7 +75,7 @@ final class Migrations {
      * Creates the schema if needed and applies every version not recorded yet, in one
      * transaction under the schema's advisory lock; returns the version now applied.
      */
-    static int migrate(Handle handle, Sql sql) {
+    static int migrate(Handle handle, Sql sql, List<AppMigration> appMigrations) {
         return handle.inTransaction(h -> {
             h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(:key, 0))")
                     .bind("key", "stripeflare-schema:" + sql.schema())
@@ -96,7 +96,56 @@ final class Migrations {
                     current = version.number();
                 }
             }
+            applyAppMigrations(h, sql, appMigrations);
             return current;
         });
+    }
+
+    /** The application's migrations not applied yet, in order, recorded in {@code app_migrations}. */
+    private static void applyAppMigrations(Handle h, Sql sql, List<AppMigration> appMigrations) {
+        h.execute(sql.of("CREATE TABLE IF NOT EXISTS @app_migrations (id text PRIMARY KEY,"
+                + " applied_order integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"));
+        java.util.Set<String> applied = new java.util.HashSet<>(
+                h.createQuery(sql.of("SELECT id FROM @app_migrations")).mapTo(String.class).list());
+        int order = applied.size();
+        for (AppMigration migration : appMigrations) {
+            if (applied.contains(migration.id())) {
+                continue;
+            }
+            String step = "";
+            try {
+                for (String statement : statements(sql, migration)) {
+                    step = statement;
+                    h.execute(statement);
+                }
+            } catch (RuntimeException e) {
+                throw new dev.stripeflare.StoreException("application migration " + migration.id()
+                        + " failed at `" + step + "`: " + Sql.detail(e) + "; nothing was changed", e);
+            }
+            h.createUpdate(sql.of("INSERT INTO @app_migrations (id, applied_order) VALUES (:id, :order)"))
+                    .bind("id", migration.id()).bind("order", ++order).execute();
+        }
+    }
+
+    private static List<String> statements(Sql sql, AppMigration migration) {
+        if (migration instanceof AppMigration.UserColumn column) {
+            return List.of(sql.of("ALTER TABLE @accounts ADD COLUMN " + Sql.quote(column.column()) + " "
+                    + column.sqlType()));
+        }
+        AppMigration.UserTable table = (AppMigration.UserTable) migration;
+        String name = "@" + Sql.quote("user_" + table.table());
+        return List.of(
+                sql.of("CREATE TABLE " + name + " (user_id bigint NOT NULL REFERENCES @accounts (user_id)"
+                        + " ON DELETE CASCADE, " + table.columnDefinitions() + ")"),
+                sql.of("CREATE INDEX ON " + name + " (user_id)"));
+    }
+
+    /** The columns of the accounts table that the application added (its custom fields), in table order. */
+    static List<String> customColumns(Handle h, Sql sql) {
+        List<String> columns = new java.util.ArrayList<>(h.createQuery("SELECT column_name FROM information_schema.columns"
+                        + " WHERE table_schema = :schema AND table_name = 'accounts' ORDER BY ordinal_position")
+                .bind("schema", sql.schema()).mapTo(String.class).list());
+        columns.removeAll(Accounts.BUILT_IN_COLUMNS);
+        return columns;
     }
 }

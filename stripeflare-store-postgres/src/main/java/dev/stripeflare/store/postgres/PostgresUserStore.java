@@ -54,8 +54,8 @@ import org.jdbi.v3.core.Jdbi;
  * schema; the builder: {@link Builder#schema}, default {@code stripeflare}), created and migrated
  * on start under an advisory lock, so instances starting together migrate once; applied
  * versions are recorded in its {@code schema_version} table. Instants are kept to the
- * microsecond, PostgreSQL's precision. Custom account fields are not supported yet
- * ({@link UserRecord#customFields()} is empty).
+ * microsecond, PostgreSQL's precision. The application adds account columns (custom fields) and
+ * per-user tables through {@link AppMigration}s; {@link #admin()} offers typed read-only queries.
  *
  * <p><b>Lifecycle.</b> {@link #close()} closes the pool only when the store built it; calls
  * after {@code close()} throw {@link StoreException}. {@link #toString()} never shows a password.
@@ -66,6 +66,7 @@ public final class PostgresUserStore implements UserStore {
     public static final String DEFAULT_SCHEMA = "stripeflare";
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Pattern VERSION = Pattern.compile("[a-z0-9]+(_[a-z0-9]+)*");
 
     private final String description;
     private final HikariDataSource ownedPool;
@@ -79,18 +80,19 @@ public final class PostgresUserStore implements UserStore {
     private final Claims claims;
     private final TokenSteps tokenSteps;
     private final Operations operations;
+    private final PostgresAdmin admin;
     private volatile boolean closed;
 
     private PostgresUserStore(DataSource dataSource, String schema, HikariDataSource ownedPool, String description,
-                              boolean synchronousCharges) {
+                              boolean synchronousCharges, List<AppMigration> appMigrations) {
         this.ownedPool = ownedPool;
         this.jdbi = Sql.configure(Jdbi.create(dataSource));
         String resolved = schema != null ? schema : currentSchema(jdbi, description);
         this.description = description + ", schema " + resolved;
         this.sql = new Sql(resolved);
         this.tx = new Transactions(jdbi, "PostgreSQL store (" + this.description + ")");
-        migrate();
-        this.accounts = new Accounts(sql);
+        List<String> customColumns = migrate(appMigrations);
+        this.accounts = new Accounts(sql, customColumns);
         Balances balances = new Balances(sql);
         this.operations = new Operations(sql);
         PaymentRows payments = new PaymentRows(sql);
@@ -102,6 +104,7 @@ public final class PostgresUserStore implements UserStore {
         this.reversals = new Reversals(tx, accounts, balances, operations, payments);
         this.claims = new Claims(tx, accounts, checkouts, tokens, identities);
         this.tokenSteps = new TokenSteps(sql, tx, accounts, tokens);
+        this.admin = new PostgresAdmin(sql, tx, accounts, this::ensureOpen);
     }
 
     /**
@@ -112,7 +115,7 @@ public final class PostgresUserStore implements UserStore {
      */
     public static PostgresUserStore of(DataSource dataSource) {
         return new PostgresUserStore(Objects.requireNonNull(dataSource, "dataSource"), null, null,
-                "application data source", false);
+                "application data source", false, List.of());
     }
 
     /**
@@ -122,7 +125,7 @@ public final class PostgresUserStore implements UserStore {
      */
     public static PostgresUserStore of(DataSource dataSource, String schema) {
         return new PostgresUserStore(Objects.requireNonNull(dataSource, "dataSource"), checkSchema(schema), null,
-                "application data source", false);
+                "application data source", false, List.of());
     }
 
     /** A builder: a HikariCP pool of the store's own ({@code jdbcUrl}), or the application's ({@code dataSource}). */
@@ -221,6 +224,11 @@ public final class PostgresUserStore implements UserStore {
         return tokenSteps.delete(userId);
     }
 
+    /** Typed, read-only queries over all accounts (dashboards, support). */
+    public PostgresAdmin admin() {
+        return admin;
+    }
+
     /** The schema this store's tables live in. */
     public String schema() {
         return sql.schema();
@@ -252,13 +260,15 @@ public final class PostgresUserStore implements UserStore {
         return "PostgresUserStore[" + description + "]";
     }
 
-    private void migrate() {
+    /** Migrates the schema; the application's custom columns of the accounts table. */
+    private List<String> migrate(List<AppMigration> appMigrations) {
         try (Handle h = jdbi.open()) {
-            int applied = Migrations.migrate(h, sql);
+            int applied = Migrations.migrate(h, sql, appMigrations);
             if (applied > Migrations.latest()) {
                 throw new StoreException("PostgreSQL store (" + description + "): the schema is at version "
                         + applied + ", newer than this library knows (" + Migrations.latest() + ")");
             }
+            return Migrations.customColumns(h, sql);
         } catch (StoreException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -308,8 +318,45 @@ public final class PostgresUserStore implements UserStore {
         private String password;
         private String schema = DEFAULT_SCHEMA;
         private int maximumPoolSize = 10;
+        private String version = "";
+        private final List<AppMigration> migrations = new java.util.ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Appends an application migration (a custom account column, a per-user table), applied
+         * once when the store starts; see {@link AppMigration}.
+         *
+         * @throws IllegalArgumentException if another migration has the same id
+         */
+        public Builder migration(AppMigration migration) {
+            Objects.requireNonNull(migration, "migration");
+            if (migrations.stream().anyMatch(m -> m.id().equals(migration.id()))) {
+                throw new IllegalArgumentException("two migrations with id " + migration.id());
+            }
+            migrations.add(migration);
+            return this;
+        }
+
+        /**
+         * A fresh start: the store uses schema {@code <schema>_<version>}, so a new version
+         * begins with empty data while the old version's schema stays untouched. Lower-case
+         * letters and digits, single underscores between them, at most 32 characters; "" (the
+         * default) means no suffix.
+         */
+        public Builder version(String version) {
+            Objects.requireNonNull(version, "version");
+            if (!version.isEmpty() && (version.length() > 32 || !VERSION.matcher(version).matches())) {
+                throw new IllegalArgumentException("version must be lower-case letters and digits with single"
+                        + " underscores, at most 32 characters, was: " + version);
+            }
+            this.version = version;
+            return this;
+        }
+
+        private String effectiveSchema() {
+            return version.isEmpty() ? schema : checkSchema(schema + "_" + version);
         }
 
         /**
@@ -376,8 +423,10 @@ public final class PostgresUserStore implements UserStore {
             if ((jdbcUrl == null) == (dataSource == null)) {
                 throw new IllegalStateException("exactly one of jdbcUrl and dataSource is required");
             }
+            String schema = effectiveSchema();
             if (dataSource != null) {
-                return new PostgresUserStore(dataSource, schema, null, "application data source", synchronousCharges);
+                return new PostgresUserStore(dataSource, effectiveSchema(), null, "application data source",
+                        synchronousCharges, List.copyOf(migrations));
             }
             String where = "HikariCP pool on " + Redaction.url(jdbcUrl);
             HikariConfig config = new HikariConfig();
@@ -397,7 +446,7 @@ public final class PostgresUserStore implements UserStore {
                         + ": " + Redaction.message(Sql.detail(e), password), null);
             }
             try {
-                return new PostgresUserStore(pool, schema, pool, where, synchronousCharges);
+                return new PostgresUserStore(pool, schema, pool, where, synchronousCharges, List.copyOf(migrations));
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;
@@ -408,7 +457,8 @@ public final class PostgresUserStore implements UserStore {
         public String toString() {
             return "PostgresUserStore.Builder[url=" + (jdbcUrl == null ? null : Redaction.url(jdbcUrl))
                     + ", username=" + username + ", password=" + (password == null ? null : "***")
-                    + ", dataSource=" + (dataSource != null) + ", schema=" + schema
+                    + ", dataSource=" + (dataSource != null) + ", schema=" + schema + ", version=" + version
+                    + ", migrations=" + migrations.size()
                     + ", maximumPoolSize=" + maximumPoolSize + ", synchronousCharges=" + synchronousCharges + "]";
         }
     }
