@@ -435,6 +435,9 @@ public final class PostgresUserStore implements UserStore {
             config.setPassword(password);
             config.setMaximumPoolSize(maximumPoolSize);
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            // Server error details quote row values (token hashes, emails): keep them out of
+            // exception messages, and so out of logs.
+            config.addDataSourceProperty("logServerErrorDetail", "false");
             config.setPoolName("stripeflare-" + schema);
             // Fail here, naming the URL, rather than on the first request.
             config.setInitializationFailTimeout(5_000);

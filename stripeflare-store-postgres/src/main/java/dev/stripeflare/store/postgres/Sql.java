@@ -9,6 +9,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.postgresql.util.PSQLException;
 
 /**
  * SQL text of one schema, SQLSTATE checks and instant conversions. Statements are written with
@@ -59,9 +61,16 @@ final class Sql {
         return null;
     }
 
-    /** The message of the first {@link SQLException} in {@code e}'s causes, else {@code e}'s. */
+    /**
+     * The message of the first {@link SQLException} in {@code e}'s causes, else {@code e}'s. Of a
+     * server error only the primary message and SQLSTATE: its detail can quote row values (a
+     * token hash, an email), which must not reach logs through exception messages.
+     */
     static String detail(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                return p.getServerErrorMessage().getMessage() + " (SQLSTATE " + p.getSQLState() + ")";
+            }
             if (t instanceof SQLException s) {
                 return s.getMessage();
             }
@@ -78,9 +87,13 @@ final class Sql {
         return at == null ? null : at.toInstant();
     }
 
-    /** Jdbi binds {@link Instant} arguments as {@code timestamptz} through {@link #toDb}. */
+    /**
+     * Jdbi binds {@link Instant} arguments as {@code timestamptz} through {@link #toDb}, and its
+     * exception messages leave out statements and bound arguments (token hashes, emails).
+     */
     static Jdbi configure(Jdbi jdbi) {
         jdbi.registerArgument(new InstantArgument());
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         return jdbi;
     }
 

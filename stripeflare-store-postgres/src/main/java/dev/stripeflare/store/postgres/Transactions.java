@@ -3,6 +3,7 @@ package dev.stripeflare.store.postgres;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.StripeflareException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +32,7 @@ final class Transactions {
 
     private final Jdbi jdbi;
     private final String name;
-    private volatile int retries;
+    private final AtomicInteger retries = new AtomicInteger();
 
     Transactions(Jdbi jdbi, String name) {
         this.jdbi = jdbi;
@@ -40,7 +41,7 @@ final class Transactions {
 
     /** How many times steps were rerun after a conflict, since this store was built. */
     int retries() {
-        return retries;
+        return retries.get();
     }
 
     /**
@@ -91,7 +92,7 @@ final class Transactions {
                 }
                 last = e;
             }
-            retries++;
+            retries.incrementAndGet();
             backOff(attempt);
         }
         throw new StoreException(name + " gave up " + what + " after " + MAX_ATTEMPTS

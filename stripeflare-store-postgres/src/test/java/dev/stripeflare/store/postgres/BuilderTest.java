@@ -75,6 +75,23 @@ class BuilderTest {
     }
 
     @Test
+    void aFailedStepNamesNoRowValueInItsExceptionOrCause() {
+        try (PostgresUserStore store = PostgresUserStore.builder().jdbcUrl(database.jdbcUrl())
+                .schema(database.newSchema()).maximumPoolSize(1).build()) {
+            store.credit(credit("checkout:cs_1", "alice", 100));
+            store.credit(credit("checkout:cs_2", "bob", 100));
+            String bobsHash = dev.stripeflare.spi.TokenHashes.of("bob");
+            assertThatThrownBy(() -> store.rotateToken(dev.stripeflare.spi.TokenHashes.of("alice"), bobsHash))
+                    .isInstanceOf(StoreException.class)
+                    .satisfies(e -> {
+                        StringWriter trace = new StringWriter();
+                        e.printStackTrace(new PrintWriter(trace));
+                        assertThat(trace.toString()).contains("in use").doesNotContain(bobsHash);
+                    });
+        }
+    }
+
+    @Test
     void exactlyOneOfUrlAndDataSourceIsRequired() {
         assertThatThrownBy(() -> PostgresUserStore.builder().build()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> PostgresUserStore.builder().jdbcUrl(database.jdbcUrl()).dataSource(database.pool(1))
