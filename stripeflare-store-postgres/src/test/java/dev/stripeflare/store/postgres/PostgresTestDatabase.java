@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code STRIPEFLARE_PG_URL}, else {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}.
  * Hands out fresh schemas ({@code sf_test_<random>}) and small pools, and drops and closes them
  * in {@link #close()}. When no server answers, {@link #require()} prints a SKIPPED line and
- * aborts the test class through a JUnit assumption — except under CI ({@code CI=true}), where
- * it fails: CI must have run the PostgreSQL tests.
+ * aborts the test class through a JUnit assumption — except under CI ({@code CI=true}) or with
+ * {@code STRIPEFLARE_PG_REQUIRED=true} ({@code .ci/run}), where it fails: CI must have run the
+ * PostgreSQL tests.
  */
 final class PostgresTestDatabase implements AutoCloseable {
 
@@ -52,12 +53,19 @@ final class PostgresTestDatabase implements AutoCloseable {
                     + e.getMessage() + "). Start one (e.g. `pg_ctlcluster --skip-systemctl-redirect"
                     + " $(ls /etc/postgresql) main start`) or set STRIPEFLARE_PG_URL.";
             System.err.println(message);
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail("CI=true: the PostgreSQL tests must run, but " + message);
+            if (required()) {
+                Assertions.fail("CI=true or STRIPEFLARE_PG_REQUIRED=true: the PostgreSQL tests must run, but "
+                        + message);
             }
             Assumptions.abort(message);
             throw new AssertionError("unreachable");
         }
+    }
+
+    /** Under CI ({@code CI=true}) or with {@code STRIPEFLARE_PG_REQUIRED=true} (as {@code .ci/run} sets), a skip fails. */
+    static boolean required() {
+        return "true".equalsIgnoreCase(System.getenv("CI"))
+                || "true".equalsIgnoreCase(System.getenv("STRIPEFLARE_PG_REQUIRED"));
     }
 
     String jdbcUrl() {
