@@ -137,6 +137,22 @@ class CrossInstanceRaceTest {
     }
 
     @Test
+    void refundsOfOnePaymentRacingOnBothInstancesNeverTakeMoreThanItCredited() {
+        int rounds = 15;
+        for (int round = 0; round < rounds; round++) {
+            String op = "checkout:cs_cap" + round;
+            long userId = a.credit(credit(op, "capped-" + round, 1_000, "card-cap" + round)).userId();
+            int r = round;
+            List<ReversalResult> results = ConcurrentRun.race(THREADS, TIMEOUT, t -> instance(t).reverse(
+                    new PaymentReversal("refund:re_cap" + r + "_" + t, "pi_" + op, 300, LedgerEntryKind.REFUND, null, T0)));
+            long taken = results.stream().mapToLong(ReversalResult::movedCents).sum();
+            assertThat(taken).as("round %d: cents taken back from a 1 000-cent payment", round).isEqualTo(1_000);
+            assertThat(b.findById(userId).orElseThrow().balanceCents()).isZero();
+            LedgerAssertions.assertBalanceMatchesLedger(a, userId);
+        }
+    }
+
+    @Test
     void drainOfOneUserFromBothInstancesNeverGoesBelowZero() {
         long start = 2_000;
         long userId = a.credit(credit("checkout:cs_drain", "drained", start, "card-drain")).userId();
