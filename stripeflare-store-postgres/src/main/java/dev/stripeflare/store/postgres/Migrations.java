@@ -1,6 +1,10 @@
 package dev.stripeflare.store.postgres;
 
+import dev.stripeflare.StoreException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -105,7 +109,7 @@ final class Migrations {
     private static void applyAppMigrations(Handle h, Sql sql, List<AppMigration> appMigrations) {
         h.execute(sql.of("CREATE TABLE IF NOT EXISTS @app_migrations (id text PRIMARY KEY,"
                 + " applied_order integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"));
-        java.util.Set<String> applied = new java.util.HashSet<>(
+        Set<String> applied = new HashSet<>(
                 h.createQuery(sql.of("SELECT id FROM @app_migrations")).mapTo(String.class).list());
         int order = applied.size();
         for (AppMigration migration : appMigrations) {
@@ -119,7 +123,7 @@ final class Migrations {
                     h.execute(statement);
                 }
             } catch (RuntimeException e) {
-                throw new dev.stripeflare.StoreException("application migration " + migration.id()
+                throw new StoreException("application migration " + migration.id()
                         + " failed at `" + step + "`: " + Sql.detail(e) + "; nothing was changed", e);
             }
             h.createUpdate(sql.of("INSERT INTO @app_migrations (id, applied_order) VALUES (:id, :order)"))
@@ -142,7 +146,7 @@ final class Migrations {
 
     /** The columns of the accounts table that the application added (its custom fields), in table order. */
     static List<String> customColumns(Handle h, Sql sql) {
-        List<String> columns = new java.util.ArrayList<>(h.createQuery("SELECT column_name FROM information_schema.columns"
+        List<String> columns = new ArrayList<>(h.createQuery("SELECT column_name FROM information_schema.columns"
                         + " WHERE table_schema = :schema AND table_name = 'accounts' ORDER BY ordinal_position")
                 .bind("schema", sql.schema()).mapTo(String.class).list());
         columns.removeAll(Accounts.BUILT_IN_COLUMNS);

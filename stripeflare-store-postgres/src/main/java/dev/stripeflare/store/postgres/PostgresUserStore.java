@@ -17,6 +17,7 @@ import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -305,6 +306,19 @@ public final class PostgresUserStore implements UserStore {
         }
     }
 
+    /** Whether a connection of this store answers; for health checks. */
+    public boolean isHealthy() {
+        if (closed) {
+            return false;
+        }
+        try (Handle h = jdbi.open()) {
+            Connection c = h.getConnection();
+            return c.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /**
      * Builds a {@link PostgresUserStore} with a HikariCP pool of its own, which
      * {@link PostgresUserStore#close()} closes. Not thread-safe; {@link #toString()} redacts the
@@ -319,7 +333,7 @@ public final class PostgresUserStore implements UserStore {
         private String schema = DEFAULT_SCHEMA;
         private int maximumPoolSize = 10;
         private String version = "";
-        private final List<AppMigration> migrations = new java.util.ArrayList<>();
+        private final List<AppMigration> migrations = new ArrayList<>();
 
         private Builder() {
         }
@@ -463,19 +477,6 @@ public final class PostgresUserStore implements UserStore {
                     + ", dataSource=" + (dataSource != null) + ", schema=" + schema + ", version=" + version
                     + ", migrations=" + migrations.size()
                     + ", maximumPoolSize=" + maximumPoolSize + ", synchronousCharges=" + synchronousCharges + "]";
-        }
-    }
-
-    /** Whether a connection of this store answers; for health checks. */
-    public boolean isHealthy() {
-        if (closed) {
-            return false;
-        }
-        try (Handle h = jdbi.open()) {
-            Connection c = h.getConnection();
-            return c.isValid(2);
-        } catch (Exception e) {
-            return false;
         }
     }
 }

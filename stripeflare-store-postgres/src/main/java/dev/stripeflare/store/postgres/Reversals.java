@@ -4,9 +4,9 @@ import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.UserRecord;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Reversals and restorations, each one transaction. A reversal claims its operation id, then
@@ -90,7 +90,7 @@ final class Reversals {
                 return new ReversalResult(ReversalResult.Status.CANCELLED, OptionalLong.empty(), 0, 0);
             }
             Operations.Applied applied = reversal.get();
-            if (unlocked.isEmpty() || !java.util.Objects.equals(applied.paymentReference(),
+            if (unlocked.isEmpty() || !Objects.equals(applied.paymentReference(),
                     unlocked.get().paymentReference()) || applied.kind() != unlocked.get().kind()) {
                 throw new Transactions.Conflict("the reversal changed before it was locked");
             }

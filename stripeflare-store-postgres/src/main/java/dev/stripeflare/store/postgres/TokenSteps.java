@@ -2,7 +2,6 @@ package dev.stripeflare.store.postgres;
 
 import dev.stripeflare.StoreException;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Token rotation and account deletion, each one transaction that locks the account row first.
