@@ -1,8 +1,5 @@
 package dev.stripeflare.store.postgres;
 
-import java.util.Objects;
-import java.util.regex.Pattern;
-
 /**
  * A change the application makes to the store's schema, applied once (by {@link #id()}) when the
  * store starts, in the order given to {@link PostgresUserStore.Builder#migration}, inside the
@@ -35,7 +32,7 @@ public sealed interface AppMigration {
      * user.
      *
      * @param id                the migration id
-     * @param table             as {@code column} above
+     * @param table             as {@code column} above, at most 58 characters
      * @param columnDefinitions the other columns, as between the parentheses of {@code CREATE
      *                          TABLE}, e.g. {@code "note_id bigint, body text"}
      */
@@ -46,48 +43,22 @@ public sealed interface AppMigration {
     /** See {@link AppMigration#userColumn}. */
     record UserColumn(String id, String column, String sqlType) implements AppMigration {
         public UserColumn {
-            Names.requireId(id);
-            Names.requireIdentifier(column, "column");
-            Names.requireOneClause(sqlType, "sqlType");
+            MigrationNames.requireId(id);
+            MigrationNames.requireIdentifier(column, "column");
+            MigrationNames.requireOneClause(sqlType, "sqlType");
         }
     }
 
     /** See {@link AppMigration#userTable}. */
     record UserTable(String id, String table, String columnDefinitions) implements AppMigration {
         public UserTable {
-            Names.requireId(id);
-            Names.requireIdentifier(table, "table");
-            Names.requireOneClause(columnDefinitions, "columnDefinitions");
-        }
-    }
-
-    /** Checks of the names and clauses a migration carries. */
-    final class Names {
-        private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
-        private Names() {
-        }
-
-        static void requireId(String id) {
-            Objects.requireNonNull(id, "id");
-            if (id.isBlank() || id.length() > 200) {
-                throw new IllegalArgumentException("a migration id is 1..200 non-blank characters");
+            MigrationNames.requireId(id);
+            MigrationNames.requireIdentifier(table, "table");
+            if (table.length() > 58) {
+                throw new IllegalArgumentException("table must be at most 58 characters (it becomes user_<table>), was: "
+                        + table);
             }
-        }
-
-        static void requireIdentifier(String name, String what) {
-            Objects.requireNonNull(name, what);
-            if (!IDENTIFIER.matcher(name).matches()) {
-                throw new IllegalArgumentException(what + " must be a lower-case letter then lower-case letters,"
-                        + " digits or underscores (at most 63), was: " + name);
-            }
-        }
-
-        static void requireOneClause(String clause, String what) {
-            Objects.requireNonNull(clause, what);
-            if (clause.isBlank() || clause.contains(";") || clause.contains("--") || clause.contains("/*")) {
-                throw new IllegalArgumentException(what + " must be one clause without ';' or comments, was: " + clause);
-            }
+            MigrationNames.requireOneClause(columnDefinitions, "columnDefinitions");
         }
     }
 }
