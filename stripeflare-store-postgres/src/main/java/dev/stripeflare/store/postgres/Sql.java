@@ -88,13 +88,35 @@ final class Sql {
     }
 
     /**
-     * Jdbi binds {@link Instant} arguments as {@code timestamptz} through {@link #toDb}, and its
-     * exception messages leave out statements and bound arguments (token hashes, emails).
+     * Jdbi binds {@link Instant} arguments as {@code timestamptz} through {@link #toDb} and
+     * strings through {@link #text}, and its exception messages leave out statements and bound
+     * arguments (token hashes, emails).
      */
     static Jdbi configure(Jdbi jdbi) {
         jdbi.registerArgument(new InstantArgument());
+        jdbi.registerArgument(new TextArgument());
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         return jdbi;
+    }
+
+    /**
+     * {@code value} as PostgreSQL can store it: {@code text} cannot hold U+0000, so each is
+     * replaced by U+FFFD. Otherwise a payer's name with a NUL in it (the payer types it at
+     * Stripe) would fail its credit on every delivery. Every other character is kept exactly.
+     */
+    static String text(String value) {
+        return value == null || value.indexOf('\u0000') < 0 ? value : value.replace('\u0000', '\uFFFD');
+    }
+
+    private static final class TextArgument extends AbstractArgumentFactory<String> {
+        TextArgument() {
+            super(Types.VARCHAR);
+        }
+
+        @Override
+        protected Argument build(String value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setString(position, text(value));
+        }
     }
 
     private static final class InstantArgument extends AbstractArgumentFactory<Instant> {

@@ -83,21 +83,24 @@ class HostileInputTest {
     }
 
     @Test
-    void textPostgresCannotStoreFailsAsStoreExceptionAndChangesNothing() {
+    void aNulCharacterPostgresCannotStoreBecomesAReplacementCharacterInsteadOfFailingEveryDelivery() {
+        CreditResult credited = store.credit(new PaymentCredit("checkout:cs_1", TokenHashes.of("alice"), 50, "pi_1",
+                new PaymentProfile("nul\u0000name", null, null, "fp\u0000"), null, null, null, T0));
+        assertThat(credited.status()).isEqualTo(CreditResult.Status.APPLIED);
+        assertThat(store.findById(credited.userId()).orElseThrow().name()).isEqualTo("nul\uFFFDname");
+        assertThat(store.findByCardFingerprint("fp\u0000")).map(UserRecord::userId).contains(credited.userId());
+        assertThat(store.charge(new Debit(TokenHashes.of("alice"), 1, false, null, "memo\u0000", T0)).charged()).isTrue();
+        assertThat(store.ledger(credited.userId()).get(1).memo()).isEqualTo("memo\uFFFD");
+    }
+
+    @Test
+    void aKeyTooLongForAnIndexFailsAsStoreExceptionAndChangesNothing() {
         long userId = store.credit(credit("checkout:cs_1", "alice", 100)).userId();
-        // PostgreSQL text cannot hold U+0000; an index entry cannot exceed about 2.7 kB.
-        assertThatThrownBy(() -> store.credit(new PaymentCredit("checkout:cs_2", TokenHashes.of("alice"), 50, "pi_2",
-                new PaymentProfile("nul\u0000name", null, null, null), null, null, null, T0)))
-                .isInstanceOf(StoreException.class);
+        // An index entry cannot exceed about 2.7 kB.
         assertThatThrownBy(() -> store.charge(new Debit(TokenHashes.of("alice"), 1, false, incompressible(10_000), null, T0)))
-                .isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> store.charge(new Debit(TokenHashes.of("alice"), 1, false, null, "memo\u0000", T0)))
                 .isInstanceOf(StoreException.class);
         Optional<UserRecord> after = store.findById(userId);
         assertThat(after.orElseThrow().balanceCents()).isEqualTo(100);
         assertThat(store.ledger(userId)).hasSize(1);
-        // The failed credit recorded nothing: delivered again cleanly, it applies.
-        assertThat(store.credit(new PaymentCredit("checkout:cs_2", TokenHashes.of("alice"), 50, "pi_2",
-                PaymentProfile.empty(), null, null, null, T0)).status()).isEqualTo(CreditResult.Status.APPLIED);
     }
 }
