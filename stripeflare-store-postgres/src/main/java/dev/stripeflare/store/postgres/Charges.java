@@ -1,0 +1,128 @@
+package dev.stripeflare.store.postgres;
+
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.IdempotencyKeyReusedException;
+import dev.stripeflare.spi.Debit;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Charges. The balance check and the debit are one conditional
+ * {@code UPDATE … WHERE balance >= amount RETURNING balance}: PostgreSQL re-evaluates the
+ * condition on the newest row version after waiting for a concurrent writer, so no interleaving
+ * of instances overdraws. A charge without a key is that single statement (with the ledger
+ * insert in the same statement) in autocommit mode. A charge with a key first inserts the key
+ * row ({@code ON CONFLICT DO NOTHING}: a concurrent charge with the same key waits for the
+ * first and then finds its row) and debits in the same transaction; a declined charge rolls
+ * back, so its key is not recorded.
+ *
+ * <p>Unless told otherwise, a charge commits without waiting for its WAL flush
+ * ({@code synchronous_commit = off} for that transaction only): a crash of the database server
+ * may lose the charges of its last moments (the user got that usage free), never a credit, and
+ * never leaves a balance that differs from its ledger — the H2 store's trade for charges. A
+ * crash of the application loses nothing. Stateless apart from its SQL.
+ */
+final class Charges {
+
+    private final Transactions tx;
+    private final String debitByToken;
+    private final String balanceByToken;
+    private final String userByToken;
+    private final String claimKey;
+    private final String priorKey;
+    private final String debitKeyed;
+    private final String balance;
+
+    /**
+     * @param synchronousCommit whether a charge's commit waits for its WAL flush; when false the
+     *                          charge sets {@code synchronous_commit = off} for its own
+     *                          transaction only (never for the connection)
+     */
+    Charges(Sql sql, Transactions tx, boolean synchronousCommit) {
+        this.tx = tx;
+        // set_config(…, true) lasts until the end of the statement's own transaction; PostgreSQL
+        // reads synchronous_commit when it commits, so it applies to exactly this charge.
+        String asyncCommit = synchronousCommit ? "" : ", (SELECT set_config('synchronous_commit', 'off', true)) cfg";
+        debitByToken = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
+                + " FROM @token_hashes t" + asyncCommit
+                + " WHERE t.token_hash = :hash AND NOT t.revoked AND a.user_id = t.user_id"
+                + " AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
+                + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
+                + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
+                + " SELECT balance FROM debited");
+        balanceByToken = sql.of("SELECT a.balance FROM @token_hashes t JOIN @accounts a ON a.user_id = t.user_id"
+                + " WHERE t.token_hash = :hash AND NOT t.revoked");
+        userByToken = sql.of("SELECT t.user_id FROM @token_hashes t" + asyncCommit
+                + " WHERE t.token_hash = :hash AND NOT t.revoked");
+        claimKey = sql.of("INSERT INTO @idempotency_keys (user_id, idem_key, amount, balance_after)"
+                + " VALUES (:id, :key, :amount, 0) ON CONFLICT DO NOTHING");
+        priorKey = sql.of("SELECT amount, balance_after FROM @idempotency_keys WHERE user_id = :id AND idem_key = :key");
+        debitKeyed = sql.of("WITH debited AS (UPDATE @accounts SET balance = balance - :amount"
+                + " WHERE user_id = :id AND (:overdraft OR balance >= :amount) RETURNING user_id, balance),"
+                + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
+                + " SELECT user_id, -:amount, balance, 'CHARGE', :key, :memo, :at FROM debited),"
+                + " keyed AS (UPDATE @idempotency_keys k SET balance_after = d.balance FROM debited d"
+                + " WHERE k.user_id = d.user_id AND k.idem_key = :key)"
+                + " SELECT balance FROM debited");
+        balance = sql.of("SELECT balance FROM @accounts WHERE user_id = :id");
+    }
+
+    ChargeResult charge(Debit debit) {
+        return debit.idempotencyKey() == null ? unkeyed(debit) : keyed(debit);
+    }
+
+    private ChargeResult unkeyed(Debit debit) {
+        Optional<Long> after = tx.autocommit("charging", h -> h.createQuery(debitByToken)
+                .bind("amount", debit.amountCents()).bind("hash", debit.tokenHash())
+                .bind("overdraft", debit.allowNegativeBalance()).bind("memo", debit.memo()).bind("at", debit.at())
+                .mapTo(Long.class).findOne());
+        if (after.isPresent()) {
+            return ChargeResult.charged(after.get());
+        }
+        Optional<Long> now = tx.autocommit("reading a balance", h -> h.createQuery(balanceByToken)
+                .bind("hash", debit.tokenHash()).mapTo(Long.class).findOne());
+        // With an overdraft allowed, only a vanished account declines.
+        return now.isEmpty() || debit.allowNegativeBalance()
+                ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get());
+    }
+
+    private ChargeResult keyed(Debit debit) {
+        return tx.inTransaction("charging", false, h -> {
+            Optional<Long> userId = h.createQuery(userByToken).bind("hash", debit.tokenHash())
+                    .mapTo(Long.class).findOne();
+            if (userId.isEmpty()) {
+                h.rollback();
+                return ChargeResult.notRegistered();
+            }
+            long id = userId.get();
+            int claimed = h.createUpdate(claimKey).bind("id", id).bind("key", debit.idempotencyKey())
+                    .bind("amount", debit.amountCents()).execute();
+            if (claimed == 0) {
+                ChargeResult replay = replay(h, id, debit);
+                h.rollback();
+                return replay;
+            }
+            Optional<Long> after = h.createQuery(debitKeyed).bind("amount", debit.amountCents()).bind("id", id)
+                    .bind("overdraft", debit.allowNegativeBalance()).bind("key", debit.idempotencyKey())
+                    .bind("memo", debit.memo()).bind("at", debit.at()).mapTo(Long.class).findOne();
+            if (after.isPresent()) {
+                return ChargeResult.charged(after.get());
+            }
+            Optional<Long> now = h.createQuery(balance).bind("id", id).mapTo(Long.class).findOne();
+            h.rollback();
+            return now.isEmpty() || debit.allowNegativeBalance()
+                    ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get());
+        });
+    }
+
+    private ChargeResult replay(Handle h, long userId, Debit debit) {
+        long[] prior = h.createQuery(priorKey).bind("id", userId).bind("key", debit.idempotencyKey())
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne()
+                .orElseThrow(() -> new Transactions.Conflict("idempotency key vanished"));
+        if (prior[0] != debit.amountCents()) {
+            throw new IdempotencyKeyReusedException("idempotency key already charged "
+                    + prior[0] + " cents, not " + debit.amountCents());
+        }
+        return ChargeResult.replayed(prior[1]);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.stripeflare.store.postgres;
+
+import dev.stripeflare.LedgerEntry;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Typed, read-only queries over every account of a {@link PostgresUserStore}, for dashboards and
+ * support. No SQL is accepted from the caller. Thread-safe; each call runs in its own
+ * {@code READ ONLY} transaction and reads committed data. Failures are
+ * {@link dev.stripeflare.StoreException}s.
+ */
+public final class PostgresAdmin {
+
+    private final Transactions tx;
+    private final Accounts accounts;
+    private final String byBalance;
+    private final String total;
+    private final String count;
+    private final String perDay;
+    private final Runnable ensureOpen;
+
+    PostgresAdmin(Sql sql, Transactions tx, Accounts accounts, Runnable ensureOpen) {
+        this.tx = tx;
+        this.accounts = accounts;
+        this.ensureOpen = ensureOpen;
+        byBalance = sql.of("SELECT user_id, balance, email, created_at FROM @accounts"
+                + " ORDER BY balance DESC, user_id LIMIT :limit");
+        total = sql.of("SELECT coalesce(sum(balance), 0) FROM @accounts");
+        count = sql.of("SELECT count(*) FROM @accounts");
+        perDay = sql.of("SELECT CAST(at AT TIME ZONE 'UTC' AS date) AS day,"
+                + " coalesce(sum(amount) FILTER (WHERE amount > 0), 0),"
+                + " coalesce(-sum(amount) FILTER (WHERE amount < 0), 0), count(*)"
+                + " FROM @ledger WHERE at >= :from AND at < :until GROUP BY 1 ORDER BY 1");
+    }
+
+    /**
+     * The {@code limit} accounts with the highest balance, highest first (ties by id).
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= limit <= 10_000}
+     */
+    public List<AccountBalance> usersByBalance(int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be 1..10000, was " + limit);
+        }
+        return read("listing accounts by balance", h -> h.createQuery(byBalance).bind("limit", limit)
+                .map((rs, ctx) -> new AccountBalance(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                        Sql.fromDb(rs.getObject(4, OffsetDateTime.class)))).list());
+    }
+
+    /** The sum of all balances in cents (what the wallet owes its users). */
+    public long totalBalanceCents() {
+        return read("summing balances", h -> h.createQuery(total).mapTo(Long.class).one());
+    }
+
+    /** How many accounts exist. */
+    public long userCount() {
+        return read("counting accounts", h -> h.createQuery(count).mapTo(Long.class).one());
+    }
+
+    /** The account's ledger, oldest first; empty for an unknown account. */
+    public List<LedgerEntry> ledger(long userId) {
+        return read("reading a ledger", h -> accounts.ledger(h, userId));
+    }
+
+    /**
+     * Per UTC day from {@code from} to {@code to} inclusive, the money credited and debited;
+     * days without entries are left out.
+     *
+     * @throws IllegalArgumentException if {@code to} is before {@code from}
+     */
+    public List<DailyTotal> totalsPerDay(LocalDate from, LocalDate to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to " + to + " is before from " + from);
+        }
+        OffsetDateTime start = from.atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime end = to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        return read("totalling days", h -> h.createQuery(perDay).bind("from", start.toInstant())
+                .bind("until", end.toInstant())
+                .map((rs, ctx) -> new DailyTotal(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4))).list());
+    }
+
+    private <T> T read(String what, Function<Handle, T> query) {
+        ensureOpen.run();
+        return tx.inTransaction(what, false, h -> {
+            h.execute("SET TRANSACTION READ ONLY");
+            T result = query.apply(h);
+            h.rollback();
+            return result;
+        });
+    }
+}

@@ -1,0 +1,113 @@
+package dev.stripeflare.store.postgres;
+
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.ClaimResult;
+import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.PaymentRestoration;
+import dev.stripeflare.spi.PaymentReversal;
+import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Two application instances behind one {@link UserStore}: every call goes to the next of two
+ * stores in turn, so consecutive steps of one test — and concurrent steps of many threads — run
+ * on different instances that share nothing but the database.
+ */
+final class TwoInstanceStore implements UserStore {
+
+    private final UserStore a;
+    private final UserStore b;
+    private final AtomicLong calls = new AtomicLong();
+
+    TwoInstanceStore(UserStore a, UserStore b) {
+        this.a = a;
+        this.b = b;
+    }
+
+    private UserStore next() {
+        return (calls.getAndIncrement() & 1) == 0 ? a : b;
+    }
+
+    @Override
+    public Optional<UserRecord> findByTokenHash(String tokenHash) {
+        return next().findByTokenHash(tokenHash);
+    }
+
+    @Override
+    public Optional<UserRecord> findById(long userId) {
+        return next().findById(userId);
+    }
+
+    @Override
+    public Optional<UserRecord> findByCardFingerprint(String cardFingerprint) {
+        return next().findByCardFingerprint(cardFingerprint);
+    }
+
+    @Override
+    public Optional<UserRecord> findByVerifiedEmail(String verifiedEmail) {
+        return next().findByVerifiedEmail(verifiedEmail);
+    }
+
+    @Override
+    public ChargeResult charge(Debit debit) {
+        return next().charge(debit);
+    }
+
+    @Override
+    public CreditResult credit(PaymentCredit credit) {
+        return next().credit(credit);
+    }
+
+    @Override
+    public ReversalResult reverse(PaymentReversal reversal) {
+        return next().reverse(reversal);
+    }
+
+    @Override
+    public ReversalResult restore(PaymentRestoration restoration) {
+        return next().restore(restoration);
+    }
+
+    @Override
+    public ClaimResult claimCheckout(CheckoutClaim claim) {
+        return next().claimCheckout(claim);
+    }
+
+    @Override
+    public boolean recordSettled(String operationId, String reason, Instant at) {
+        return next().recordSettled(operationId, reason, at);
+    }
+
+    @Override
+    public boolean rotateToken(String oldTokenHash, String newTokenHash) {
+        return next().rotateToken(oldTokenHash, newTokenHash);
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(long userId) {
+        return next().ledger(userId);
+    }
+
+    @Override
+    public boolean deleteUser(long userId) {
+        return next().deleteUser(userId);
+    }
+
+    @Override
+    public void close() {
+        try {
+            a.close();
+        } finally {
+            b.close();
+        }
+    }
+}
