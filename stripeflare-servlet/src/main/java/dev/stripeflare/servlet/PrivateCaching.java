@@ -15,6 +15,26 @@ final class PrivateCaching {
     private PrivateCaching() {
     }
 
+    /**
+     * Whether the response's {@code Cache-Control} lets shared caches keep it: {@code public}
+     * or {@code s-maxage}, without {@code private} or {@code no-store}.
+     */
+    static boolean isSharedCacheable(HttpServletResponse response) {
+        String cacheControl = response.getHeader("Cache-Control");
+        if (cacheControl == null) {
+            return false;
+        }
+        boolean shared = false;
+        for (String directive : cacheControl.split(",")) {
+            String name = directive.strip().toLowerCase(Locale.ROOT);
+            if (name.equals("private") || name.startsWith("private=") || name.equals("no-store")) {
+                return false;
+            }
+            shared |= name.equals("public") || name.startsWith("s-maxage");
+        }
+        return shared;
+    }
+
     static void enforce(HttpServletResponse response) {
         String cacheControl = response.getHeader("Cache-Control");
         if (cacheControl == null || cacheControl.isBlank()) {

@@ -6,7 +6,10 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Sets what user-facing responses carry: {@code X-Balance} always, {@code X-PaymentLink} when
  * the client holds the session's token, and the cookie only as {@link TokenDelivery} says (a
- * response that sets it is made {@code Cache-Control: private}).
+ * response that sets it is made {@code Cache-Control: private}). A response the application
+ * marks cacheable by shared caches ({@code public} or {@code s-maxage}, and not private) gets
+ * neither per-user header: a CDN must never hand one user's balance or payment link to others
+ * (a stranger's top-up through it would fund that user).
  */
 final class WalletHeaders {
     private final AccessTokenCookie cookie;
@@ -27,6 +30,9 @@ final class WalletHeaders {
         }
         if (delivery.expireLegacyCookie()) {
             cookie.expireLegacy(response, request.getServerName());
+        }
+        if (PrivateCaching.isSharedCacheable(response)) {
+            return;
         }
         response.setHeader(StripeflareFilter.BALANCE_HEADER, Long.toString(balanceCents));
         if (delivery.held()) {
