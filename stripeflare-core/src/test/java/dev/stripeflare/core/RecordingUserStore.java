@@ -1,7 +1,6 @@
 package dev.stripeflare.core;
 
 import dev.stripeflare.ChargeResult;
-import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -10,11 +9,10 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
-import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
+import dev.stripeflare.tck.ForwardingUserStore;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,13 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * or deferred, a restoration applied or cancelling, a settlement recorded, a claim, a rotation, a
  * deletion, a charge). Calls that answered "duplicate", "refused" or threw are not changes.
  */
-final class RecordingUserStore implements UserStore {
-    private final UserStore delegate;
+final class RecordingUserStore extends ForwardingUserStore {
     private final AtomicLong changes = new AtomicLong();
     private final ConcurrentLinkedQueue<String> recent = new ConcurrentLinkedQueue<>();
 
     RecordingUserStore(UserStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** How many calls changed state so far. */
@@ -53,25 +50,9 @@ final class RecordingUserStore implements UserStore {
         }
     }
 
-    @Override
-    public Optional<UserRecord> findByTokenHash(String tokenHash) {
-        return delegate.findByTokenHash(tokenHash);
-    }
 
-    @Override
-    public Optional<UserRecord> findById(long userId) {
-        return delegate.findById(userId);
-    }
 
-    @Override
-    public Optional<UserRecord> findByCardFingerprint(String cardFingerprint) {
-        return delegate.findByCardFingerprint(cardFingerprint);
-    }
 
-    @Override
-    public Optional<UserRecord> findByVerifiedEmail(String verifiedEmail) {
-        return delegate.findByVerifiedEmail(verifiedEmail);
-    }
 
     @Override
     public ChargeResult charge(Debit debit) {
@@ -123,10 +104,6 @@ final class RecordingUserStore implements UserStore {
         return rotated;
     }
 
-    @Override
-    public List<LedgerEntry> ledger(long userId) {
-        return delegate.ledger(userId);
-    }
 
     @Override
     public boolean deleteUser(long userId) {
@@ -135,8 +112,4 @@ final class RecordingUserStore implements UserStore {
         return deleted;
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }
