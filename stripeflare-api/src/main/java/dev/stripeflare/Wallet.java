@@ -83,16 +83,24 @@ public interface Wallet extends AutoCloseable {
     /**
      * Completes the return of the browser that paid a checkout: the Payment Link's
      * after-completion redirect ({@code …/checkout-return?session_id={CHECKOUT_SESSION_ID}})
-     * brings the payer's browser back with the checkout session id, which only that browser sees.
-     * Presented together with the token whose payment link was paid, it gives that token access
+     * brings the payer's browser back with the checkout session id. With login by payment on
+     * ({@code loginByPayment(true)} on the builder), the id presented together with the token
+     * whose payment link was paid gives that token access
      * to the account the payment went to (login by payment): once, within the wallet's claim
      * window, and only for a token that is not revoked and opens no other account. Money never
      * depends on this call: the webhook credits the payer's account whether or not the browser
      * returns. Works whichever arrives first: before the webhook, the return is recorded
      * ({@link CheckoutOutcome#PENDING}) and the credit attaches the token.
      *
+     * <p>Whoever opened the Payment Link also knows the id (it is in the checkout page's URL), so
+     * with login by payment on, a checkout page someone else sent must never be paid (README,
+     * "Security model"). With it off (the default) a checkout only ever credits its token's own
+     * account and this method writes nothing: it answers {@link CheckoutOutcome#ALREADY_LINKED}
+     * when the token opens an account, else {@link CheckoutOutcome#PENDING}.
+     *
      * <p>A token that is malformed, or forged (not minted by this wallet), answers
-     * {@link CheckoutOutcome#REFUSED} without reading the store. Only {@code LINKED} and {@code PENDING} change anything.
+     * {@link CheckoutOutcome#REFUSED} without reading the store. Only {@code LINKED} and
+     * {@code PENDING} with login by payment on change anything.
      *
      * @param accessToken       the token the returning browser presents (its cookie)
      * @param checkoutSessionId the {@code session_id} of the redirect

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * open the account the checkout paid into. Validates the session id, then lets the store decide
  * atomically ({@link UserStore#claimCheckout}): only the token whose payment link was paid, once,
  * within the claim window. When the webhook has not arrived yet the claim waits
- * {@code pendingWindow} for it. Thread-safe: all state is immutable or the store's.
+ * {@code pendingWindow} for it. With login by payment off it writes nothing (see
+ * {@link #complete}). Thread-safe: all state is immutable or the store's.
  */
 final class CheckoutReturns {
     /** Stripe's checkout session ids: {@code cs_test_…} / {@code cs_live_…}, letters, digits, underscores. */
@@ -31,6 +32,7 @@ final class CheckoutReturns {
     private final AccessTokens tokens;
     private final BiFunction<String, String, Optional<User>> users;
     private final Duration pendingWindow;
+    private final boolean loginByPayment;
     private final Clock clock;
 
     /**
@@ -38,7 +40,8 @@ final class CheckoutReturns {
      *              would show it
      */
     CheckoutReturns(UserStore store, AccessTokens tokens, BiFunction<String, String, Optional<User>> users,
-                    Duration pendingWindow, Clock clock) {
+                    Duration pendingWindow, boolean loginByPayment, Clock clock) {
+        this.loginByPayment = loginByPayment;
         this.store = store;
         this.tokens = tokens;
         this.users = users;
@@ -58,6 +61,13 @@ final class CheckoutReturns {
             return new CheckoutResult(CheckoutOutcome.REFUSED, Optional.empty());
         }
         String tokenHash = tokens.hash(accessToken);
+        if (!loginByPayment) {
+            // Without login by payment a checkout only ever credits the token's own account, so
+            // there is nothing to claim and nothing is written (a stranger returning with random
+            // ids cannot fill the store): the browser learns whether its token opens an account.
+            Optional<User> user = users.apply(accessToken, tokenHash);
+            return new CheckoutResult(user.isPresent() ? CheckoutOutcome.ALREADY_LINKED : CheckoutOutcome.PENDING, user);
+        }
         Instant now = clock.instant();
         ClaimResult claim = store.claimCheckout(new CheckoutClaim(checkoutSessionId, tokenHash, now,
                 now.plus(pendingWindow)));

@@ -29,14 +29,14 @@ final class DefaultWallet implements Wallet {
     private final Clock clock;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
-                  String paymentLink, Duration checkoutPendingWindow, Clock clock) {
+                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock) {
         this.store = store;
         this.tokens = tokens;
         this.cipher = cipher;
         this.webhooks = webhooks;
         this.checkoutReturns = new CheckoutReturns(store, tokens,
                 (token, hash) -> store.findByTokenHash(hash).map(record -> toUser(record, cipher.encrypt(token))),
-                checkoutPendingWindow, clock);
+                checkoutPendingWindow, loginByPayment, clock);
         this.paymentLinkBase = paymentLink + (paymentLink.contains("?") ? "&" : "?") + "client_reference_id=";
         this.clock = clock;
     }

@@ -267,7 +267,8 @@ public final class Stripeflare {
                     .withCheckoutPolicy(new WebhookSettings.CheckoutPolicy(Optional.ofNullable(paymentLinkId),
                             loginByPayment));
             StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
-            return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow, clock);
+            return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
+                    loginByPayment, clock);
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {

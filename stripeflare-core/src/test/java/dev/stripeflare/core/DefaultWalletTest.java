@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 class DefaultWalletTest {
     private final InMemoryUserStore store = new InMemoryUserStore();
-    private final Wallet wallet = TestWallets.builder(store).build();
+    private final Wallet wallet = TestWallets.builder(store).loginByPayment(true).build();
     private final AccessTokens hasher = new AccessTokens(new SecureRandom());
     private int payments;
 

@@ -70,6 +70,7 @@ final class JettyHarness implements AutoCloseable {
                 .webhookSigningSecret("whsec_harness")
                 .stripeSecretKey("sk_test_harness")
                 .paymentLink(PAYMENT_LINK)
+                .loginByPayment(true)   // the checkout-return tests exercise it
                 .build();
         this.server = server;
         ServerConnector connector = new ServerConnector(server);
