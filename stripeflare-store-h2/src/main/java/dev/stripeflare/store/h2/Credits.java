@@ -66,6 +66,11 @@ final class Credits {
         if (vouched && (how == CreditResult.Account.EXISTING || how == CreditResult.Account.REVOKED_TOKEN)) {
             Identities.lock(h, c.profile()); // identified and created accounts had them locked to be chosen
         }
+        // Everything that can collide with a concurrent transaction (the operation id, a new
+        // account's token) is written before the account's row: H2's file store was seen to lose
+        // a concurrent committed balance change when a transaction that had updated the row
+        // rolled back (see ADR.md), so the balance UPDATE comes as late as possible.
+        Operations.record(h, c.operationId(), "CREDIT", userId, null, c.at());
         long balance = h.createQuery("SELECT BALANCE FROM FINAL TABLE (UPDATE ACCOUNTS SET BALANCE = BALANCE + ?,"
                         + " NAME = COALESCE(?, NAME), EMAIL = COALESCE(?, EMAIL),"
                         + " VERIFIED_EMAIL = COALESCE(VERIFIED_EMAIL, ?),"
@@ -76,12 +81,11 @@ final class Credits {
                 .mapTo(Long.class).findOne()
                 // chosen from a read without a lock, then deleted before the UPDATE locked it
                 .orElseThrow(Sql.RaceLost::new);
-        if (choice.attachToken()) {
-            Accounts.attachToken(h, c.tokenHash(), userId);
+        if (choice.attachToken() && how != CreditResult.Account.CREATED) {
+            Accounts.attachToken(h, c.tokenHash(), userId); // after the UPDATE locked the account
         }
         Balances.appendLedger(h, userId, c.amountCents(), balance, LedgerEntryKind.PAYMENT, c.operationId(),
                 c.memo(), c.at());
-        Operations.record(h, c.operationId(), "CREDIT", userId, null, c.at());
         if (payment != null) {
             Payments.Payment credited = Payments.credited(h, payment, userId, c.amountCents());
             if (credited.userId() == userId) {
@@ -124,6 +128,9 @@ final class Credits {
         long userId = newUserId.isPresent() ? newUserId.getAsLong() : nextUserId(h);
         h.createUpdate("INSERT INTO ACCOUNTS (USER_ID, BALANCE, CREATED_AT) VALUES (?, 0, ?)")
                 .bind(0, userId).bind(1, Sql.toDb(c.at())).execute();
+        if (!revoked) {
+            Accounts.attachToken(h, c.tokenHash(), userId); // the new row is this transaction's alone
+        }
         return new Choice(userId, CreditResult.Account.CREATED, !revoked, returnedFirst);
     }
 

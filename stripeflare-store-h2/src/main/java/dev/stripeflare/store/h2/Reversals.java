@@ -53,9 +53,9 @@ final class Reversals {
             Operations.record(h, r.operationId(), "REVERSAL", null, "account deleted", r.at());
             return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.empty(), 0, 0);
         }
+        Operations.record(h, r.operationId(), "REVERSAL", userId, null, r.at()); // before the account's row
         long[] balance = new long[1];
         long taken = take(h, payment, r, userId, balance);
-        Operations.record(h, r.operationId(), "REVERSAL", userId, null, r.at());
         return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(userId), balance[0], taken);
     }
 
@@ -73,15 +73,15 @@ final class Reversals {
             long left = Math.max(0, payment.credited() - payment.reversed());
             taken = Math.min(r.requestedCents(payment.credited()), left);
         }
+        h.execute("INSERT INTO REVERSALS (OPERATION_ID, PAYMENT_REF, USER_ID, TAKEN) VALUES (?, ?, ?, ?)",
+                r.operationId(), payment.reference(), userId, taken);
         if (taken > 0) {
+            Payments.reversedBy(h, payment, taken);
             balanceOut[0] = Balances.add(h, userId, -taken).orElseThrow(Sql.RaceLost::new);
             Balances.appendLedger(h, userId, -taken, balanceOut[0], r.kind(), r.operationId(), r.memo(), r.at());
-            Payments.reversedBy(h, payment, taken);
         } else {
             balanceOut[0] = Accounts.balanceOf(h, userId);
         }
-        h.execute("INSERT INTO REVERSALS (OPERATION_ID, PAYMENT_REF, USER_ID, TAKEN) VALUES (?, ?, ?, ?)",
-                r.operationId(), payment.reference(), userId, taken);
         return taken;
     }
 
@@ -175,7 +175,19 @@ final class Reversals {
         long cents = taken.map(Taken::cents).orElse(0L);
         long moved = 0;
         long balance = 0;
-        if (userId != null && Accounts.exists(h, userId)) {
+        if (userId != null && !Accounts.exists(h, userId)) {
+            userId = null;
+        }
+        // the records that can collide come before the account's row (see reverse)
+        Operations.record(h, p.operationId(), "RESTORE", userId, null, p.at());
+        if (taken.isPresent()) {
+            h.execute("UPDATE REVERSALS SET RESTORED_BY = ? WHERE OPERATION_ID = ?", p.operationId(),
+                    p.reversalOperationId());
+        } else {
+            h.execute("INSERT INTO REVERSALS (OPERATION_ID, USER_ID, TAKEN, RESTORED_BY) VALUES (?, NULL, 0, ?)",
+                    p.reversalOperationId(), p.operationId());
+        }
+        if (userId != null) {
             if (cents > 0) {
                 balance = Balances.add(h, userId, cents).orElseThrow(Sql.RaceLost::new);
                 Balances.appendLedger(h, userId, cents, balance, p.kind(), p.operationId(), p.memo(), p.at());
@@ -184,17 +196,7 @@ final class Reversals {
             } else {
                 balance = Accounts.balanceOf(h, userId);
             }
-        } else {
-            userId = null;
         }
-        if (taken.isPresent()) {
-            h.execute("UPDATE REVERSALS SET RESTORED_BY = ? WHERE OPERATION_ID = ?", p.operationId(),
-                    p.reversalOperationId());
-        } else {
-            h.execute("INSERT INTO REVERSALS (OPERATION_ID, USER_ID, TAKEN, RESTORED_BY) VALUES (?, NULL, 0, ?)",
-                    p.reversalOperationId(), p.operationId());
-        }
-        Operations.record(h, p.operationId(), "RESTORE", userId, null, p.at());
         return new ReversalResult(ReversalResult.Status.APPLIED,
                 userId == null ? OptionalLong.empty() : OptionalLong.of(userId), balance, moved);
     }
