@@ -32,7 +32,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 @State(Scope.Benchmark)
 public class ChargeBenchmark {
 
-    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE})
+    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE, Stores.POSTGRES})
     public String store;
 
     @Param({"100000"})

@@ -27,7 +27,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class RotateBenchmark {
     static final int USERS_PER_THREAD = 1000;
 
-    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE})
+    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE, Stores.POSTGRES})
     public String store;
 
     @Param({"100000"})
@@ -50,7 +50,7 @@ public class RotateBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        fixture = WalletFixture.open(store, users);
+        fixture = WalletFixture.openFresh(store, users);
     }
 
     @TearDown(Level.Trial)

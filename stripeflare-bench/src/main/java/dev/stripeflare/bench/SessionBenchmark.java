@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class SessionBenchmark {
 
-    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE})
+    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE, Stores.POSTGRES})
     public String store;
 
     @Param({"100000"})

@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -43,24 +44,58 @@ final class WalletFixture implements AutoCloseable {
     static final long SEED_BALANCE_CENTS = 1_000_000_000_000L;
     private static final Instant SEEDED_AT = Instant.parse("2026-01-01T00:00:00Z");
     private static final AtomicInteger OPENED = new AtomicInteger();
+    /** The table whose presence says a PostgreSQL schema holds every seeded account. */
+    private static final String SEEDED_MARKER = "bench_seeded";
 
     final Wallet wallet;
     final String[] tokens;
     private final Path directory;
+    private final String dropSchema;
 
-    private WalletFixture(Wallet wallet, String[] tokens, Path directory) {
+    private WalletFixture(Wallet wallet, String[] tokens, Path directory, String dropSchema) {
         this.wallet = wallet;
         this.tokens = tokens;
         this.directory = directory;
+        this.dropSchema = dropSchema;
     }
 
-    /** A wallet over a new {@code store} holding {@code users} registered accounts. */
+    /**
+     * A wallet over a new {@code store} holding {@code users} registered accounts. On
+     * {@code postgres} the accounts are seeded once into a schema named after the tokens and
+     * kept between trials, forks and builds (the store migrates it) (charges and credits leave the seeded tokens usable); use
+     * {@link #openFresh} when the benchmark changes tokens.
+     */
     static WalletFixture open(String store, int users) {
+        return open(store, users, false);
+    }
+
+    /** As {@link #open}, but on {@code postgres} in a schema of its own, seeded anew and dropped on close. */
+    static WalletFixture openFresh(String store, int users) {
+        return open(store, users, true);
+    }
+
+    private static WalletFixture open(String store, int users, boolean fresh) {
         String[] tokens = mintTokens(users);
         String name = "bench-" + ProcessHandle.current().pid() + "-" + OPENED.incrementAndGet();
         Path directory = null;
+        String dropSchema = null;
         UserStore userStore;
-        if (Stores.isFile(store)) {
+        if (Stores.POSTGRES.equals(store)) {
+            String schema = fresh
+                    ? "sf_bench_tmp_" + ProcessHandle.current().pid() + "_" + OPENED.get()
+                    : "sf_bench_" + users + "_" + Integer.toUnsignedString(Arrays.hashCode(tokens), 36);
+            if (fresh || !Stores.postgresHasTable(schema, SEEDED_MARKER)) {
+                // A schema left half-seeded by an interrupted run starts over.
+                Stores.postgresExecute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                userStore = Stores.postgres(schema);
+                // Each credit waits for its WAL flush; overlapping ones share it.
+                seed(userStore, tokens, 16);
+                Stores.postgresExecute("CREATE TABLE " + schema + "." + SEEDED_MARKER + " (done BOOLEAN)");
+            } else {
+                userStore = Stores.postgres(schema);
+            }
+            dropSchema = fresh ? schema : null;
+        } else if (Stores.isFile(store)) {
             Path template = seededTemplate(store, tokens);
             directory = temporaryDirectory(store);
             copyDirectory(template, directory);
@@ -69,7 +104,7 @@ final class WalletFixture implements AutoCloseable {
             userStore = Stores.open(store, name, null);
             seed(userStore, tokens, Runtime.getRuntime().availableProcessors());
         }
-        return new WalletFixture(walletOver(userStore, new SecureRandom()), tokens, directory);
+        return new WalletFixture(walletOver(userStore, new SecureRandom()), tokens, directory, dropSchema);
     }
 
     static Wallet walletOver(UserStore store, SecureRandom random) {
@@ -235,5 +270,8 @@ final class WalletFixture implements AutoCloseable {
     public void close() {
         wallet.close();
         deleteDirectory(directory);
+        if (dropSchema != null) {
+            Stores.postgresExecute("DROP SCHEMA IF EXISTS " + dropSchema + " CASCADE");
+        }
     }
 }

@@ -40,7 +40,7 @@ public class WebhookBenchmark {
     /** How many users receive the credits (the first ones, whose references are computed up front). */
     static final int PAYERS = 10_000;
 
-    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE})
+    @Param({Stores.MEMORY, Stores.H2_MEM, Stores.H2_FILE, Stores.POSTGRES})
     public String store;
 
     @Param({"100000"})

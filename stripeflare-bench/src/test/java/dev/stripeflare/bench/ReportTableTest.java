@@ -31,11 +31,42 @@ class ReportTableTest {
                 .contains("Test CPU");
     }
 
+    @Test
+    void checksPostgresTargetsAtTheirThreadCountsAgainstBothBaselines(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("pg.json");
+        Files.writeString(json, "["
+                + run("ChargeBenchmark.zipf", "postgres", "sample", "us/op", 0, 300, 2_000, 5_000, 1) + ","
+                + run("ChargeBenchmark.zipf", "postgres", "thrpt", "ops/us", 0.004, 0, 0, 0, 1) + ","
+                + run("ChargeBenchmark.zipf", "postgres", "thrpt", "ops/us", 0.004, 0, 0, 0, 8) + ","
+                + run("NaivePostgresBenchmark.zipf", null, "thrpt", "ops/us", 0.002, 0, 0, 0, 1) + ","
+                + run("NaivePostgresBenchmark.zipf", null, "thrpt", "ops/us", 0.008, 0, 0, 0, 8) + ","
+                + run("RedisBenchmark.zipf", null, "thrpt", "ops/us", 0.02, 0, 0, 0, 8) + ","
+                + run("WebhookBenchmark.handle", "postgres", "thrpt", "ops/us", 0.0012, 0, 0, 0, 8) + "]");
+        Properties machine = new Properties();
+        machine.setProperty("cpus", "2");
+
+        String table = ReportTable.render(machine, List.of(json));
+
+        assertThat(table)
+                .contains("| charge, Zipf over users | `postgres` | 100,000 | 1 | 300 | 2,000 | 5,000 | 4,000 ± 1% | — | — | 0.50× | — |"
+                        + " ❌ p99 ≤ 1,000 µs; ✅ ≤ 1.5× naive PostgreSQL; ❌ p99.9 ≪ 20 ms |")
+                .contains("| charge, Zipf over users | `postgres` | 100,000 | 8 | — | — | — | 4,000 ± 1% | — | — | 2.00× | 5.00× |"
+                        + " ❌ ≥ 5,000 ops/s at 8 threads; ❌ ≤ 1.5× naive PostgreSQL |")
+                .contains("| webhook: verify + credit | `postgres` | 100,000 | 8 |")
+                .contains("✅ ≥ 1,000 ops/s at 8 threads")
+                .contains("(d) Redis Lua check-and-DECRBY, Zipf");
+    }
+
     private static String run(String benchmark, String store, String mode, String unit,
                               double score, double p50, double p99, double p999) {
+        return run(benchmark, store, mode, unit, score, p50, p99, p999, 1);
+    }
+
+    private static String run(String benchmark, String store, String mode, String unit,
+                              double score, double p50, double p99, double p999, int threads) {
         String params = store == null ? "{\"users\":\"100000\"}" : "{\"store\":\"" + store + "\",\"users\":\"100000\"}";
         return "{\"jmhVersion\":\"1.37\",\"benchmark\":\"dev.stripeflare.bench." + benchmark + "\",\"mode\":\"" + mode
-                + "\",\"threads\":1,\"forks\":1,\"jvm\":\"java\",\"jvmArgs\":[\"-Xmx4g\"],\"jdkVersion\":\"17\","
+                + "\",\"threads\":" + threads + ",\"forks\":1,\"jvm\":\"java\",\"jvmArgs\":[\"-Xmx4g\"],\"jdkVersion\":\"17\","
                 + "\"vmName\":\"OpenJDK\",\"vmVersion\":\"17\",\"warmupIterations\":2,\"warmupTime\":\"1 s\","
                 + "\"measurementIterations\":3,\"measurementTime\":\"1 s\",\"params\":" + params + ","
                 + "\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":" + (score / 100) + ",\"scoreUnit\":\"" + unit

@@ -1,14 +1,17 @@
 package dev.stripeflare.demo;
 
+import dev.stripeflare.store.postgres.PostgresUserStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * How the demo runs, from {@code --name=value} arguments first, then environment variables.
+ * How the demo runs, from {@code --name=value} arguments first, then environment variables. A
+ * malformed setting is an {@link IllegalArgumentException} naming it (never quoting a secret).
  *
  * @param host       the interface to listen on ({@code --host}, {@code HOST}; default
  *                   {@code 127.0.0.1}: the demo is for this machine)
@@ -18,8 +21,12 @@ import java.util.Optional;
  * @param stripeKeys the real Stripe settings, or empty for test mode
  * @param devCookies whether the cookie leaves off {@code Secure}/{@code Domain}
  *                   ({@code DEV_COOKIES}; default: on in test mode, off with real keys)
+ * @param database   the PostgreSQL database to keep the wallet in ({@code --jdbc-url},
+ *                   {@code DATABASE_URL}; {@code --db-schema}, {@code DATABASE_SCHEMA}), or empty
+ *                   for the H2 file store in {@code dataDir} (the default)
  */
-record DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stripeKeys, boolean devCookies) {
+record DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stripeKeys, boolean devCookies,
+                  Optional<Database> database) {
 
     static final List<String> KEY_VARIABLES =
             List.of("STRIPE_SECRET", "STRIPE_WEBHOOK_SIGNING_SECRET", "STRIPE_PAYMENT_LINK", "DB_SECRET");
@@ -28,8 +35,58 @@ record DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stri
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stripeKeys, "stripeKeys");
+        Objects.requireNonNull(database, "database");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+    }
+
+    /** On the H2 file store in {@code dataDir}. */
+    DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stripeKeys, boolean devCookies) {
+        this(host, port, dataDir, stripeKeys, devCookies, Optional.empty());
+    }
+
+    /**
+     * A PostgreSQL database for the wallet: a JDBC URL ({@code jdbc:postgresql://…}, user and
+     * password as URL parameters if needed) and the schema the store's tables go into (created
+     * when missing). {@link #toString()} shows the URL without its parameters and user info, so
+     * a password never reaches a log.
+     */
+    record Database(String jdbcUrl, String schema) {
+        private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+        Database {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            Objects.requireNonNull(schema, "schema");
+            if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+                int colon = jdbcUrl.indexOf(':');
+                throw new IllegalArgumentException("DATABASE_URL / --jdbc-url must be a PostgreSQL JDBC URL"
+                        + " (jdbc:postgresql://host:5432/db?user=…), was one starting "
+                        + (colon < 0 ? "without a scheme" : "with " + jdbcUrl.substring(0, colon + 1)));
+            }
+            if (!SCHEMA.matcher(schema).matches()) {
+                throw new IllegalArgumentException("DATABASE_SCHEMA / --db-schema must be a lower-case identifier"
+                        + " ([a-z_][a-z0-9_]*), was " + schema);
+            }
+        }
+
+        /** The URL up to its parameters, without user info: safe to print. */
+        String redactedUrl() {
+            String url = jdbcUrl;
+            int query = url.indexOf('?');
+            if (query >= 0) {
+                url = url.substring(0, query);
+            }
+            int at = url.lastIndexOf('@');
+            if (at >= 0) {
+                url = "jdbc:postgresql://" + url.substring(at + 1);
+            }
+            return url;
+        }
+
+        @Override
+        public String toString() {
+            return "Database[" + redactedUrl() + ", schema=" + schema + "]";
         }
     }
 
@@ -78,7 +135,13 @@ record DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stri
                     + String.join(", ", missing));
         }
         boolean devCookies = nonBlank(env.get("DEV_COOKIES")).map(Boolean::parseBoolean).orElse(keys.isEmpty());
-        return new DemoConfig(host, port, data, keys, devCookies);
+        Optional<String> schema = option(args, "db-schema").or(() -> nonBlank(env.get("DATABASE_SCHEMA")));
+        Optional<Database> database = option(args, "jdbc-url").or(() -> nonBlank(env.get("DATABASE_URL")))
+                .map(url -> new Database(url, schema.orElse(PostgresUserStore.DEFAULT_SCHEMA)));
+        if (database.isEmpty() && schema.isPresent()) {
+            throw new IllegalArgumentException("DATABASE_SCHEMA / --db-schema needs DATABASE_URL / --jdbc-url");
+        }
+        return new DemoConfig(host, port, data, keys, devCookies, database);
     }
 
     private static Optional<String> option(String[] args, String name) {

@@ -6,6 +6,7 @@ import dev.stripeflare.servlet.FilterSettings;
 import dev.stripeflare.servlet.StripeflareFilter;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.store.h2.H2UserStore;
+import dev.stripeflare.store.postgres.PostgresUserStore;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Clock;
@@ -23,7 +24,10 @@ import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
  * spends it one cent at a time.
  *
  * <p>Run it from the repository root with {@code mvn -q -pl stripeflare-demo -am compile exec:java}
- * (arguments: {@code -Dexec.args="--port=9090 --data=/tmp/sf"}). With the four variables
+ * (arguments: {@code -Dexec.args="--port=9090 --data=/tmp/sf"}). The wallet lives in an H2 file
+ * under {@code --data}, or, given {@code --jdbc-url=jdbc:postgresql://…} (or {@code DATABASE_URL}),
+ * in that PostgreSQL database ({@link PostgresUserStore}, schema {@code --db-schema}, default
+ * {@code stripeflare}), so several demo instances can share one wallet. With the four variables
  * {@code STRIPE_SECRET}, {@code STRIPE_WEBHOOK_SIGNING_SECRET}, {@code STRIPE_PAYMENT_LINK} and
  * {@code DB_SECRET} it talks to real Stripe; without any of them it runs in test mode, where a
  * simulated checkout on this server signs and delivers real webhook events, fully offline.
@@ -69,7 +73,13 @@ public final class DemoServer implements AutoCloseable {
         server.addConnector(connector);
         URI base = URI.create("http://" + (config.testMode() ? TEST_HOST : config.host()) + ":" + port);
 
-        UserStore store = H2UserStore.file(config.dataDir().resolve("wallet"));
+        UserStore store;
+        try {
+            store = openStore(config);
+        } catch (RuntimeException e) {
+            connector.close();
+            throw e;
+        }
 
         ServletContextHandler context = new ServletContextHandler();
         Wallet wallet;
@@ -120,6 +130,15 @@ public final class DemoServer implements AutoCloseable {
         return new DemoServer(server, wallet, base, config);
     }
 
+    /** The PostgreSQL store when the config names a database, else the H2 file store in the data directory. */
+    private static UserStore openStore(DemoConfig config) {
+        if (config.database().isPresent()) {
+            DemoConfig.Database database = config.database().get();
+            return PostgresUserStore.builder().jdbcUrl(database.jdbcUrl()).schema(database.schema()).build();
+        }
+        return H2UserStore.file(config.dataDir().resolve("wallet"));
+    }
+
     /** Where the demo page is. */
     URI baseUri() {
         return baseUri;
@@ -145,8 +164,9 @@ public final class DemoServer implements AutoCloseable {
     /**
      * Runs the demo until the process is stopped (Ctrl-C).
      *
-     * @param args {@code --port=N}, {@code --host=H}, {@code --data=DIR}; each also read from
-     *             {@code PORT}, {@code HOST}, {@code DATA_DIR}
+     * @param args {@code --port=N}, {@code --host=H}, {@code --data=DIR}, {@code --jdbc-url=URL},
+     *             {@code --db-schema=S}; each also read from {@code PORT}, {@code HOST},
+     *             {@code DATA_DIR}, {@code DATABASE_URL}, {@code DATABASE_SCHEMA}
      */
     public static void main(String[] args) throws Exception {
         DemoConfig config;
@@ -169,7 +189,9 @@ public final class DemoServer implements AutoCloseable {
                         + "\n  and the Payment Link's after-completion redirect at " + baseUri
                         + FILTER_SETTINGS.checkoutReturnPath() + "?session_id={CHECKOUT_SESSION_ID}";
         return "\nstripeflare demo running at " + baseUri + "/\n  " + mode
-                + "\n  store: H2 file " + config.dataDir().resolve("wallet.mv.db").toAbsolutePath()
+                + "\n  store: " + config.database()
+                        .map(db -> "PostgreSQL " + db.redactedUrl() + ", schema " + db.schema())
+                        .orElseGet(() -> "H2 file " + config.dataDir().resolve("wallet.mv.db").toAbsolutePath())
                 + "\n  Ctrl-C to stop.\n";
     }
 }

@@ -52,4 +52,43 @@ class DemoConfigTest {
         assertThatIllegalArgumentException().isThrownBy(() -> DemoConfig.from(new String[] {"--port=70000"}, Map.of()))
                 .withMessageContaining("port");
     }
+
+    @Test
+    void withoutADatabaseUrlTheWalletStaysOnTheH2File() {
+        assertThat(DemoConfig.from(new String[0], Map.of()).database()).isEmpty();
+    }
+
+    @Test
+    void aJdbcUrlFromTheEnvironmentOrAnArgumentMeansPostgresInTheDefaultSchemaArgumentWinning() {
+        DemoConfig fromEnv = DemoConfig.from(new String[0],
+                Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/app?user=app&password=s3cret"));
+        assertThat(fromEnv.database()).hasValue(
+                new DemoConfig.Database("jdbc:postgresql://db:5432/app?user=app&password=s3cret", "stripeflare"));
+
+        DemoConfig fromArgs = DemoConfig.from(new String[] {"--jdbc-url=jdbc:postgresql://other/x", "--db-schema=demo_1"},
+                Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/app", "DATABASE_SCHEMA", "ignored"));
+        assertThat(fromArgs.database()).hasValue(new DemoConfig.Database("jdbc:postgresql://other/x", "demo_1"));
+    }
+
+    @Test
+    void theDatabasePasswordIsNeverPrinted() {
+        DemoConfig config = DemoConfig.from(new String[] {"--jdbc-url=jdbc:postgresql://app:pw1@db:5432/app?password=pw2"},
+                Map.of());
+        assertThat(config.toString()).contains("jdbc:postgresql://db:5432/app").doesNotContain("pw1", "pw2");
+        assertThat(config.database().orElseThrow().redactedUrl()).isEqualTo("jdbc:postgresql://db:5432/app");
+    }
+
+    @Test
+    void aNonJdbcUrlABadSchemaOrASchemaWithoutUrlIsNamedWithoutQuotingTheUrl() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DemoConfig.from(new String[0], Map.of("DATABASE_URL", "postgres://u:secret@db/app")))
+                .withMessageContaining("DATABASE_URL").withMessageNotContaining("secret");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DemoConfig.from(new String[] {"--jdbc-url=jdbc:postgresql://db/app",
+                        "--db-schema=x; DROP TABLE y"}, Map.of()))
+                .withMessageContaining("--db-schema");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DemoConfig.from(new String[] {"--db-schema=demo"}, Map.of()))
+                .withMessageContaining("needs DATABASE_URL");
+    }
 }

@@ -10,11 +10,8 @@ import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
 import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.spi.UserStore;
-import dev.stripeflare.store.h2.H2UserStore;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
@@ -45,11 +42,22 @@ public final class QuickStart {
         this.out = out;
     }
 
-    /** Runs the story on an H2 file store in {@code args[0]}, or in a new temporary folder. */
+    /**
+     * Runs the story on an H2 file store in the folder given as argument, or in a new temporary
+     * folder; or, given {@code --jdbc-url=jdbc:postgresql://…} (or {@code DATABASE_URL}), on
+     * PostgreSQL in schema {@code --db-schema=} (or {@code DATABASE_SCHEMA}, else a new one).
+     */
     public static void main(String[] args) throws Exception {
-        Path folder = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("stripeflare-quickstart");
-        System.out.println("H2 file store: " + folder.resolve("wallet.mv.db").toAbsolutePath() + "\n");
-        run(H2UserStore.file(folder.resolve("wallet")), System.out);
+        StoreChoice choice;
+        try {
+            choice = StoreChoice.from(args, System.getenv()).withFolder();
+        } catch (IllegalArgumentException e) {
+            System.err.println("stripeflare quickstart: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.out.println(choice.describe() + "\n");
+        run(choice.open(), System.out);
     }
 
     /** Runs the whole story against {@code store}, printing to {@code out}; closes the store. */
