@@ -90,19 +90,23 @@ abstract class LookupContract extends StoreContractSupport {
     @Test
     void oldestAccountWinsForCardFingerprint() {
         PaymentProfile card = new PaymentProfile(null, null, null, "fp_shared");
-        long first = deliver(credit("checkout:cs_1", "first", 100, card, at(1))).userId();
+        long first = deliver(credit("checkout:cs_1", "first", 100, PaymentProfile.empty(), at(1))).userId();
         deliver(credit("checkout:cs_2", "second", 100, card, at(2)));
-        deliver(credit("checkout:cs_3", "third", 100, card, at(3)));
+        deliver(credit("checkout:cs_3", "third", 100, PaymentProfile.empty(), at(3)));
+        // The oldest account gains the card last (it had none), and still wins.
+        deliver(credit("checkout:cs_4", "third", 100, card, at(4)));
+        deliver(credit("checkout:cs_5", "first", 100, card, at(5)));
 
         assertThat(store.findByCardFingerprint("fp_shared")).map(UserRecord::userId).contains(first);
     }
 
     @Test
     void oldestAccountWinsForVerifiedEmail() {
-        long first = deliver(credit("checkout:cs_1", "first", 100,
-                new PaymentProfile(null, null, "Shared@example.com", null), at(1))).userId();
+        long first = deliver(credit("checkout:cs_1", "first", 100, PaymentProfile.empty(), at(1))).userId();
         deliver(credit("checkout:cs_2", "second", 100,
                 new PaymentProfile(null, null, "shared@EXAMPLE.com", null), at(2)));
+        deliver(credit("checkout:cs_3", "first", 100,
+                new PaymentProfile(null, null, "Shared@example.com", null), at(3)));
 
         assertThat(store.findByVerifiedEmail("shared@example.com")).map(UserRecord::userId).contains(first);
     }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.util.List;
@@ -67,6 +69,34 @@ abstract class StoreContractSupport {
         assertThat(result.account()).as("account of a first credit to %s", token)
                 .isEqualTo(CreditResult.Account.CREATED);
         return result.userId();
+    }
+
+    /** Creates an account for {@code token} holding {@code cents}, paid with card {@code cardFingerprint}. */
+    final long registerWithCard(String token, long cents, String cardFingerprint) {
+        CreditResult result = deliver(StoreFixtures.credit("register:" + token, token, cents,
+                StoreFixtures.card(cardFingerprint), StoreFixtures.T0));
+        assertThat(result.account()).as("account of a first credit to %s", token)
+                .isEqualTo(CreditResult.Account.CREATED);
+        return result.userId();
+    }
+
+    /**
+     * Gives {@code newToken} access to the account {@code existingToken} opens, the only way the
+     * SPI allows: a payment of {@code cents} on {@code newToken}'s link with the account's card
+     * (the account must have one), then the claim of that checkout by {@code newToken}'s browser.
+     * Returns the account's id.
+     */
+    final long linkDevice(String existingToken, String newToken, String operationId, long cents) {
+        UserRecord account = store.findByTokenHash(TokenHashes.of(existingToken))
+                .orElseThrow(() -> new AssertionError("no account for " + existingToken));
+        assertThat(account.cardFingerprint()).as("card of the account to link to").isNotNull();
+        String checkoutId = "cs_link_" + operationId;
+        CreditResult credited = deliver(StoreFixtures.checkoutCredit(operationId, newToken, cents,
+                StoreFixtures.card(account.cardFingerprint()), checkoutId, StoreFixtures.T0));
+        assertThat(credited.account()).as("credit of a new device").isEqualTo(CreditResult.Account.IDENTIFIED);
+        ClaimResult claimed = store.claimCheckout(StoreFixtures.claim(checkoutId, newToken, StoreFixtures.T0));
+        assertThat(claimed.status()).as("claim of a new device").isEqualTo(ClaimResult.Status.LINKED);
+        return account.userId();
     }
 
     final ChargeResult charge(Debit debit) {

@@ -7,20 +7,26 @@ import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
+import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Fixed instants and terse factories for the values a store takes, for store tests. Tokens are
  * plain strings here and hashed with {@link TokenHashes}; a credit's payment reference is
- * {@code "pi_" + operationId}.
+ * {@code "pi_" + operationId}. A checkout credited by {@link #checkoutCredit} may be claimed for
+ * {@link #CLAIM_WINDOW} after it was paid, and a {@link #claim} waits as long for its credit.
  */
 public final class StoreFixtures {
 
     /** The instant every fixture happens at unless told otherwise. */
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** How long a checkout stays claimable, and a pending claim waits, in these fixtures. */
+    public static final Duration CLAIM_WINDOW = Duration.ofMinutes(30);
 
     private StoreFixtures() {
     }
@@ -53,6 +59,32 @@ public final class StoreFixtures {
                                        PaymentProfile profile, Instant at) {
         return new PaymentCredit(operationId, TokenHashes.of(token), cents,
                 paymentReferenceOf(operationId), profile, null, null, null, at);
+    }
+
+    /**
+     * A credit of {@code cents} paid on {@code token}'s link through checkout {@code checkoutId},
+     * claimable for {@link #CLAIM_WINDOW} after {@code at}; payment reference
+     * {@code "pi_" + operationId}.
+     */
+    public static PaymentCredit checkoutCredit(String operationId, String token, long cents,
+                                               PaymentProfile profile, String checkoutId, Instant at) {
+        return new PaymentCredit(operationId, TokenHashes.of(token), cents,
+                paymentReferenceOf(operationId), profile, checkoutId, at.plus(CLAIM_WINDOW), null, at);
+    }
+
+    /** A claim of {@code checkoutId} by the browser holding {@code token}, at {@code at}. */
+    public static CheckoutClaim claim(String checkoutId, String token, Instant at) {
+        return new CheckoutClaim(checkoutId, TokenHashes.of(token), at, at.plus(CLAIM_WINDOW));
+    }
+
+    /** A profile that knows only a card fingerprint. */
+    public static PaymentProfile card(String cardFingerprint) {
+        return new PaymentProfile(null, null, null, cardFingerprint);
+    }
+
+    /** A profile that knows only a verified email. */
+    public static PaymentProfile verifiedEmail(String verifiedEmail) {
+        return new PaymentProfile(null, null, verifiedEmail, null);
     }
 
     /**
@@ -94,5 +126,25 @@ public final class StoreFixtures {
     public static PaymentReversal dispute(String operationId, String creditOperationId, long cents) {
         return new PaymentReversal(operationId, paymentReferenceOf(creditOperationId), cents,
                 LedgerEntryKind.DISPUTE, null, T0);
+    }
+
+    /**
+     * A refund under Adaptive Pricing: {@code amount} of the {@code paymentTotal} the payment
+     * charged in its own currency.
+     */
+    public static PaymentReversal adaptiveRefund(String operationId, String creditOperationId,
+                                                 long amount, long paymentTotal) {
+        return new PaymentReversal(operationId, paymentReferenceOf(creditOperationId), amount,
+                paymentTotal, LedgerEntryKind.REFUND, null, T0);
+    }
+
+    /** A dispute the merchant won, giving back what the reversal {@code reversalOperationId} took. */
+    public static PaymentRestoration disputeWon(String operationId, String reversalOperationId) {
+        return new PaymentRestoration(operationId, reversalOperationId, LedgerEntryKind.DISPUTE_WON, null, T0);
+    }
+
+    /** A refund that failed, giving back what the reversal {@code reversalOperationId} took. */
+    public static PaymentRestoration refundFailed(String operationId, String reversalOperationId) {
+        return new PaymentRestoration(operationId, reversalOperationId, LedgerEntryKind.REFUND_FAILED, null, T0);
     }
 }

@@ -17,13 +17,17 @@ import org.junit.jupiter.api.Nested;
  * }</pre>
  *
  * <p>The suite is organised in nested groups (lookups, charges, idempotent charges, credits,
- * reversals, settlements, token rotation, deletion, lifecycle, concurrency). After every test
+ * reversals, settlements, token rotation, deletion, lifecycle, concurrency, and the rules of
+ * issue 9: account choice, checkout claims, tombstones, reversal caps, restorations, abuse by a link holder, and races of
+ * the steps that meet on one account, token or payment), and the bank test: a seeded randomized
+ * workload of all of them at once, reconciled against a model ({@link BankWorkload}). After every test
  * it checks that each account the test touched still has a balance equal to the sum of its
  * ledger, then closes the store. Concurrency tests run 8 threads behind a start gate and fail,
  * rather than hang, if a store deadlocks. Nothing asserts timing.
  *
- * <p>Helpers for a store's own extra tests: {@link TokenHashes}, {@link StoreFixtures},
- * {@link LedgerAssertions}, {@link ConcurrentRun}.
+ * <p>Helpers for a store's own extra tests: {@link dev.stripeflare.spi.TokenHashes},
+ * {@link StoreFixtures}, {@link LedgerAssertions}, {@link ConcurrentRun}, {@link BankWorkload},
+ * {@link ForwardingUserStore}.
  */
 public abstract class UserStoreContract {
 
@@ -32,6 +36,15 @@ public abstract class UserStoreContract {
      * stores that hold external resources must release them in {@link UserStore#close()}.
      */
     protected abstract UserStore newStore();
+
+    /**
+     * How many operations the bank test runs when {@value BankWorkload#OPERATIONS_PROPERTY} is
+     * not set: 20 000 by default; a slow (durable) store may run fewer so that the default build
+     * stays quick, and runs any number under the property.
+     */
+    protected int bankOperations() {
+        return 20_000;
+    }
 
     @Nested
     class Lookups extends LookupContract {
@@ -110,6 +123,75 @@ public abstract class UserStoreContract {
         @Override
         UserStore newStore() {
             return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class AccountChoice extends AccountChoiceContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class CheckoutClaims extends CheckoutClaimContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Tombstones extends TombstoneContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class ReversalCaps extends ReversalCapContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Restorations extends RestorationContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Abuse extends AbuseContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Races extends RaceContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Bank extends BankContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+
+        @Override
+        int defaultOperations() {
+            return bankOperations();
         }
     }
 

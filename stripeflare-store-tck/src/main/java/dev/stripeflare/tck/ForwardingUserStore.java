@@ -1,0 +1,103 @@
+package dev.stripeflare.tck;
+
+import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.spi.CheckoutClaim;
+import dev.stripeflare.spi.ClaimResult;
+import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.PaymentCredit;
+import dev.stripeflare.spi.PaymentRestoration;
+import dev.stripeflare.spi.PaymentReversal;
+import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.UserStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link UserStore} that forwards every call to another, for tests that wrap a store to change
+ * one behaviour — for instance the deliberately broken stores that show the {@link BankWorkload}
+ * finds what it must. As thread-safe as the delegate and the overriding subclass.
+ */
+public abstract class ForwardingUserStore implements UserStore {
+
+    /** The store every call not overridden goes to. */
+    protected final UserStore delegate;
+
+    protected ForwardingUserStore(UserStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public Optional<UserRecord> findByTokenHash(String tokenHash) {
+        return delegate.findByTokenHash(tokenHash);
+    }
+
+    @Override
+    public Optional<UserRecord> findById(long userId) {
+        return delegate.findById(userId);
+    }
+
+    @Override
+    public Optional<UserRecord> findByCardFingerprint(String cardFingerprint) {
+        return delegate.findByCardFingerprint(cardFingerprint);
+    }
+
+    @Override
+    public Optional<UserRecord> findByVerifiedEmail(String verifiedEmail) {
+        return delegate.findByVerifiedEmail(verifiedEmail);
+    }
+
+    @Override
+    public ChargeResult charge(Debit debit) {
+        return delegate.charge(debit);
+    }
+
+    @Override
+    public CreditResult credit(PaymentCredit credit) {
+        return delegate.credit(credit);
+    }
+
+    @Override
+    public ReversalResult reverse(PaymentReversal reversal) {
+        return delegate.reverse(reversal);
+    }
+
+    @Override
+    public ReversalResult restore(PaymentRestoration restoration) {
+        return delegate.restore(restoration);
+    }
+
+    @Override
+    public ClaimResult claimCheckout(CheckoutClaim claim) {
+        return delegate.claimCheckout(claim);
+    }
+
+    @Override
+    public boolean recordSettled(String operationId, String reason, Instant at) {
+        return delegate.recordSettled(operationId, reason, at);
+    }
+
+    @Override
+    public boolean rotateToken(String oldTokenHash, String newTokenHash) {
+        return delegate.rotateToken(oldTokenHash, newTokenHash);
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(long userId) {
+        return delegate.ledger(userId);
+    }
+
+    @Override
+    public boolean deleteUser(long userId) {
+        return delegate.deleteUser(userId);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
