@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The whole store contract — its races and, once merged, its bank test included — with every
+ * The whole store contract — its races and its bank test included — with every
  * call alternating between two stores on two separate pools in one fresh schema: two
  * application instances that share nothing but the database.
  */
