@@ -102,10 +102,15 @@ public class NaiveJdbcBenchmark {
     }
 
     private static int charge(Client client, String token, long amountCents) throws SQLException {
-        client.update.setLong(1, amountCents);
-        client.update.setString(2, token);
-        client.update.setLong(3, amountCents);
-        int updated = client.update.executeUpdate();
+        return charge(client.update, token, amountCents);
+    }
+
+    /** Runs the naive {@link #UPDATE} on {@code update}; the seeded balances never decline one. */
+    static int charge(PreparedStatement update, String token, long amountCents) throws SQLException {
+        update.setLong(1, amountCents);
+        update.setString(2, token);
+        update.setLong(3, amountCents);
+        int updated = update.executeUpdate();
         if (updated != 1) {
             throw new IllegalStateException("a naive charge was declined");
         }

@@ -107,13 +107,6 @@ public class NaivePostgresBenchmark {
     }
 
     private static int charge(Client client, String token, long amountCents) throws SQLException {
-        client.update.setLong(1, amountCents);
-        client.update.setString(2, token);
-        client.update.setLong(3, amountCents);
-        int updated = client.update.executeUpdate();
-        if (updated != 1) {
-            throw new IllegalStateException("a naive PostgreSQL charge was declined");
-        }
-        return updated;
+        return NaiveJdbcBenchmark.charge(client.update, token, amountCents);
     }
 }
