@@ -43,14 +43,16 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public Session session(String presentedTokenOrNull) {
-        // Legacy tokens carry no MAC: kept only while they open an account (ADR 19).
-        boolean keep = tokens.isAuthentic(presentedTokenOrNull) || (AccessTokens.isLegacy(presentedTokenOrNull)
-                && store.findByTokenHash(tokens.hash(presentedTokenOrNull)).isPresent());
+        // Legacy tokens carry no MAC: kept only while they open an account (ADR 22). One store
+        // read either way: the account found decides a legacy token and is the session's user.
+        boolean authentic = tokens.isAuthentic(presentedTokenOrNull);
+        Optional<UserRecord> account = authentic || AccessTokens.isLegacy(presentedTokenOrNull)
+                ? store.findByTokenHash(tokens.hash(presentedTokenOrNull)) : Optional.empty();
+        boolean keep = authentic || account.isPresent();
         String token = keep ? presentedTokenOrNull : tokens.mint();
         String reference = cipher.encrypt(token);
-        Optional<User> user = keep ? find(token, reference) : Optional.empty();
-        boolean registered = user.map(User::registered).orElse(false);
-        return new Session(token, user, reference, linkFor(reference), registered, !keep);
+        Optional<User> user = account.map(record -> toUser(record, reference));
+        return new Session(token, user, reference, linkFor(reference), user.isPresent(), !keep);
     }
 
     @Override
