@@ -80,12 +80,6 @@ final class StripePaymentLookup {
         });
     }
 
-    /** The PaymentIntent id of {@code chargeId}; empty for a charge made without one. */
-    Optional<String> paymentIntentOf(String chargeId) {
-        Charge charge = call("charge", () -> client.v1().charges().retrieve(chargeId));
-        return Optional.ofNullable(charge.getPaymentIntent());
-    }
-
     /** The charge {@code chargeId} ({@code GET /v1/charges/{id}}): its PaymentIntent and amounts. */
     Charge charge(String chargeId) {
         return call("charge", () -> client.v1().charges().retrieve(chargeId));
