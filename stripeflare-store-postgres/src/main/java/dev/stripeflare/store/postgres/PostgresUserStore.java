@@ -439,7 +439,7 @@ public final class PostgresUserStore implements UserStore {
             }
             String schema = effectiveSchema();
             if (dataSource != null) {
-                return new PostgresUserStore(dataSource, effectiveSchema(), null, "application data source",
+                return new PostgresUserStore(dataSource, schema, null, "application data source",
                         synchronousCharges, List.copyOf(migrations));
             }
             String where = "HikariCP pool on " + Redaction.url(jdbcUrl);

@@ -76,9 +76,10 @@ final class Reversals {
             }
             String target = restoration.reversalOperationId();
             Optional<Operations.Applied> unlocked = operations.find(h, target);
+            PaymentRows.Payment lockedPayment = null;
             if (unlocked.isPresent() && unlocked.get().paymentReference() != null) {
                 // The payment row first, as credits and reversals lock it, then the reversal's record.
-                payments.lock(h, unlocked.get().paymentReference());
+                lockedPayment = payments.lock(h, unlocked.get().paymentReference());
             }
             Optional<Operations.Applied> reversal = operations.lock(h, target);
             if (reversal.isEmpty()) {
@@ -104,7 +105,8 @@ final class Reversals {
                 return new ReversalResult(ReversalResult.Status.APPLIED, applied.userId(),
                         applied.userId().isPresent() ? accounts.balanceOrZero(h, applied.userId().getAsLong()) : 0, 0);
             }
-            PaymentRows.Payment payment = payments.lock(h, applied.paymentReference());
+            // Locked above: the reversal's payment reference is the one checked equal to it.
+            PaymentRows.Payment payment = lockedPayment;
             payments.update(h, new PaymentRows.Payment(payment.reference(), payment.userId(), payment.creditedCents(),
                     payment.reversedCents() - applied.movedCents()));
             Optional<UserRecord> account = applied.userId().isPresent()
