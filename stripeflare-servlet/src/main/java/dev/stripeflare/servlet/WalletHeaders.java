@@ -31,7 +31,8 @@ final class WalletHeaders {
         if (delivery.expireLegacyCookie()) {
             cookie.expireLegacy(response, request.getServerName());
         }
-        if (PrivateCaching.isSharedCacheable(response)) {
+        // A response that set the cookie was made private just above.
+        if (!delivery.setCookie() && PrivateCaching.isSharedCacheable(response)) {
             return;
         }
         response.setHeader(StripeflareFilter.BALANCE_HEADER, Long.toString(balanceCents));

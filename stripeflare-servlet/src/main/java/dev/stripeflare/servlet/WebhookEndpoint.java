@@ -49,8 +49,7 @@ final class WebhookEndpoint {
             return;
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
-            response.setHeader("Connection", "close");
-            Answers.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, tooLarge());
+            refuse(response, WebhookBody.Problem.TOO_LARGE);
             return;
         }
         String signature = request.getHeader(SIGNATURE_HEADER);
