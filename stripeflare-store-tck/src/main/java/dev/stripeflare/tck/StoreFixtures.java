@@ -46,7 +46,7 @@ public final class StoreFixtures {
      * cardOf(token)}, so that {@link #link} can later identify the account it creates.
      */
     public static PaymentCredit credit(String operationId, String token, long cents) {
-        return credit(operationId, token, cents, new PaymentProfile(null, null, null, cardOf(token)), T0);
+        return credit(operationId, token, cents, card(cardOf(token)), T0);
     }
 
     /** The card fingerprint {@link #credit(String, String, long)} pays {@code token}'s credits with. */
@@ -97,7 +97,7 @@ public final class StoreFixtures {
         String card = store.findById(userId).map(UserRecord::cardFingerprint).orElse("card-of-no-account");
         store.claimCheckout(new CheckoutClaim(operationId, TokenHashes.of(token), T0, T0.plusSeconds(3_600)));
         return store.credit(new PaymentCredit(operationId, TokenHashes.of(token), cents,
-                paymentReferenceOf(operationId), new PaymentProfile(null, null, null, card),
+                paymentReferenceOf(operationId), card(card),
                 operationId, T0.plusSeconds(3_600), null, T0));
     }
 
