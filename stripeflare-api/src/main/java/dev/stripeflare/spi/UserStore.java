@@ -187,6 +187,17 @@ public interface UserStore extends AutoCloseable {
      */
     boolean deleteUser(long userId);
 
+    /**
+     * Whether the store can serve calls now, without changing anything. Cheap enough for a
+     * health endpoint polled every few seconds, bounded in time (a store that asks a server
+     * waits a few seconds at most), and never throws: a failure to find out is {@code DOWN}.
+     * After {@link #close()} it answers {@code DOWN}. The default answers {@code UP}; stores
+     * whose storage can fail override it.
+     */
+    default StoreHealth health() {
+        return StoreHealth.up("no health check: the store does not report one");
+    }
+
     /** Releases the store's resources. Later calls fail with {@link StoreException}. */
     @Override
     void close();

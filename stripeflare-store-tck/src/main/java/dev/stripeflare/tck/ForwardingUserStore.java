@@ -11,6 +11,7 @@ import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.UserRecord;
+import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.UserStore;
 import java.time.Instant;
 import java.util.List;
@@ -94,6 +95,11 @@ public abstract class ForwardingUserStore implements UserStore {
     @Override
     public boolean deleteUser(long userId) {
         return delegate.deleteUser(userId);
+    }
+
+    @Override
+    public StoreHealth health() {
+        return delegate.health();
     }
 
     @Override

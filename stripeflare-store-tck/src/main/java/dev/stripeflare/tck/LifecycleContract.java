@@ -5,16 +5,34 @@ import static dev.stripeflare.tck.StoreFixtures.T0;
 import static dev.stripeflare.tck.StoreFixtures.credit;
 import static dev.stripeflare.tck.StoreFixtures.debit;
 import static dev.stripeflare.tck.StoreFixtures.refund;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stripeflare.StoreException;
+import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.UserStore;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** What a closed store does: every call fails with {@link StoreException}. */
+/**
+ * What a closed store does: every call fails with {@link StoreException}, and its health says
+ * DOWN; an open one says UP.
+ */
 abstract class LifecycleContract extends StoreContractSupport {
+
+    @Test
+    void anOpenStoreIsUpAndAClosedOneDown() {
+        UserStore store = newStore();
+        store.credit(credit("checkout:cs_1", "alice", 100));
+        StoreHealth open = store.health();
+        assertThat(open.status()).as("health of an open store: %s", open).isEqualTo(StoreHealth.Status.UP);
+        assertThat(open.lastFailure()).isEmpty();
+        store.close();
+        StoreHealth closed = store.health();
+        assertThat(closed.status()).as("health after close: %s", closed).isEqualTo(StoreHealth.Status.DOWN);
+        assertThat(closed.detail()).containsIgnoringCase("closed");
+    }
 
     @Test
     void everyCallAfterCloseThrowsStoreException() {

@@ -12,11 +12,13 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,16 +72,18 @@ public final class H2UserStore implements UserStore {
     private final UserSchemas userSchemas;
     private final DurableSync durableSync;
     private final H2Admin admin;
+    private final H2Health health;
     // With per-user schemas, credits and deletions run DDL; concurrent H2 DDL waits on other
     // sessions' locks up to LOCK_TIMEOUT and retries, which under a burst of credits cascaded
     // into minute-long stalls (ConcurrencyTest). They are rare: one at a time is enough.
     private final ReentrantLock schemaChanges = new ReentrantLock();
 
-    private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync) {
+    private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync, H2Health health) {
         this.pool = pool;
         this.userSchemas = userSchemas;
         this.durableSync = durableSync;
         this.admin = new H2Admin(pool);
+        this.health = health;
     }
 
     /**
@@ -262,6 +266,18 @@ public final class H2UserStore implements UserStore {
         }
     }
 
+    /**
+     * UP, DEGRADED when the disk holding the file has less than {@link Builder#lowDiskSpace} free,
+     * or DOWN after a storage failure (until the store recovered) and after {@link #close()};
+     * with the file's size, the disk's free bytes and the last storage failure. While the
+     * storage is failed, this call may be the one that reopens the database (see
+     * {@link Builder#storageRetryInterval}). Never throws.
+     */
+    @Override
+    public StoreHealth health() {
+        return health.now();
+    }
+
     /** Closes every connection; an in-memory database is gone after its last store closes. Idempotent. */
     @Override
     public void close() {
@@ -274,6 +290,9 @@ public final class H2UserStore implements UserStore {
      */
     public static final class Builder {
 
+        /** The default {@link #lowDiskSpace}: 256 MiB. */
+        public static final long DEFAULT_LOW_DISK_SPACE_BYTES = 256L << 20;
+
         /** The default {@link #chargeWriteDelay}, in milliseconds. */
         public static final int DEFAULT_WRITE_DELAY_MS = 100;
 
@@ -284,6 +303,9 @@ public final class H2UserStore implements UserStore {
         private final List<AppMigration> migrations = new ArrayList<>();
         private Duration chargeWriteDelay = Duration.ofMillis(DEFAULT_WRITE_DELAY_MS);
         private int poolSize = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        private Duration storageRetryInterval = Duration.ofSeconds(1);
+        private long lowDiskSpaceBytes = DEFAULT_LOW_DISK_SPACE_BYTES;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -339,6 +361,32 @@ public final class H2UserStore implements UserStore {
         }
 
         /**
+         * After a storage failure (file mode), how long the store waits between attempts to
+         * reopen the database; an attempt is made by a call (or {@link H2UserStore#health()}),
+         * never by a background thread, and every call in between fails at once. Default 1 s;
+         * 0 to 60 s.
+         */
+        public Builder storageRetryInterval(Duration interval) {
+            this.storageRetryInterval = Objects.requireNonNull(interval, "storageRetryInterval");
+            return this;
+        }
+
+        /**
+         * Below how many free bytes on the file's disk {@link H2UserStore#health()} says
+         * DEGRADED; default {@value #DEFAULT_LOW_DISK_SPACE_BYTES} (256 MiB).
+         */
+        public Builder lowDiskSpace(long bytes) {
+            this.lowDiskSpaceBytes = bytes;
+            return this;
+        }
+
+        /** Where {@link H2UserStore#health()} reads the time of a storage failure; default UTC system clock. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
          * Opens the store: runs the built-in and application migrations and drops user schemas
          * left by a crash.
          *
@@ -366,6 +414,12 @@ public final class H2UserStore implements UserStore {
             if (poolSize < 1 || poolSize > 256) {
                 problems.add("poolSize must be between 1 and 256");
             }
+            if (storageRetryInterval.isNegative() || storageRetryInterval.toMillis() > 60_000) {
+                problems.add("storageRetryInterval must be between 0 and 60 s");
+            }
+            if (lowDiskSpaceBytes < 0) {
+                problems.add("lowDiskSpace must not be negative");
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -378,23 +432,32 @@ public final class H2UserStore implements UserStore {
             String aggregate = Identifiers.aggregateSchema(version);
             UserSchemas schemas = new UserSchemas(aggregate, tables);
             Migrator migrator = new Migrator(migrations, schemas);
-            DataSource source = dataSource != null ? dataSource : h2DataSource();
-            HandlePool pool = new HandlePool(source, poolSize, aggregate);
+            DataSource source = dataSource != null ? dataSource : h2DataSource("");
+            StorageFailures failures = new StorageFailures(clock, storageRetryInterval);
+            HandlePool pool = new HandlePool(source, poolSize, aggregate, failures);
             try {
-                boolean syncCredits = pool.inTransaction("opening the H2 store", h -> {
+                String url = pool.inTransaction("opening the H2 store", h -> {
                     migrator.migrate(h);
                     schemas.dropOrphans(h);
-                    return isH2File(h.getConnection());
+                    return urlOf(h.getConnection());
                 });
                 pool.forgetLayouts();
-                return new H2UserStore(pool, schemas, new DurableSync(syncCredits));
+                boolean syncCredits = isH2File(url);
+                Optional<DatabaseFile> databaseFile = syncCredits ? DatabaseFile.ofUrl(url) : Optional.empty();
+                if (syncCredits) {
+                    // Reopening must never create an empty database where the file went missing.
+                    DataSource reopenSource = dataSource != null ? dataSource : h2DataSource(";IFEXISTS=TRUE");
+                    failures.supervise(new StorageRecovery(pool, reopenSource, databaseFile, schemas)::reopen);
+                }
+                return new H2UserStore(pool, schemas, new DurableSync(syncCredits),
+                        new H2Health(pool, failures, databaseFile, lowDiskSpaceBytes));
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;
             }
         }
 
-        private DataSource h2DataSource() {
+        private DataSource h2DataSource(String extra) {
             // QUERY_CACHE_SIZE=0: H2 2.5 walks every command of a session's query cache, collecting
             // its dependencies, the first time a transaction writes a table; with a cache of 64
             // that was a third of a charge's CPU time. The hot paths keep their prepared
@@ -416,16 +479,19 @@ public final class H2UserStore implements UserStore {
                         + ";MAX_COMPACT_TIME=0" + common;
             }
             JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL(url);
+            h2.setURL(url + extra);
             h2.setUser("sa");
             h2.setPassword("");
             return h2;
         }
 
-        private static boolean isH2File(Connection connection) {
+        private static boolean isH2File(String url) {
+            return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
+        }
+
+        private static String urlOf(Connection connection) {
             try {
-                String url = connection.getMetaData().getURL();
-                return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
+                return connection.getMetaData().getURL();
             } catch (SQLException e) {
                 throw Sql.failure("reading the database URL", e);
             }

@@ -4,9 +4,7 @@ import dev.stripeflare.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,38 +19,92 @@ import org.jdbi.v3.core.Jdbi;
  * life. Connections stay in manual-commit mode, so a unit of work costs no auto-commit toggling,
  * and H2's per-session parsed-statement cache stays warm (the reason for not opening a
  * connection per call). Thread-safe; a caller waits while every handle is busy.
+ *
+ * <p>Storage failures go to {@link StorageFailures}: the first one shuts the database down,
+ * every later call fails fast until a recovery {@link #reopen reopens} the connections, and a
+ * call whose work overlapped a failure is not acknowledged.
  */
 final class HandlePool implements AutoCloseable {
 
     private static final int MAX_ATTEMPTS = 20;
     private static final long BORROW_TIMEOUT_SECONDS = 30;
+    private static final long DRAIN_TIMEOUT_SECONDS = 10;
 
-    private final BlockingQueue<Handle> idle;
-    private final List<Connection> connections = new ArrayList<>();
-    private final Map<Handle, StatementCache> statementCaches = new IdentityHashMap<>();
+    /** One pooled connection with its handle and kept statements, and the set it belongs to. */
+    private static final class Slot {
+        final Connection connection;
+        final Handle handle;
+        final StatementCache statements;
+        final Handles owner;
+
+        Slot(Connection connection, Handle handle, Handles owner) {
+            this.connection = connection;
+            this.handle = handle;
+            this.statements = new StatementCache(connection);
+            this.owner = owner;
+        }
+    }
+
+    /** The connections of one opening of the database; retired when a recovery replaces them. */
+    private static final class Handles {
+        final BlockingQueue<Slot> idle;
+        final List<Slot> all = new ArrayList<>();
+        final List<Connection> connections = new ArrayList<>();
+        volatile boolean retired;
+
+        Handles(int size) {
+            idle = new ArrayBlockingQueue<>(size);
+        }
+
+        static Handles open(DataSource dataSource, int size, String aggregateSchema) {
+            Handles handles = new Handles(size);
+            try {
+                for (int i = 0; i < size; i++) {
+                    Connection connection = dataSource.getConnection();
+                    handles.connections.add(connection);
+                    Jdbi jdbi = JdbiSetup.configure(Jdbi.create(() -> connection));
+                    try (var statement = connection.createStatement()) {
+                        statement.execute("CREATE SCHEMA IF NOT EXISTS " + aggregateSchema);
+                        statement.execute("SET SCHEMA " + aggregateSchema);
+                    }
+                    connection.setAutoCommit(false);
+                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    Slot slot = new Slot(connection, jdbi.open(), handles);
+                    handles.all.add(slot);
+                    handles.idle.add(slot);
+                }
+                return handles;
+            } catch (SQLException | RuntimeException e) {
+                handles.closeAll();
+                throw Sql.failure("opening the H2 store", e);
+            }
+        }
+
+        void closeAll() {
+            for (Connection connection : connections) {
+                try {
+                    if (!connection.isClosed()) {
+                        connection.rollback();
+                        connection.close();
+                    }
+                } catch (SQLException ignored) {
+                    // Closing is best effort: the database closes with its last connection anyway.
+                }
+            }
+        }
+    }
+
+    private final int size;
+    private final String aggregateSchema;
+    private final StorageFailures failures;
+    private volatile Handles handles;
     private volatile boolean closed;
 
-    HandlePool(DataSource dataSource, int size, String aggregateSchema) {
-        idle = new ArrayBlockingQueue<>(size);
-        try {
-            for (int i = 0; i < size; i++) {
-                Connection connection = dataSource.getConnection();
-                connections.add(connection);
-                Jdbi jdbi = JdbiSetup.configure(Jdbi.create(() -> connection));
-                try (var statement = connection.createStatement()) {
-                    statement.execute("CREATE SCHEMA IF NOT EXISTS " + aggregateSchema);
-                    statement.execute("SET SCHEMA " + aggregateSchema);
-                }
-                connection.setAutoCommit(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                Handle kept = jdbi.open();
-                statementCaches.put(kept, new StatementCache(connection));
-                idle.add(kept);
-            }
-        } catch (SQLException | RuntimeException e) {
-            close();
-            throw Sql.failure("opening the H2 store", e);
-        }
+    HandlePool(DataSource dataSource, int size, String aggregateSchema, StorageFailures failures) {
+        this.size = size;
+        this.aggregateSchema = aggregateSchema;
+        this.failures = failures;
+        this.handles = Handles.open(dataSource, size, aggregateSchema);
     }
 
     /**
@@ -70,32 +122,41 @@ final class HandlePool implements AutoCloseable {
      * committed and a {@link StoreException} says so.
      */
     <T> T inTransaction(String what, Function<Handle, T> work, Consumer<Handle> afterCommit) {
-        Handle handle = borrow();
+        Slot slot = borrow();
+        long generation = failures.generation();
+        T result;
         try {
+            Handle handle = slot.handle;
             for (int attempt = 1; ; attempt++) {
-                T result;
                 try {
                     result = work.apply(handle);
                     handle.commit();
                 } catch (RuntimeException e) {
-                    rollbackQuietly(handle);
+                    rollbackHandleQuietly(slot);
                     if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(e)) {
                         continue;
                     }
-                    throw Sql.translate(what, e);
+                    throw translate(what, e, slot);
                 }
                 try {
                     afterCommit.accept(handle);
                 } catch (RuntimeException e) {
-                    rollbackQuietly(handle);
+                    rollbackHandleQuietly(slot);
+                    if (StorageFailures.isStorageFailure(e)) {
+                        storageFailed("forcing " + what + " to disk", e, slot);
+                    }
                     throw new StoreException("H2 store committed " + what
-                            + " but could not force it to disk; retrying under the same id is safe", e);
+                            + " but could not force it to disk (" + (StorageFailures.isStorageFailure(e)
+                            ? "storage failed: " : "") + e.getMessage()
+                            + "); it is not acknowledged, and retrying under the same id is safe", e);
                 }
-                return result;
+                break;
             }
         } finally {
-            idle.add(handle);
+            slot.owner.idle.add(slot);
         }
+        failures.confirm(generation, what);
+        return result;
     }
 
     /** A unit of work on one connection's kept prepared statements. */
@@ -110,28 +171,31 @@ final class HandlePool implements AutoCloseable {
      * Jdbi's per-commit bookkeeping. Same rollback and rerun rules.
      */
     <T> T inStatements(String what, StatementWork<T> work) {
-        Handle handle = borrow();
+        Slot slot = borrow();
+        long generation = failures.generation();
+        T result;
         try {
-            StatementCache statements = statementCaches.get(handle);
-            Connection connection = statements.connection();
+            Connection connection = slot.connection;
             for (int attempt = 1; ; attempt++) {
                 try {
-                    T result = work.apply(statements);
+                    result = work.apply(slot.statements);
                     connection.commit();
-                    return result;
+                    break;
                 } catch (SQLException | RuntimeException e) {
                     RuntimeException failure = e instanceof SQLException sql ? new StatementCache.Failure(sql)
                             : (RuntimeException) e;
-                    rollbackQuietly(connection);
+                    rollbackQuietly(slot);
                     if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(failure)) {
                         continue;
                     }
-                    throw Sql.translate(what, failure);
+                    throw translate(what, failure, slot);
                 }
             }
         } finally {
-            idle.add(handle);
+            slot.owner.idle.add(slot);
         }
+        failures.confirm(generation, what);
+        return result;
     }
 
     /**
@@ -139,43 +203,126 @@ final class HandlePool implements AutoCloseable {
      * the store calls it once, after the migrations at open.
      */
     void forgetLayouts() {
-        statementCaches.values().forEach(StatementCache::forgetLayouts);
+        handles.all.forEach(slot -> slot.statements.forgetLayouts());
     }
 
-    private Handle borrow() {
+    /**
+     * Replaces every connection: waits for all of them to come back (callers fail fast while
+     * the storage is failed, so they do soon), closes them, opens new ones from {@code source}
+     * and runs {@code verify} on one of them before any caller may borrow. If anything fails,
+     * the new connections are closed and the old ones stay retired.
+     *
+     * @throws StoreException if the connections did not come back, or the database did not open
+     *                        or verify
+     */
+    synchronized void reopen(DataSource source, Consumer<Handle> verify) {
+        Handles old = handles;
+        old.retired = true;
+        List<Slot> drained = new ArrayList<>();
+        try {
+            for (int i = 0; i < size; i++) {
+                Slot slot = old.idle.poll(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                if (slot == null) {
+                    throw new StoreException("H2 store: connections still busy after " + DRAIN_TIMEOUT_SECONDS + " s");
+                }
+                drained.add(slot);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reopening the H2 store", e);
+        } finally {
+            old.idle.addAll(drained);
+        }
+        old.closeAll();
         if (closed) {
             throw new StoreException("the H2 store is closed");
         }
+        Handles fresh = Handles.open(source, size, aggregateSchema);
         try {
-            Handle handle = idle.poll(BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (handle == null) {
+            Slot probe = fresh.idle.remove();
+            try {
+                verify.accept(probe.handle);
+            } finally {
+                fresh.idle.add(probe);
+            }
+        } catch (RuntimeException e) {
+            fresh.closeAll();
+            throw e;
+        }
+        handles = fresh;
+        if (closed) {
+            fresh.closeAll();
+        }
+    }
+
+    private Slot borrow() {
+        for (;;) {
+            if (closed) {
+                throw new StoreException("the H2 store is closed");
+            }
+            failures.ensureUsable();
+            Handles set = handles;
+            Slot slot;
+            try {
+                slot = set.idle.poll(BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for an H2 connection", e);
+            }
+            if (slot == null) {
                 throw new StoreException("no H2 connection free within " + BORROW_TIMEOUT_SECONDS + " s");
             }
             if (closed) {
-                idle.add(handle);
+                set.idle.add(slot);
                 throw new StoreException("the H2 store is closed");
             }
-            return handle;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for an H2 connection", e);
+            if (!set.retired) {
+                return slot;
+            }
+            // A recovery replaced these connections meanwhile: give it back, take a new one.
+            set.idle.add(slot);
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException suppressed) {
-            // As below: the original failure is what the caller needs.
+    private RuntimeException translate(String what, RuntimeException e, Slot slot) {
+        if (StorageFailures.isStorageFailure(e)) {
+            storageFailed(what, e, slot);
+            return StorageFailures.failure(what, e);
+        }
+        return Sql.translate(what, e);
+    }
+
+    /** Records the failure; the first one shuts the database down, as a crash would. */
+    private void storageFailed(String what, Throwable e, Slot slot) {
+        if (failures.record(what, e)) {
+            try (var statement = slot.connection.createStatement()) {
+                statement.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException | RuntimeException alreadyClosed) {
+                // H2 may have closed it itself; either way nothing more reaches the file.
+            }
         }
     }
 
-    private static void rollbackQuietly(Handle handle) {
+    private void rollbackQuietly(Slot slot) {
         try {
-            handle.rollback();
-        } catch (RuntimeException suppressed) {
-            // The original failure is what the caller needs; a failed rollback leaves nothing
-            // committed either.
+            slot.connection.rollback();
+        } catch (SQLException e) {
+            // A rollback is where H2 may report a failed background write: record it, or no
+            // call would learn of it. Otherwise the original failure is what the caller needs.
+            if (StorageFailures.isStorageFailure(e)) {
+                storageFailed("rolling back", e, slot);
+            }
+        }
+    }
+
+    private void rollbackHandleQuietly(Slot slot) {
+        try {
+            slot.handle.rollback();
+        } catch (RuntimeException e) {
+            // As above.
+            if (StorageFailures.isStorageFailure(e)) {
+                storageFailed("rolling back", e, slot);
+            }
         }
     }
 
@@ -187,15 +334,6 @@ final class HandlePool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Connection connection : connections) {
-            try {
-                if (!connection.isClosed()) {
-                    connection.rollback();
-                    connection.close();
-                }
-            } catch (SQLException ignored) {
-                // Closing is best effort: the database closes with its last connection anyway.
-            }
-        }
+        handles.closeAll();
     }
 }

@@ -13,6 +13,7 @@ import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Instant;
@@ -456,6 +457,13 @@ public final class InMemoryUserStore implements UserStore {
                 return true;
             }
         }
+    }
+
+    /** UP while open (the heap does not fail short of the JVM); DOWN after {@link #close()}. */
+    @Override
+    public StoreHealth health() {
+        return closed ? StoreHealth.down("the in-memory user store is closed", Optional.empty())
+                : StoreHealth.up("in memory");
     }
 
     @Override

@@ -13,9 +13,12 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +85,8 @@ public final class PostgresUserStore implements UserStore {
     private final TokenSteps tokenSteps;
     private final Operations operations;
     private final PostgresAdmin admin;
+    private static final int HEALTH_TIMEOUT_SECONDS = 2;
+
     private volatile boolean closed;
 
     private PostgresUserStore(DataSource dataSource, String schema, HikariDataSource ownedPool, String description,
@@ -303,6 +308,30 @@ public final class PostgresUserStore implements UserStore {
     private void ensureOpen() {
         if (closed) {
             throw new StoreException("the PostgreSQL store is closed");
+        }
+    }
+
+    /**
+     * UP when a connection of the pool answers {@code SELECT 1} within {@value #HEALTH_TIMEOUT_SECONDS}
+     * s; DOWN with PostgreSQL's reason otherwise, and after {@link #close()}. Waiting for a free
+     * connection is bounded by the pool's own timeout. Never throws. {@code lastFailure},
+     * {@code dataBytes} and {@code freeBytes} are not tracked (empty): the server's monitoring
+     * knows them better.
+     */
+    @Override
+    public StoreHealth health() {
+        if (closed) {
+            return StoreHealth.down("the PostgreSQL store is closed", Optional.empty());
+        }
+        try (Handle h = jdbi.open(); Statement probe = h.getConnection().createStatement()) {
+            probe.setQueryTimeout(HEALTH_TIMEOUT_SECONDS);
+            try (ResultSet rs = probe.executeQuery("SELECT 1")) {
+                rs.next();
+            }
+            return StoreHealth.up("PostgreSQL answers (" + description + ")");
+        } catch (Exception e) {
+            return StoreHealth.down("PostgreSQL does not answer (" + description + "): " + Sql.detail(e),
+                    Optional.empty());
         }
     }
 
