@@ -23,6 +23,11 @@ final class DurableSync {
         this.enabled = enabled;
     }
 
+    /** Whether the database is a file (credits are forced to it). */
+    boolean enabled() {
+        return enabled;
+    }
+
     /** Call after committing; returns when that commit is on disk. */
     void awaitDurable(Handle handle) {
         if (!enabled) {

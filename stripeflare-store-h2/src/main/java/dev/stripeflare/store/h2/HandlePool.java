@@ -199,6 +199,29 @@ final class HandlePool implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} on a connection of the pool in its own transaction, committed after it,
+     * outside the storage supervision: a failure here (e.g. a backup's own target disk is full)
+     * says nothing about the database's disk, so it is reported as a plain {@link StoreException}.
+     */
+    <T> T unsupervised(String what, Function<Handle, T> work) {
+        Slot slot = borrow();
+        try {
+            T result = work.apply(slot.handle);
+            slot.handle.commit();
+            return result;
+        } catch (RuntimeException e) {
+            try {
+                slot.handle.rollback();
+            } catch (RuntimeException ignored) {
+                // the failure itself is what the caller needs
+            }
+            throw Sql.translate(what, e);
+        } finally {
+            slot.owner.idle.add(slot);
+        }
+    }
+
+    /**
      * Forgets the column layouts kept per statement. Only while no other thread uses the pool:
      * the store calls it once, after the migrations at open.
      */
