@@ -1,6 +1,6 @@
 package dev.stripeflare.store.h2;
 
-import java.time.LocalDateTime;
+import java.time.LocalDate;
 import java.util.List;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -18,8 +18,7 @@ interface AdminQueries {
     @SqlQuery("SELECT COUNT(*) FROM ACCOUNTS")
     long userCount();
 
-    @SqlQuery("SELECT CAST(AT AS DATE), CAST(SUM(CASE WHEN AMOUNT > 0 THEN AMOUNT ELSE 0 END) AS BIGINT),"
-            + " CAST(SUM(CASE WHEN AMOUNT < 0 THEN -AMOUNT ELSE 0 END) AS BIGINT), COUNT(*)"
-            + " FROM LEDGER WHERE AT >= :from AND AT < :until GROUP BY CAST(AT AS DATE) ORDER BY 1")
-    List<DailyTotal> totalsPerDay(@Bind("from") LocalDateTime from, @Bind("until") LocalDateTime until);
+    @SqlQuery("SELECT UTC_DAY, CAST(SUM(CREDITS) AS BIGINT), CAST(SUM(DEBITS) AS BIGINT), CAST(SUM(ENTRIES) AS BIGINT)"
+            + " FROM DAILY_TOTALS WHERE UTC_DAY >= :from AND UTC_DAY <= :to GROUP BY UTC_DAY HAVING SUM(ENTRIES) > 0 ORDER BY UTC_DAY")
+    List<DailyTotal> totalsPerDay(@Bind("from") LocalDate from, @Bind("to") LocalDate to);
 }

@@ -7,7 +7,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The one way balances change: an UPDATE that returns the new balance (H2's
- * {@code FINAL TABLE}), followed by the ledger entry in the same transaction. The UPDATE takes
+ * {@code FINAL TABLE}), followed by the ledger entry (and its day's {@link DailyTotals}) in the same transaction. The UPDATE takes
  * the account's row lock, so concurrent changes to one account run one after another and each
  * re-checks its condition against the committed balance. An overflow fails in H2 and becomes an
  * {@link dev.stripeflare.InvalidAmountException} (see {@link Sql#translate}).
@@ -32,5 +32,6 @@ final class Balances {
                 .bind(0, userId).bind(1, amount).bind(2, balanceAfter).bind(3, kind.name())
                 .bind(4, operationId).bind(5, memo).bind(6, Sql.toDb(at))
                 .execute();
+        DailyTotals.add(h, userId, amount, at);
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * NOTES.md for why the ledger does not live in per-user schemas.
  *
  * <p>No index on {@code ACCOUNTS.BALANCE} or {@code LEDGER.AT}: every charge would pay to
- * maintain them, while only the rare admin queries read them (they scan instead).
+ * maintain them, while only the rare admin queries read them. Totals per day come from
+ * DAILY_TOTALS instead (see {@link DailyTotals}).
  *
  * <p>Every statement is idempotent ({@code IF NOT EXISTS}), because H2 commits each DDL
  * statement on its own: a crash half-way through is finished by the next open.
@@ -73,10 +74,15 @@ final class BuiltInSchema {
             // same card or email run one after the other and end in one account.
             "CREATE TABLE IF NOT EXISTS IDENTITIES (KIND VARCHAR(8) NOT NULL, VAL VARCHAR NOT NULL,"
                     + " PRIMARY KEY (KIND, VAL))",
-            "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)",
+            // Store schema 3: per UTC day (and shard, see DailyTotals) what the ledger moved,
+            // kept with every append, so that admin totals per day need not scan the ledger.
+            "CREATE TABLE IF NOT EXISTS DAILY_TOTALS (UTC_DAY DATE NOT NULL, SHARD INT NOT NULL,"
+                    + " CREDITS BIGINT NOT NULL, DEBITS BIGINT NOT NULL, ENTRIES BIGINT NOT NULL,"
+                    + " PRIMARY KEY (UTC_DAY, SHARD))");
 
     /** The store schema these statements make; {@link Migrator} records it in STORE_SCHEMA. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /**
      * One-time steps from a lower store schema version to {@link #VERSION}, run once in one
@@ -88,6 +94,14 @@ final class BuiltInSchema {
                     + " SELECT L.OPERATION_ID, NULL, L.USER_ID, -L.AMOUNT FROM LEDGER L"
                     + " WHERE L.KIND IN ('REFUND', 'DISPUTE') AND L.OPERATION_ID IS NOT NULL"
                     + " AND NOT EXISTS (SELECT 1 FROM REVERSALS R WHERE R.OPERATION_ID = L.OPERATION_ID)");
+
+    /** One-time step to schema 3: the daily totals of the ledger so far, in shard 0 of each day. */
+    static final List<String> UPGRADE_TO_3 = List.of(
+            "DELETE FROM DAILY_TOTALS",
+            "INSERT INTO DAILY_TOTALS (UTC_DAY, SHARD, CREDITS, DEBITS, ENTRIES)"
+                    + " SELECT CAST(AT AS DATE), 0, CAST(SUM(CASE WHEN AMOUNT > 0 THEN AMOUNT ELSE 0 END) AS BIGINT),"
+                    + " CAST(SUM(CASE WHEN AMOUNT < 0 THEN -AMOUNT ELSE 0 END) AS BIGINT), COUNT(*)"
+                    + " FROM LEDGER GROUP BY CAST(AT AS DATE)");
 
     private BuiltInSchema() {
     }

@@ -7,6 +7,7 @@ import dev.stripeflare.spi.Debit;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -16,7 +17,8 @@ import java.time.ZoneOffset;
  * else goes through Jdbi). Without an idempotency key: one UPDATE
  * that finds the account through the token hash, checks the balance, debits it and returns the
  * new balance, then the ledger insert. With a key: one lookup of token and key together first,
- * then the debit by account id, the ledger and the key's insert. A concurrent charge under the
+ * then the debit by account id, the ledger and the key's insert. Each ledger entry adds to its
+ * day's {@link DailyTotals} row. A concurrent charge under the
  * same key hits the key's primary key and is rerun by {@link HandlePool}, which then answers it
  * as a replay.
  */
@@ -51,6 +53,11 @@ final class Charges {
     }
 
     static ChargeResult charge(StatementCache statements, Debit debit) throws SQLException {
+        LocalDate day = DailyTotals.dayOf(debit.at());
+        if (!statements.knowsTotalsDay(day)) {
+            DailyTotals.ensureDay(statements, day); // before the balance changes (see DailyTotals)
+            statements.rememberTotalsDay(day);
+        }
         return debit.idempotencyKey() == null
                 ? chargeWithoutKey(statements, debit)
                 : chargeWithKey(statements, debit);
@@ -129,6 +136,7 @@ final class Charges {
         ledger.setString(6, debit.memo());
         ledger.setObject(7, LocalDateTime.ofInstant(debit.at(), ZoneOffset.UTC));
         ledger.executeUpdate();
+        DailyTotals.add(statements, userId, -debit.amountCents(), DailyTotals.dayOf(debit.at()));
     }
 
     private static long singleLong(PreparedStatement query, Object parameter) throws SQLException {

@@ -44,7 +44,9 @@ final class Operations {
         return new Recorded(kind, rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(id));
     }
 
+    /** Records the id; first makes the DAILY_TOTALS rows of its day, before any balance changes. */
     static void record(Handle h, String operationId, String kind, Long userId, String reason, Instant at) {
+        DailyTotals.ensureDay(h, at);
         h.createUpdate("INSERT INTO OPERATIONS (OPERATION_ID, KIND, USER_ID, REASON, AT) VALUES (?, ?, ?, ?, ?)")
                 .bind(0, operationId).bind(1, kind).bind(2, userId).bind(3, reason).bind(4, Sql.toDb(at))
                 .execute();

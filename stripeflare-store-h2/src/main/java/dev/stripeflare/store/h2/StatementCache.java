@@ -29,6 +29,7 @@ final class StatementCache {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<PreparedStatement, AccountLayout> layouts = new IdentityHashMap<>();
+    private java.time.LocalDate lastTotalsDay;
 
     StatementCache(Connection connection) {
         this.connection = connection;
@@ -59,6 +60,18 @@ final class StatementCache {
             layouts.put(statement, layout);
         }
         return layout;
+    }
+
+    /**
+     * Whether DAILY_TOTALS rows of {@code day} were made on this connection (a hint: a rolled
+     * back transaction may have made them; an append then inserts its own row).
+     */
+    boolean knowsTotalsDay(java.time.LocalDate day) {
+        return day.equals(lastTotalsDay);
+    }
+
+    void rememberTotalsDay(java.time.LocalDate day) {
+        lastTotalsDay = day;
     }
 
     /** Forgets every column layout; call after a migration changed tables. */
