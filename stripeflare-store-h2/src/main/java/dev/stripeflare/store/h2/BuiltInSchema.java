@@ -78,7 +78,7 @@ final class BuiltInSchema {
             // Store schema 3: per UTC day (and shard, see DailyTotals) what the ledger moved,
             // kept with every append, so that admin totals per day need not scan the ledger.
             "CREATE TABLE IF NOT EXISTS DAILY_TOTALS (UTC_DAY DATE NOT NULL, SHARD INT NOT NULL,"
-                    + " CREDITS BIGINT NOT NULL, DEBITS BIGINT NOT NULL, ENTRIES BIGINT NOT NULL,"
+                    + " CREDITS NUMERIC(38) NOT NULL, DEBITS NUMERIC(38) NOT NULL, ENTRIES BIGINT NOT NULL,"
                     + " PRIMARY KEY (UTC_DAY, SHARD))");
 
     /** The store schema these statements make; {@link Migrator} records it in STORE_SCHEMA. */
@@ -99,8 +99,8 @@ final class BuiltInSchema {
     static final List<String> UPGRADE_TO_3 = List.of(
             "DELETE FROM DAILY_TOTALS",
             "INSERT INTO DAILY_TOTALS (UTC_DAY, SHARD, CREDITS, DEBITS, ENTRIES)"
-                    + " SELECT CAST(AT AS DATE), 0, CAST(SUM(CASE WHEN AMOUNT > 0 THEN AMOUNT ELSE 0 END) AS BIGINT),"
-                    + " CAST(SUM(CASE WHEN AMOUNT < 0 THEN -AMOUNT ELSE 0 END) AS BIGINT), COUNT(*)"
+                    + " SELECT CAST(AT AS DATE), 0, SUM(CASE WHEN AMOUNT > 0 THEN CAST(AMOUNT AS NUMERIC(38)) ELSE 0 END),"
+                    + " SUM(CASE WHEN AMOUNT < 0 THEN -CAST(AMOUNT AS NUMERIC(38)) ELSE 0 END), COUNT(*)"
                     + " FROM LEDGER GROUP BY CAST(AT AS DATE)");
 
     private BuiltInSchema() {

@@ -65,7 +65,32 @@ final class Migrations {
             "CREATE TABLE IF NOT EXISTS @payer_identities (identity text PRIMARY KEY)")),
             new Version(2, "a checkout keeps the payer identity until the paying browser vouches for it", List.of(
                     "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_verified_email text",
-                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")));
+                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")),
+            new Version(3, "daily totals kept by a ledger trigger, for admin totals per day", List.of(
+                    // Old instances may append during a rolling deploy: they wait here until the
+                    // trigger exists and the backfill is committed, so no entry is missed or counted twice.
+                    "LOCK TABLE @ledger IN SHARE MODE",
+                    "CREATE TABLE IF NOT EXISTS @daily_totals (day date NOT NULL, shard integer NOT NULL,"
+                            + " credits numeric NOT NULL, debits numeric NOT NULL, entries bigint NOT NULL,"
+                            + " PRIMARY KEY (day, shard))",
+                    // One row per UTC day and user_id % 16: appends to different accounts rarely
+                    // wait for one row; ON CONFLICT makes concurrent first appends of a day safe.
+                    "CREATE OR REPLACE FUNCTION @add_daily_total() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " INSERT INTO @daily_totals AS d (day, shard, credits, debits, entries)"
+                            + " VALUES (CAST(NEW.at AT TIME ZONE 'UTC' AS date), CAST(NEW.user_id % 16 AS integer),"
+                            + " GREATEST(NEW.amount, 0), GREATEST(-NEW.amount, 0), 1)"
+                            + " ON CONFLICT (day, shard) DO UPDATE SET credits = d.credits + EXCLUDED.credits,"
+                            + " debits = d.debits + EXCLUDED.debits, entries = d.entries + 1;"
+                            + " RETURN NULL; END $$",
+                    "DROP TRIGGER IF EXISTS ledger_daily_totals ON @ledger",
+                    "CREATE TRIGGER ledger_daily_totals AFTER INSERT ON @ledger FOR EACH ROW"
+                            + " EXECUTE FUNCTION @add_daily_total()",
+                    "DELETE FROM @daily_totals",
+                    "INSERT INTO @daily_totals (day, shard, credits, debits, entries)"
+                            + " SELECT CAST(at AT TIME ZONE 'UTC' AS date), 0,"
+                            + " coalesce(sum(amount) FILTER (WHERE amount > 0), 0),"
+                            + " coalesce(-sum(amount) FILTER (WHERE amount < 0), 0), count(*)"
+                            + " FROM @ledger GROUP BY 1")));
 
     private Migrations() {
     }

@@ -3,7 +3,6 @@ package dev.stripeflare.store.postgres;
 import dev.stripeflare.LedgerEntry;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -33,10 +32,9 @@ public final class PostgresAdmin {
                 + " ORDER BY balance DESC, user_id LIMIT :limit");
         total = sql.of("SELECT coalesce(sum(balance), 0) FROM @accounts");
         count = sql.of("SELECT count(*) FROM @accounts");
-        perDay = sql.of("SELECT CAST(at AT TIME ZONE 'UTC' AS date) AS day,"
-                + " coalesce(sum(amount) FILTER (WHERE amount > 0), 0),"
-                + " coalesce(-sum(amount) FILTER (WHERE amount < 0), 0), count(*)"
-                + " FROM @ledger WHERE at >= :from AND at < :until GROUP BY 1 ORDER BY 1");
+        // Totals kept per day by a trigger on every ledger insert (schema version 3), not a ledger scan.
+        perDay = sql.of("SELECT day, sum(credits), sum(debits), sum(entries) FROM @daily_totals"
+                + " WHERE day >= :from AND day <= :to GROUP BY day HAVING sum(entries) > 0 ORDER BY day");
     }
 
     /**
@@ -70,7 +68,9 @@ public final class PostgresAdmin {
 
     /**
      * Per UTC day from {@code from} to {@code to} inclusive, the money credited and debited;
-     * days without entries are left out.
+     * days without entries are left out. Read from totals a trigger keeps with every ledger
+     * entry (one row per day and shard, not a ledger scan); they also count the entries of
+     * accounts deleted since (that money did move).
      *
      * @throws IllegalArgumentException if {@code to} is before {@code from}
      */
@@ -80,10 +80,7 @@ public final class PostgresAdmin {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("to " + to + " is before from " + from);
         }
-        OffsetDateTime start = from.atStartOfDay().atOffset(ZoneOffset.UTC);
-        OffsetDateTime end = to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-        return read("totalling days", h -> h.createQuery(perDay).bind("from", start.toInstant())
-                .bind("until", end.toInstant())
+        return read("totalling days", h -> h.createQuery(perDay).bind("from", from).bind("to", to)
                 .map((rs, ctx) -> new DailyTotal(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getLong(3),
                         rs.getLong(4))).list());
     }
