@@ -65,6 +65,24 @@ import org.h2.jdbcx.JdbcDataSource;
  * {@value Builder#DEFAULT_WRITE_DELAY_MS} ms) or by the next credit's sync, whichever is first: a
  * process crash may lose the charges acknowledged in that window, never a credit, and never
  * leaves a balance that differs from its ledger.
+ *
+ * <p><b>Storage failures (file mode).</b> When a write to the file fails (a full disk, an I/O
+ * error), the store learns it from the first call whose commit, forced write or rollback reports
+ * it. From then on it acknowledges nothing: that call and every later one throws a
+ * {@link StoreException} saying "storage failed", a call that was already running when the
+ * failure was recorded is not acknowledged either, one ERROR is logged (through
+ * {@link System.Logger}, named after this class), the database is shut down at once as a crash
+ * would, and {@link #health()} says DOWN. A later call (or {@code health()}), at most once per
+ * {@link Builder#storageRetryInterval}, tries to recover: it writes and forces 1 MiB beside the
+ * file, reopens the database (never creating a new one), forces a write through H2, and the store
+ * serves calls again, without a restart. What a storage failure can lose is exactly what a
+ * crash can: charges committed in the {@code chargeWriteDelay} window before H2 reported the
+ * failed write (H2 reports a background write's failure only to a later commit); never a credit
+ * (each is forced to disk before it returns), and never anything acknowledged after the store
+ * knew of the failure.
+ *
+ * <p><b>Backups.</b> {@link #backupTo} writes a consistent copy while the store runs;
+ * {@link #restore} puts one back. Never copy the live {@code .mv.db} file as a backup.
  */
 public final class H2UserStore implements UserStore {
 
