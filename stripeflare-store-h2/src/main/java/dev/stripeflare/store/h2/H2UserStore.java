@@ -71,11 +71,12 @@ import org.h2.jdbcx.JdbcDataSource;
  * it. From then on it acknowledges nothing: that call and every later one throws a
  * {@link StoreException} saying "storage failed", a call that was already running when the
  * failure was recorded is not acknowledged either, one ERROR is logged (through
- * {@link System.Logger}, named after this class), the database is shut down at once as a crash
- * would, and {@link #health()} says DOWN. A later call (or {@code health()}), at most once per
- * {@link Builder#storageRetryInterval}, tries to recover: it writes and forces 1 MiB beside the
- * file, reopens the database (never creating a new one), forces a write through H2, and the store
- * serves calls again, without a restart. What a storage failure can lose is exactly what a
+ * {@link System.Logger}, named after this class), and {@link #health()} says DOWN. A later call
+ * (or {@code health()}), at most once per {@link Builder#storageRetryInterval}, tries to
+ * recover: it writes and forces 1 MiB beside the file; when that works, it waits for every
+ * connection to come back, shuts the old database down as a crash would, reopens the file
+ * (never creating a new one), forces a write through H2, and the store serves calls again,
+ * without a restart. What a storage failure can lose is exactly what a
  * crash can: charges committed in the {@code chargeWriteDelay} window before H2 reported the
  * failed write (H2 reports a background write's failure only to a later commit); never a credit
  * (each is forced to disk before it returns), and never anything acknowledged after the store

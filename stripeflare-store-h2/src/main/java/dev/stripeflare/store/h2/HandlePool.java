@@ -131,19 +131,21 @@ final class HandlePool implements AutoCloseable {
                 try {
                     result = work.apply(handle);
                     handle.commit();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | AssertionError thrown) {
+                    RuntimeException e = StorageFailures.unchecked(thrown);
                     rollbackHandleQuietly(slot);
-                    if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(e)) {
+                    if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(e) && failures.current().isEmpty()) {
                         continue;
                     }
-                    throw translate(what, e, slot);
+                    throw translate(what, e);
                 }
                 try {
                     afterCommit.accept(handle);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | AssertionError thrown) {
+                    RuntimeException e = StorageFailures.unchecked(thrown);
                     rollbackHandleQuietly(slot);
                     if (StorageFailures.isStorageFailure(e)) {
-                        storageFailed("forcing " + what + " to disk", e, slot);
+                        storageFailed("forcing " + what + " to disk", e);
                     }
                     throw new StoreException("H2 store committed " + what
                             + " but could not force it to disk (" + (StorageFailures.isStorageFailure(e)
@@ -181,14 +183,14 @@ final class HandlePool implements AutoCloseable {
                     result = work.apply(slot.statements);
                     connection.commit();
                     break;
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException | RuntimeException | AssertionError e) {
                     RuntimeException failure = e instanceof SQLException sql ? new StatementCache.Failure(sql)
-                            : (RuntimeException) e;
+                            : StorageFailures.unchecked(e);
                     rollbackQuietly(slot);
-                    if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(failure)) {
+                    if (attempt < MAX_ATTEMPTS && Sql.isTransientConflict(failure) && failures.current().isEmpty()) {
                         continue;
                     }
-                    throw translate(what, failure, slot);
+                    throw translate(what, failure);
                 }
             }
         } finally {
@@ -250,6 +252,10 @@ final class HandlePool implements AutoCloseable {
                 }
                 drained.add(slot);
             }
+            // Every connection is idle now: stop the old database as a crash would, so that
+            // the file stays as its last successful write left it (a normal close would try to
+            // write what H2 still holds in memory).
+            shutDownImmediately(drained.get(0).connection);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while reopening the H2 store", e);
@@ -307,33 +313,46 @@ final class HandlePool implements AutoCloseable {
         }
     }
 
-    private RuntimeException translate(String what, RuntimeException e, Slot slot) {
+    private RuntimeException translate(String what, RuntimeException e) {
         if (StorageFailures.isStorageFailure(e)) {
-            storageFailed(what, e, slot);
+            storageFailed(what, e);
             return StorageFailures.failure(what, e);
         }
         return Sql.translate(what, e);
     }
 
-    /** Records the failure; the first one shuts the database down, as a crash would. */
-    private void storageFailed(String what, Throwable e, Slot slot) {
-        if (failures.record(what, e)) {
-            try (var statement = slot.connection.createStatement()) {
-                statement.execute("SHUTDOWN IMMEDIATELY");
-            } catch (SQLException | RuntimeException alreadyClosed) {
-                // H2 may have closed it itself; either way nothing more reaches the file.
-            }
+    /**
+     * Records the failure. The database is not shut down here: other connections may be in the
+     * middle of a statement, and H2's {@code SHUTDOWN IMMEDIATELY} leaves such sessions waiting
+     * for ever (they wait for the exclusive session that shut it down). {@link #reopen} shuts
+     * it down once every connection is back.
+     */
+    private void storageFailed(String what, Throwable e) {
+        failures.record(what, e);
+    }
+
+    private static void shutDownImmediately(Connection connection) {
+        try (var statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN IMMEDIATELY");
+        } catch (SQLException | RuntimeException alreadyClosed) {
+            // H2 may have closed it itself (it does after some failed writes)
         }
     }
 
     private void rollbackQuietly(Slot slot) {
         try {
             slot.connection.rollback();
-        } catch (SQLException e) {
-            // A rollback is where H2 may report a failed background write: record it, or no
-            // call would learn of it. Otherwise the original failure is what the caller needs.
+        } catch (SQLException | RuntimeException | AssertionError e) {
+            // A rollback is where H2 may report a failed background write (once, before rolling
+            // back): record it, or no call would learn of it, and roll back again to release the
+            // transaction's locks. Otherwise the original failure is what the caller needs.
             if (StorageFailures.isStorageFailure(e)) {
-                storageFailed("rolling back", e, slot);
+                storageFailed("rolling back", e);
+                try {
+                    slot.connection.rollback();
+                } catch (SQLException | RuntimeException | AssertionError ignored) {
+                    // closed: nothing is held
+                }
             }
         }
     }
@@ -341,10 +360,15 @@ final class HandlePool implements AutoCloseable {
     private void rollbackHandleQuietly(Slot slot) {
         try {
             slot.handle.rollback();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             // As above.
             if (StorageFailures.isStorageFailure(e)) {
-                storageFailed("rolling back", e, slot);
+                storageFailed("rolling back", e);
+                try {
+                    slot.handle.rollback();
+                } catch (RuntimeException | AssertionError ignored) {
+                    // closed: nothing is held
+                }
             }
         }
     }

@@ -10,13 +10,19 @@ import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.UserStore;
+import dev.stripeflare.tck.ConcurrentRun;
 import dev.stripeflare.tck.LedgerAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -150,6 +156,87 @@ class StorageFailureTest {
                 reopened.close();
             }
             assertThat(reopened.health().status()).isEqualTo(StoreHealth.Status.DOWN);
+        }
+    }
+
+    @Test
+    void eightThreadsOnAFillingDiskGetNoAcknowledgementAfterTheFailureAndAllResumeWhenSpaceIsFreed()
+            throws Exception {
+        Set<String> acknowledgedCredits = ConcurrentHashMap.newKeySet();
+        AtomicBoolean failureSeen = new AtomicBoolean();
+        AtomicBoolean spaceFreed = new AtomicBoolean();
+        AtomicInteger acknowledgedAfterFailureSeen = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger successesAfterRecovery = new AtomicInteger();
+        Path file;
+        try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk8"), 4)) {
+            file = disk.root().resolve("wallet");
+            try (H2UserStore store = H2UserStore.builder().file(file).storageRetryInterval(Duration.ZERO)
+                    .lowDiskSpace(0).build()) {
+                for (int a = 0; a < ACCOUNTS; a++) {
+                    store.credit(credit("c-" + a, "t" + a, 1_000_000));
+                    acknowledgedCredits.add("c-" + a);
+                }
+                Path filler = disk.fill("filler");
+                CountDownLatch allFailed = new CountDownLatch(ACCOUNTS);
+                ConcurrentRun.race(ACCOUNTS, Duration.ofSeconds(120), thread -> {
+                    boolean counted = false;
+                    for (int n = 0; n < 2_000_000 && successesAfterRecovery.get() < 2_000; n++) {
+                        // After the first failure was seen, a call that starts must not be acknowledged
+                        // until the space is freed.
+                        boolean startedAfterFailure = failureSeen.get() && !spaceFreed.get();
+                        String token = "t" + ((thread + n) % ACCOUNTS);
+                        try {
+                            if (n % 25 == 24) {
+                                String op = "c-" + thread + "-" + n;
+                                store.credit(credit(op, token, 100));
+                                acknowledgedCredits.add(op);
+                            } else {
+                                store.charge(debit(token, 1, "k-" + thread + "-" + n));
+                            }
+                            // the filler is deleted only after spaceFreed is set: a call acknowledged
+                            // while it is still unset ran wholly on the full disk
+                            if (startedAfterFailure && !spaceFreed.get()) {
+                                acknowledgedAfterFailureSeen.incrementAndGet();
+                            }
+                            if (spaceFreed.get()) {
+                                successesAfterRecovery.incrementAndGet();
+                            }
+                        } catch (StoreException e) {
+                            if (!spaceFreed.get()) {
+                                failureSeen.set(true);
+                                failures.incrementAndGet();
+                                if (!counted && failures.get() > 200) {
+                                    counted = true;
+                                    allFailed.countDown();
+                                }
+                            }
+                        }
+                        if (thread == 0 && !spaceFreed.get() && allFailed.getCount() == 0) {
+                            // every thread has failed for a while: free the space
+                            spaceFreed.set(true); // first: a call starting from now on may be acknowledged
+                            try {
+                                Files.delete(filler);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    }
+                    return null;
+                });
+                assertThat(failureSeen).as("a call failed on the full disk").isTrue();
+                assertThat(acknowledgedAfterFailureSeen.get()).as("calls acknowledged after the failure was seen")
+                        .isZero();
+                assertThat(spaceFreed).as("space was freed during the run").isTrue();
+                assertThat(successesAfterRecovery.get()).as("calls acknowledged after the space was freed")
+                        .isGreaterThanOrEqualTo(2_000);
+                assertThat(store.health().status()).isEqualTo(StoreHealth.Status.UP);
+                assertEveryCreditKnownAndBalancesMatchLedgers(store, List.copyOf(acknowledgedCredits));
+                assertThat(errors()).as("ERROR records").hasSize(1);
+            }
+            try (H2UserStore reopened = H2UserStore.file(file)) {
+                assertEveryCreditKnownAndBalancesMatchLedgers(reopened, List.copyOf(acknowledgedCredits));
+            }
         }
     }
 
