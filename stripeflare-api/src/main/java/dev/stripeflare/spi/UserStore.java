@@ -188,9 +188,10 @@ public interface UserStore extends AutoCloseable {
     boolean deleteUser(long userId);
 
     /**
-     * Whether the store can serve calls now, without changing anything. Cheap enough for a
+     * Whether the store can serve calls now, without changing any data. Cheap enough for a
      * health endpoint polled every few seconds, bounded in time (a store that asks a server
-     * waits a few seconds at most), and never throws: a failure to find out is {@code DOWN}.
+     * waits a few seconds for its answer, plus at most its pool's own wait for a connection),
+     * and never throws: a failure to find out is {@code DOWN}.
      * After {@link #close()} it answers {@code DOWN}. The default answers {@code UP}; stores
      * whose storage can fail override it.
      */

@@ -87,8 +87,9 @@ final class HandlePool implements AutoCloseable {
                         connection.rollback();
                         connection.close();
                     }
-                } catch (SQLException ignored) {
-                    // Closing is best effort: the database closes with its last connection anyway.
+                } catch (SQLException | RuntimeException | AssertionError ignored) {
+                    // Closing is best effort: the database closes with its last connection anyway
+                    // (and after a failed write H2 may even assert while rolling back).
                 }
             }
         }
@@ -334,7 +335,7 @@ final class HandlePool implements AutoCloseable {
     private static void shutDownImmediately(Connection connection) {
         try (var statement = connection.createStatement()) {
             statement.execute("SHUTDOWN IMMEDIATELY");
-        } catch (SQLException | RuntimeException alreadyClosed) {
+        } catch (SQLException | RuntimeException | AssertionError alreadyClosed) {
             // H2 may have closed it itself (it does after some failed writes)
         }
     }
