@@ -139,7 +139,10 @@ public interface Wallet extends AutoCloseable {
      */
     List<LedgerEntry> ledger(String accessToken);
 
-    /** Closes the store. Calls after {@code close()} fail with {@link StoreException}. */
+    /**
+     * Closes the store. Every call after {@code close()} fails with {@link StoreException},
+     * including those that would not read the store ({@link #session}, {@link #paymentLink}).
+     */
     @Override
     void close();
 }

@@ -5,6 +5,7 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.Session;
+import dev.stripeflare.StoreException;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
@@ -27,6 +28,8 @@ final class DefaultWallet implements Wallet {
     private final CheckoutReturns checkoutReturns;
     private final String paymentLinkBase;
     private final Clock clock;
+    // session() and paymentLink() may not touch the store; this makes them fail after close too.
+    private volatile boolean closed;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
                   String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock) {
@@ -43,6 +46,7 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public Session session(String presentedTokenOrNull) {
+        requireOpen();
         // Legacy tokens carry no MAC: kept only while they open an account (ADR 22). One store
         // read either way: the account found decides a legacy token and is the session's user.
         boolean authentic = tokens.isAuthentic(presentedTokenOrNull);
@@ -104,6 +108,7 @@ final class DefaultWallet implements Wallet {
     @Override
     public String paymentLink(String accessToken) {
         Objects.requireNonNull(accessToken, "accessToken");
+        requireOpen();
         return linkFor(cipher.encrypt(accessToken));
     }
 
@@ -120,7 +125,14 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public void close() {
+        closed = true;
         store.close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new StoreException("the wallet is closed");
+        }
     }
 
     private Optional<User> find(String token, String reference) {
