@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  *
  * @param userId          the account debited; empty when deferred, or the account was deleted
  * @param takenCents      the cents taken (0 when deferred, or capped to nothing)
- * @param requestedCents  the cents the refund or dispute asked for, in its own currency
+ * @param requestedCents  what the refund or dispute asked for, in minor units of its own currency
+ *                        (the wallet's, unless it was converted: Adaptive Pricing)
  * @param deferred        whether it waits for its payment's credit (applied in that step)
  * @param kind            {@code REFUND} or {@code DISPUTE}
  * @param operationId     the reversal's operation id ({@code "refund:re_…"}, {@code "dispute:dp_…"})
@@ -25,10 +26,5 @@ public record ReversedEvent(OptionalLong userId, long takenCents, long requested
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(at, "at");
-    }
-
-    /** Whether the store took less than asked: the payment had less left than the reversal wanted. */
-    public boolean capped() {
-        return !deferred && takenCents < requestedCents;
     }
 }

@@ -26,6 +26,10 @@ public interface WalletListener {
     default void onReversed(ReversedEvent event) {
     }
 
+    /** A won dispute or a failed refund gave back what it had taken. */
+    default void onRestored(RestoredEvent event) {
+    }
+
     /** A paid checkout could not be credited and was kept as an unclaimed payment. */
     default void onUnclaimedPayment(UnclaimedPaymentEvent event) {
     }
