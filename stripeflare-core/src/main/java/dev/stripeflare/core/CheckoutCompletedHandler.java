@@ -179,8 +179,9 @@ final class CheckoutCompletedHandler {
             return WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already recorded");
         }
         LOG.log(Level.WARNING, "Stripe checkout {0} paid {1} {2} but was not credited ({3}); kept as an unclaimed"
-                + " payment: assign it to the payer''s account or refund it", sessionId, paid.cents(),
-                paid.currency(), reason);
+                + " payment: {4}", sessionId, paid.cents(), paid.currency(), reason,
+                reason == UnclaimedPayment.Reason.OTHER_CURRENCY ? "refund it (the wallet never converts)"
+                        : "assign it to the payer's account or refund it");
         if (events.active()) {
             events.deliver("unclaimed payment", listener -> listener.onUnclaimedPayment(
                     new UnclaimedPaymentEvent(payment)));
