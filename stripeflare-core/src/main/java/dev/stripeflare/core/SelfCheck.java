@@ -106,6 +106,9 @@ final class SelfCheck {
         PaymentLink link;
         try {
             link = client.v1().paymentLinks().retrieve(id);
+        } catch (PermissionException e) {
+            return new Check(PAYMENT_LINK, Status.SKIPPED, "the API key may not read Payment Links (a restricted"
+                    + " key); check " + id + "'s currency in the Dashboard");
         } catch (InvalidRequestException e) {
             return new Check(PAYMENT_LINK, Status.FAIL, "Stripe has no Payment Link " + id + " (" + status(e)
                     + "): is the API key of the same account and mode as the link?");
