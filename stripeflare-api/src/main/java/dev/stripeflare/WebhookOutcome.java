@@ -41,7 +41,9 @@ public enum WebhookOutcome {
      * balance did not change. (A refund or dispute in a currency its charge did not take is
      * recorded under this outcome too.) */
     CURRENCY_MISMATCH,
-    /** Not for this wallet: an event type we do not handle, or a reference we did not issue. */
+    /** Not for this wallet: an event type we do not handle, another Payment Link's checkout (with
+     * {@code paymentLinkId} set), a reference that is not of a wallet's form (another application's),
+     * a test-mode event at a live wallet, or an event of a Connect account not accepted. */
     IGNORED,
     /** Missing, malformed, stale or wrongly signed {@code Stripe-Signature}. Nothing changed. */
     REJECTED_SIGNATURE,

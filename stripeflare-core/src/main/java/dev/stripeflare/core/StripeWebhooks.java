@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *
  * <p><b>Live and test mode.</b> A wallet whose API key is a live key ({@code sk_live_…},
  * {@code rk_live_…}) applies live-mode events only, and one with a test key test-mode events only;
- * an event of the other mode is {@code IGNORED} (200). Test payments cost nothing and anyone can
+ * an event of the other mode is {@code IGNORED} (200), except as below. Test payments cost nothing and anyone can
  * pay a test-mode Payment Link with their own {@code client_reference_id}: if the test endpoint's
  * signing secret were ever configured next to the live one, they must still never credit a live
  * wallet. A key of neither form (a test double) checks nothing.
