@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.Session;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.UnclaimedPaymentException;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.event.CreditedEvent;
@@ -150,6 +151,23 @@ class WalletListenerTest {
         });
         assertThat(listener.events.get(3)).isInstanceOfSatisfying(UnclaimedPaymentResolvedEvent.class,
                 event -> assertThat(event.payment().status()).isEqualTo(UnclaimedPayment.Status.ASSIGNED));
+    }
+
+    @Test
+    void aRefundMarkingIsHeardAndARefusedOneIsNot() {
+        harness.deliver(checkoutCompleted(ada, 2).replace("\"client_reference_id\": \"" + ada.clientReferenceId()
+                + "\"", "\"client_reference_id\": \"" + otherInstancesReference() + "\"").json());
+
+        harness.wallet.markUnclaimedPaymentRefunded("cs_test_2", "refunded");
+        try {
+            harness.wallet.markUnclaimedPaymentRefunded("cs_test_2", "again");
+        } catch (UnclaimedPaymentException expected) {
+            // refused: heard nothing
+        }
+
+        assertThat(listener.events).hasSize(2);
+        assertThat(listener.events.get(1)).isInstanceOfSatisfying(UnclaimedPaymentResolvedEvent.class,
+                event -> assertThat(event.payment().status()).isEqualTo(UnclaimedPayment.Status.REFUNDED));
     }
 
     @Test
