@@ -4,8 +4,10 @@ import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.SelfCheckReport;
 import dev.stripeflare.Session;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The {@link Wallet} over a {@link UserStore}. Thread-safe: all state is immutable or the store's. */
 final class DefaultWallet implements Wallet {
@@ -30,10 +33,15 @@ final class DefaultWallet implements Wallet {
     private final Clock clock;
     // session() and paymentLink() may not touch the store; this makes them fail after close too.
     private volatile boolean closed;
+    private final UnclaimedPayments unclaimed;
+    private final Supplier<SelfCheckReport> selfCheck;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
-                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock) {
+                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
+                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck) {
         this.store = store;
+        this.unclaimed = unclaimed;
+        this.selfCheck = selfCheck;
         this.tokens = tokens;
         this.cipher = cipher;
         this.webhooks = webhooks;
@@ -154,5 +162,25 @@ final class DefaultWallet implements Wallet {
     @Override
     public String toString() {
         return "Wallet[store=" + store.getClass().getSimpleName() + "]";
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return unclaimed.list();
+    }
+
+    @Override
+    public UnclaimedPayment assignUnclaimedPayment(String unclaimedId, long userId, String operatorNote) {
+        return unclaimed.assign(unclaimedId, userId, operatorNote);
+    }
+
+    @Override
+    public UnclaimedPayment markUnclaimedPaymentRefunded(String unclaimedId, String operatorNote) {
+        return unclaimed.markRefunded(unclaimedId, operatorNote);
+    }
+
+    @Override
+    public SelfCheckReport selfCheck() {
+        return selfCheck.get();
     }
 }

@@ -73,7 +73,12 @@ final class BuiltInSchema {
             // same card or email run one after the other and end in one account.
             "CREATE TABLE IF NOT EXISTS IDENTITIES (KIND VARCHAR(8) NOT NULL, VAL VARCHAR NOT NULL,"
                     + " PRIMARY KEY (KIND, VAL))",
-            "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)",
+            // Paid checkouts that could not be credited, and their resolution (ADR 31).
+            "CREATE TABLE IF NOT EXISTS UNCLAIMED_PAYMENTS (ID VARCHAR PRIMARY KEY, OPERATION_ID VARCHAR NOT NULL,"
+                    + " PAYMENT_INTENT VARCHAR, AMOUNT BIGINT NOT NULL, CURRENCY VARCHAR(3) NOT NULL, PAYER_EMAIL VARCHAR,"
+                    + " REASON VARCHAR(32) NOT NULL, RECEIVED_AT TIMESTAMP(9) NOT NULL, STATUS VARCHAR(16) NOT NULL,"
+                    + " ASSIGNED_USER_ID BIGINT, NOTE VARCHAR, RESOLVED_AT TIMESTAMP(9))");
 
     /** The store schema these statements make; {@link Migrator} records it in STORE_SCHEMA. */
     static final int VERSION = 2;

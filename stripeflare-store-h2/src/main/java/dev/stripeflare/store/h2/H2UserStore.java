@@ -4,6 +4,7 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -12,6 +13,8 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.nio.file.Path;
@@ -430,5 +433,43 @@ public final class H2UserStore implements UserStore {
                 throw Sql.failure("reading the database URL", e);
             }
         }
+    }
+
+    // Unclaimed payments (ADR 31).
+
+    @Override
+    public boolean recordUnclaimed(UnclaimedPayment payment) {
+        Objects.requireNonNull(payment, "payment");
+        if (!payment.isOpen()) {
+            throw new IllegalArgumentException("only an open payment is recorded as unclaimed");
+        }
+        return pool.inTransaction("recording an unclaimed payment", h -> Unclaimed.record(h, payment),
+                durableSync::awaitDurable);
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return pool.inTransaction("listing unclaimed payments", Unclaimed::all);
+    }
+
+    @Override
+    public Optional<UnclaimedPayment> findUnclaimed(String unclaimedId) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        return pool.inTransaction("reading an unclaimed payment", h -> Unclaimed.find(h, unclaimedId));
+    }
+
+    @Override
+    public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+        Objects.requireNonNull(assignment, "assignment");
+        return pool.inTransaction("assigning an unclaimed payment", h -> Unclaimed.assign(h, assignment),
+                durableSync::awaitDurable);
+    }
+
+    @Override
+    public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        Objects.requireNonNull(at, "at");
+        return pool.inTransaction("marking an unclaimed payment refunded",
+                h -> Unclaimed.markRefunded(h, unclaimedId, note, at), durableSync::awaitDurable);
     }
 }
