@@ -425,10 +425,22 @@ public final class H2UserStore implements UserStore {
 
         private H2UserStore open(DataSource source, String aggregate, UserSchemas schemas, Migrator migrator,
                 OpenFiles.Claim claim) {
-            // The checks read through a connection of their own, kept open until the pool is, so
-            // the database is loaded once.
-            try (Connection probe = source.getConnection()) {
+            MigrationBackup backup = file != null ? MigrationBackup.of(fileBase()) : null;
+            if (backup != null) {
+                backup.restoreIfInterrupted();
+            }
+            Connection probe = null;
+            try {
+                // The checks read through a connection of their own, kept open until the pool is,
+                // so the database is loaded once (twice when a backup is taken while it is closed).
+                probe = source.getConnection();
                 SchemaGuard.check(probe, aggregate, version, startEmptyBesideOlderData);
+                boolean backedUp = backup != null && MigrationBackup.needed(probe, aggregate, migrator.ids());
+                if (backedUp) {
+                    probe.close(); // the only connection: H2 closes the file
+                    backup.take();
+                    probe = source.getConnection();
+                }
                 HandlePool pool = new HandlePool(source, poolSize, aggregate);
                 try {
                     boolean syncCredits = pool.inTransaction("opening the H2 store", h -> {
@@ -436,14 +448,31 @@ public final class H2UserStore implements UserStore {
                         schemas.dropOrphans(h);
                         return isH2File(h.getConnection());
                     });
+                    if (backedUp) {
+                        pool.inTransaction("forcing the migrations to disk", h -> h.execute("CHECKPOINT SYNC"));
+                        backup.discard();
+                    }
                     pool.forgetLayouts();
                     return new H2UserStore(pool, schemas, new DurableSync(syncCredits), claim);
                 } catch (RuntimeException e) {
+                    // A backup taken stays: the next open starts again from the file as it was.
                     pool.close();
                     throw e;
                 }
             } catch (SQLException e) {
                 throw Sql.failure("opening the H2 store", e);
+            } finally {
+                closeQuietly(probe);
+            }
+        }
+
+        private static void closeQuietly(Connection connection) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // The pool's connections keep the database open; this one only read.
+                }
             }
         }
 

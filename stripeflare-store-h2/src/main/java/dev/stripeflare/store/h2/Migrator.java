@@ -39,6 +39,11 @@ final class Migrator {
         }
     }
 
+    /** The ids of the application migrations, in order. */
+    List<String> ids() {
+        return migrations.stream().map(AppMigration::id).toList();
+    }
+
     void migrate(Handle handle, String aggregateSchema) {
         MigrationRecovery.recover(handle, aggregateSchema);
         for (String statement : BuiltInSchema.STATEMENTS) {
