@@ -23,7 +23,9 @@ import java.util.Set;
  * in about 1 of 20 kills (MigrationCrashTest, ADR 28). A copy that still exists at the next open
  * therefore means a migration was interrupted: the file is replaced by the copy (atomically) and
  * the migrations run again from where they started. The copy is made and deleted before the
- * store serves any call, so restoring it never loses a call's work.
+ * store serves any call, and restoring moves it (it is used up), so restoring it never loses a
+ * call's work. A migration that fails (and was undone) keeps its copy, which the next open
+ * restores the same way.
  *
  * <p>Files: {@code <base>.premigration.mv.db} (complete copies only: written under a temporary
  * name, forced, then renamed) beside {@code <base>.mv.db}. A migration needs that much free disk.
@@ -48,7 +50,7 @@ final class MigrationBackup {
     }
 
     /**
-     * If a backup is left from an interrupted migration, puts it back in place of the file. Call
+     * If a backup is left from an interrupted migration, moves it back in place of the file. Call
      * before the database is opened.
      */
     void restoreIfInterrupted() {
@@ -59,14 +61,17 @@ final class MigrationBackup {
             }
             LOG.log(Level.WARNING, "H2 store: a migration of {0} was interrupted; restoring the file as it was"
                     + " before it ({1}) and running the migrations again", data, backup);
-            copyComplete(backup, data);
+            // Moved, not copied: the backup is used up, so it can never be restored a second time
+            // over work done after this open (a new one is taken if migrations run again).
+            Files.move(backup, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(data);
         } catch (IOException e) {
             throw new StoreException("H2 store: could not restore " + data + " from " + backup
                     + " after an interrupted migration (" + e.getMessage() + "); both files are kept", e);
         }
     }
 
-    /** Copies the file, which must be closed. */
+    /** Copies the file, which must be closed, complete or not at all. */
     void take() {
         try {
             copyComplete(data, backup);
@@ -103,17 +108,19 @@ final class MigrationBackup {
     }
 
     private void copyComplete(Path from, Path to) throws IOException {
-        Path temporary = to.equals(backup) ? partial : Path.of(to + ".restoring");
-        Files.copy(from, temporary, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        Files.copy(from, partial, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        Files.move(temporary, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Path parent = to.toAbsolutePath().getParent();
-        try (FileChannel directory = FileChannel.open(parent, StandardOpenOption.READ)) {
+        Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(to);
+    }
+
+    private static void forceDirectory(Path file) {
+        try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             directory.force(true);
         } catch (IOException ignored) {
-            // Not every platform can force a directory; the rename is still atomic.
+            // Not every platform can force a directory; the rename is atomic all the same.
         }
     }
 

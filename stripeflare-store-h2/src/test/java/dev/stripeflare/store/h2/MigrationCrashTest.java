@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MigrationCrashTest {
 
-    static final int ACCOUNTS = 30_000;
+    static final int ACCOUNTS = 20_000;
     static final int SCHEMA_ACCOUNTS = 300;
 
     @TempDir
