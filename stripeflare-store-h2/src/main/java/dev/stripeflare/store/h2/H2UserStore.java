@@ -455,8 +455,12 @@ public final class H2UserStore implements UserStore {
                     pool.forgetLayouts();
                     return new H2UserStore(pool, schemas, new DurableSync(syncCredits), claim);
                 } catch (RuntimeException e) {
-                    // A backup taken stays: the next open starts again from the file as it was.
                     pool.close();
+                    if (backedUp && e instanceof MigrationFailure failure && failure.undone()) {
+                        // Undone completely: the file is as its message says, the copy not needed.
+                        backup.discard();
+                    }
+                    // Else a copy taken stays: the next open starts again from the file as it was.
                     throw e;
                 }
             } catch (SQLException e) {

@@ -24,8 +24,8 @@ import java.util.Set;
  * therefore means a migration was interrupted: the file is replaced by the copy (atomically) and
  * the migrations run again from where they started. The copy is made and deleted before the
  * store serves any call, and restoring moves it (it is used up), so restoring it never loses a
- * call's work. A migration that fails (and was undone) keeps its copy, which the next open
- * restores the same way.
+ * call's work. A migration that fails and is undone completely deletes the copy too; any other
+ * failure keeps it, and the next open restores it the same way.
  *
  * <p>Files: {@code <base>.premigration.mv.db} (complete copies only: written under a temporary
  * name, forced, then renamed) beside {@code <base>.mv.db}. A migration needs that much free disk.

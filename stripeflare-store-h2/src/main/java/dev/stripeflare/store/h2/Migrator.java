@@ -145,7 +145,7 @@ final class Migrator {
         }
     }
 
-    private static StoreException failed(Handle handle, AppMigration migration, String step, Deque<String> undo,
+    private static MigrationFailure failed(Handle handle, AppMigration migration, String step, Deque<String> undo,
             RuntimeException cause) {
         try {
             handle.rollback();
@@ -168,17 +168,17 @@ final class Migrator {
         }
         String state;
         if (steps == 0) {
-            state = "this attempt had changed nothing, so nothing was undone";
+            state = "This attempt had changed nothing, so nothing was undone";
         } else if (undoFailure == null) {
-            state = "the " + steps + " change(s) this attempt made were undone (first: '" + undo.peekFirst() + "')";
+            state = "This attempt's " + steps + " step(s) were undone (first: '" + undo.peekFirst() + "')";
         } else {
-            state = "undoing it stopped after " + undone + " of " + steps + " change(s): " + undoFailure
-                    + "; the database keeps part of this migration, which the next attempt reuses (every step"
-                    + " skips what is already done)";
+            state = "Undoing it stopped after " + undone + " of " + steps + " step(s): " + undoFailure
+                    + "; the database keeps part of this migration. A file store puts back, at the next open, the"
+                    + " copy of the file it took before migrating; a store on an application's DataSource reuses"
+                    + " the part (every step skips what is already done)";
         }
-        return new StoreException("migration '" + migration.id() + "' failed at step '" + step + "': "
+        return new MigrationFailure("migration '" + migration.id() + "' failed at step '" + step + "': "
                 + cause.getMessage() + ". " + state + ". It is not recorded as applied and runs again at the"
-                + " next open; what an earlier, interrupted attempt left is kept and reused; the migrations before"
-                + " it are applied and recorded.", cause);
+                + " next open; the migrations before it are applied and recorded.", undoFailure == null, cause);
     }
 }
