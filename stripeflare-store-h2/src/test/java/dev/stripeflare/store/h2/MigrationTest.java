@@ -197,6 +197,21 @@ class MigrationTest {
         assertThat(accountIndexes()).isEqualTo(indexesBefore);
     }
 
+    @Test
+    void aMissingTableWithSeveralCopiesIsRefusedAndNothingChanges() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        leaveACopyWithoutItsTable();
+        execute("CREATE TABLE SF.ACCOUNTS_COPY_4_0 AS SELECT * FROM SF.ACCOUNTS_COPY_3_0");
+        assertThatThrownBy(() -> H2UserStore.file(file()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("table SF.ACCOUNTS is missing and 2 copies")
+                .hasMessageContaining("nothing was changed");
+        assertThat(strings("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'SF'"
+                + " AND TABLE_NAME LIKE 'ACCOUNTS%' ORDER BY 1")).containsExactly("ACCOUNTS_COPY_3_0", "ACCOUNTS_COPY_4_0");
+    }
+
     /**
      * What H2 leaves when killed inside {@code ALTER TABLE ACCOUNTS ADD COLUMN "plan" …} after it
      * dropped ACCOUNTS and before it renamed the copy: the copy, full, its indexes named after it.
