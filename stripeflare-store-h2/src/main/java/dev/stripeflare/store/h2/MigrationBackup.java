@@ -4,6 +4,8 @@ import dev.stripeflare.StoreException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,6 +63,7 @@ final class MigrationBackup {
             }
             LOG.log(Level.WARNING, "H2 store: a migration of {0} was interrupted; restoring the file as it was"
                     + " before it ({1}) and running the migrations again", data, backup);
+            requireClosed();
             // Moved, not copied: the backup is used up, so it can never be restored a second time
             // over work done after this open (a new one is taken if migrations run again).
             Files.move(backup, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -71,13 +74,49 @@ final class MigrationBackup {
         }
     }
 
-    /** Copies the file, which must be closed, complete or not at all. */
+    /**
+     * Copies the file, complete or not at all. The file must be closed: the copy is made under
+     * a lock on it, which fails while H2 (in this JVM or another) still has it open, since a copy
+     * of an open file could be torn.
+     */
     void take() {
-        try {
-            copyComplete(data, backup);
+        try (FileChannel source = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = tryLock(source);
+            if (lock == null) {
+                throw new StoreException("H2 store: " + data + " is still open elsewhere (another connection"
+                        + " of this JVM or another process); close it before the store migrates it. Nothing was"
+                        + " migrated");
+            }
+            try (lock) {
+                copyComplete(source, backup);
+            }
         } catch (IOException e) {
             throw new StoreException("H2 store: could not copy " + data + " to " + backup
                     + " before migrating (" + e.getMessage() + "); nothing was migrated", e);
+        }
+    }
+
+    private void requireClosed() throws IOException {
+        if (!Files.exists(data)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                throw new StoreException("H2 store: a migration of " + data + " was interrupted, but the file is"
+                        + " open elsewhere (another connection of this JVM or another process), so " + backup
+                        + " cannot be put back; close it and open the store again. Nothing was changed");
+            }
+            lock.release();
+        }
+    }
+
+    /** The whole file's lock, or null while H2 (of this JVM or another process) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 
@@ -107,10 +146,14 @@ final class MigrationBackup {
         return !applied.containsAll(migrationIds);
     }
 
-    private void copyComplete(Path from, Path to) throws IOException {
-        Files.copy(from, partial, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            channel.force(true);
+    private void copyComplete(FileChannel from, Path to) throws IOException {
+        try (FileChannel copy = FileChannel.open(partial, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            long size = from.size();
+            for (long position = 0; position < size; ) {
+                position += from.transferTo(position, size - position, copy);
+            }
+            copy.force(true);
         }
         Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory(to);

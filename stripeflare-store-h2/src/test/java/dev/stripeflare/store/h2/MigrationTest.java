@@ -260,6 +260,27 @@ class MigrationTest {
         }
     }
 
+    @Test
+    void aFileStillOpenElsewhereIsNeitherCopiedNorMigrated() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        try (Connection held = connect()) {
+            assertThatThrownBy(() -> H2UserStore.builder().file(file())
+                    .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build())
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("is still open elsewhere")
+                    .hasMessageContaining("Nothing was migrated");
+            assertThat(held.isClosed()).isFalse();
+        }
+        assertThat(columns("SF", "ACCOUNTS")).doesNotContain("plan");
+        assertThat(backup()).doesNotExist();
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(1);
+        }
+    }
+
     private Path backup() {
         return dir.resolve("wallet.premigration.mv.db");
     }
