@@ -184,6 +184,10 @@ public final class DemoServer implements AutoCloseable {
             return;
         }
         DemoServer demo = start(config);
+        // Jetty's own hook stops the server on Ctrl-C/SIGTERM; this one then closes the wallet,
+        // which closes the store's database after the last request (the store no longer lets H2
+        // close it from H2's hook; ADR 28).
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "stripeflare-demo-shutdown"));
         System.out.println(demo.banner());
         demo.join();
     }

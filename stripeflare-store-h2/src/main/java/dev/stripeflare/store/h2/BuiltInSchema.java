@@ -12,7 +12,8 @@ import java.util.List;
  * maintain them, while only the rare admin queries read them (they scan instead).
  *
  * <p>Every statement is idempotent ({@code IF NOT EXISTS}), because H2 commits each DDL
- * statement on its own: a crash half-way through is finished by the next open.
+ * statement on its own: a crash half-way through is finished by the next open (after
+ * {@link MigrationRecovery} has repaired what an interrupted {@code ALTER TABLE} left).
  */
 final class BuiltInSchema {
 

@@ -73,13 +73,15 @@ public final class H2UserStore implements UserStore {
     private final UserSchemas userSchemas;
     private final DurableSync durableSync;
     private final H2Admin admin;
+    private final OpenFiles.Claim file;
     // With per-user schemas, credits and deletions run DDL; concurrent H2 DDL waits on other
     // sessions' locks up to LOCK_TIMEOUT and retries, which under a burst of credits cascaded
     // into minute-long stalls (ConcurrencyTest). They are rare: one at a time is enough.
     private final ReentrantLock schemaChanges = new ReentrantLock();
 
-    private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync) {
+    private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync, OpenFiles.Claim file) {
         this.pool = pool;
+        this.file = file;
         this.userSchemas = userSchemas;
         this.durableSync = durableSync;
         this.admin = new H2Admin(pool);
@@ -95,9 +97,11 @@ public final class H2UserStore implements UserStore {
 
     /**
      * A store in the H2 file {@code path + ".mv.db"} (a trailing {@code .mv.db} in {@code path}
-     * is accepted), created if missing.
+     * is accepted), created if missing. One store per file: the store owns the database until
+     * {@link #close()}.
      *
-     * @throws StoreException if the file cannot be opened (e.g. another process holds it)
+     * @throws StoreException         if the file cannot be opened (e.g. another process holds it)
+     * @throws ConfigurationException if another store of this JVM has the file open
      */
     public static H2UserStore file(Path path) {
         return builder().file(path).build();
@@ -107,7 +111,10 @@ public final class H2UserStore implements UserStore {
      * A store on connections from {@code dataSource}, which must reach an H2 2.x database. The
      * store keeps {@link Builder#poolSize} connections open until {@link #close()}. For a file
      * database, put {@code MAX_COMPACT_TIME=0} in its URL as {@link #file} does: H2's chunk moving
-     * on close has left files that a later crash made unreadable (see ADR.md).
+     * on close has left files that a later crash made unreadable (see ADR.md). Put
+     * {@code DB_CLOSE_ON_EXIT=FALSE} in it too, and close the database after the application has
+     * drained: else H2's own shutdown hook closes it the moment the JVM begins to exit, and every
+     * call still running fails.
      */
     public static H2UserStore of(DataSource dataSource) {
         return builder().dataSource(dataSource).build();
@@ -265,10 +272,20 @@ public final class H2UserStore implements UserStore {
         }
     }
 
-    /** Closes every connection; an in-memory database is gone after its last store closes. Idempotent. */
+    /**
+     * Closes every connection, and with the last one the database: a file is then complete on disk
+     * (charges included) and free for the next store; an in-memory database is gone. The store's
+     * own databases are never closed by H2 at JVM exit ({@code DB_CLOSE_ON_EXIT=FALSE}): close the
+     * store (or the wallet that holds it) at the end of the application's shutdown, after its last
+     * call. A JVM that exits without closing it leaves the file as a crash would. Idempotent.
+     */
     @Override
     public void close() {
-        pool.close();
+        try {
+            pool.close();
+        } finally {
+            file.close();
+        }
     }
 
     /**
@@ -284,6 +301,7 @@ public final class H2UserStore implements UserStore {
         private Path file;
         private DataSource dataSource;
         private String version = "";
+        private boolean startEmptyBesideOlderData;
         private final List<AppMigration> migrations = new ArrayList<>();
         private Duration chargeWriteDelay = Duration.ofMillis(DEFAULT_WRITE_DELAY_MS);
         private int poolSize = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -312,10 +330,23 @@ public final class H2UserStore implements UserStore {
         /**
          * Prefixes every schema the store uses, so a new version starts from empty data while the
          * old version's data stays in the database untouched. Letters, digits and single
-         * underscores, at most 32; default empty.
+         * underscores, at most 32, case-insensitive; default empty. Starting a version that has no
+         * data yet in a database where another version holds accounts is refused unless
+         * {@link #startEmptyBesideOlderData()} says it is meant.
          */
         public Builder version(String value) {
             this.version = Objects.requireNonNull(value, "version");
+            return this;
+        }
+
+        /**
+         * Allows {@link #version} to start from empty data although other versions in the same
+         * database hold accounts (they stay untouched; their users do not see their balances in
+         * this version). Without it, {@link #build()} refuses such a start with a
+         * {@link ConfigurationException} that names those versions and their account counts.
+         */
+        public Builder startEmptyBesideOlderData() {
+            this.startEmptyBesideOlderData = true;
             return this;
         }
 
@@ -342,13 +373,18 @@ public final class H2UserStore implements UserStore {
         }
 
         /**
-         * Opens the store: runs the built-in and application migrations and drops user schemas
-         * left by a crash.
+         * Opens the store: repairs what a process killed during a migration left, runs the
+         * built-in and application migrations (each step re-runnable, so an interrupted migration
+         * is finished and recorded once) and drops user schemas left by a crash.
          *
-         * @throws ConfigurationException if settings are missing or malformed
-         * @throws StoreException         if the database cannot be opened or a migration fails
-         *                                (the message names the migration and step; the
-         *                                database was left as it was)
+         * @throws ConfigurationException if settings are missing or malformed, if another store of
+         *                                this JVM has the file open, or if {@link #version} would
+         *                                start empty beside other versions' accounts without
+         *                                {@link #startEmptyBesideOlderData()}
+         * @throws StoreException         if the database cannot be opened, was written by a newer
+         *                                store schema than this release knows (nothing is run),
+         *                                or a migration fails (the message names the migration
+         *                                and step, what was undone, and what state it left)
          */
         public H2UserStore build() {
             List<String> problems = new ArrayList<>();
@@ -381,20 +417,75 @@ public final class H2UserStore implements UserStore {
             String aggregate = Identifiers.aggregateSchema(version);
             UserSchemas schemas = new UserSchemas(aggregate, tables);
             Migrator migrator = new Migrator(migrations, schemas);
-            DataSource source = dataSource != null ? dataSource : h2DataSource();
-            HandlePool pool = new HandlePool(source, poolSize, aggregate);
+            OpenFiles.Claim claim = file != null ? OpenFiles.claim(Path.of(fileBase() + ".mv.db")) : OpenFiles.none();
             try {
-                boolean syncCredits = pool.inTransaction("opening the H2 store", h -> {
-                    migrator.migrate(h);
-                    schemas.dropOrphans(h);
-                    return isH2File(h.getConnection());
-                });
-                pool.forgetLayouts();
-                return new H2UserStore(pool, schemas, new DurableSync(syncCredits));
+                return open(dataSource != null ? dataSource : h2DataSource(), aggregate, schemas, migrator, claim);
             } catch (RuntimeException e) {
-                pool.close();
+                claim.close();
                 throw e;
             }
+        }
+
+        private H2UserStore open(DataSource source, String aggregate, UserSchemas schemas, Migrator migrator,
+                OpenFiles.Claim claim) {
+            MigrationBackup backup = file != null ? MigrationBackup.of(fileBase()) : null;
+            if (backup != null) {
+                backup.restoreIfInterrupted();
+            }
+            Connection probe = null;
+            try {
+                // The checks read through a connection of their own, kept open until the pool is,
+                // so the database is loaded once (twice when a backup is taken while it is closed).
+                probe = source.getConnection();
+                SchemaGuard.check(probe, aggregate, version, startEmptyBesideOlderData);
+                boolean backedUp = backup != null && MigrationBackup.needed(probe, aggregate, migrator.ids());
+                if (backedUp) {
+                    probe.close(); // the only connection: H2 closes the file
+                    backup.take();
+                    probe = source.getConnection();
+                }
+                HandlePool pool = new HandlePool(source, poolSize, aggregate);
+                try {
+                    boolean syncCredits = pool.inTransaction("opening the H2 store", h -> {
+                        migrator.migrate(h, aggregate);
+                        schemas.dropOrphans(h);
+                        return isH2File(h.getConnection());
+                    });
+                    if (backedUp) {
+                        pool.inTransaction("forcing the migrations to disk", h -> h.execute("CHECKPOINT SYNC"));
+                        backup.discard();
+                    }
+                    pool.forgetLayouts();
+                    return new H2UserStore(pool, schemas, new DurableSync(syncCredits), claim);
+                } catch (RuntimeException e) {
+                    pool.close();
+                    if (backedUp && e instanceof MigrationFailure failure && failure.undone()) {
+                        // Undone completely: the file is as its message says, the copy not needed.
+                        backup.discard();
+                    }
+                    // Else a copy taken stays: the next open starts again from the file as it was.
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw Sql.failure("opening the H2 store", e);
+            } finally {
+                closeQuietly(probe);
+            }
+        }
+
+        private static void closeQuietly(Connection connection) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // The pool's connections keep the database open; this one only read.
+                }
+            }
+        }
+
+        private String fileBase() {
+            String base = file.toAbsolutePath().toString();
+            return base.endsWith(".mv.db") ? base.substring(0, base.length() - ".mv.db".length()) : base;
         }
 
         private DataSource h2DataSource() {
@@ -402,15 +493,15 @@ public final class H2UserStore implements UserStore {
             // its dependencies, the first time a transaction writes a table; with a cache of 64
             // that was a third of a charge's CPU time. The hot paths keep their prepared
             // statements in StatementCache instead, so they never parse twice either way.
-            String common = ";QUERY_CACHE_SIZE=0;LOCK_TIMEOUT=10000";
+            // DB_CLOSE_ON_EXIT=FALSE: close() owns the database's lifetime. H2's default closes it
+            // from its own shutdown hook, which runs at once on SIGTERM, beside the application's
+            // hooks: a server draining its last requests then failed every charge (ADR 28).
+            String common = ";QUERY_CACHE_SIZE=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
             String url;
             if (memoryName != null) {
                 url = "jdbc:h2:mem:" + memoryName + ";DB_CLOSE_DELAY=0" + common;
             } else {
-                String base = file.toAbsolutePath().toString();
-                if (base.endsWith(".mv.db")) {
-                    base = base.substring(0, base.length() - ".mv.db".length());
-                }
+                String base = fileBase();
                 // MAX_COMPACT_TIME=0: no chunk moving when the database closes. With it (H2's
                 // default, 200 ms), a file closed and reopened, then SIGKILLed, failed to open
                 // again ("Chunk N not found") within a few kills of CrashTest; without it, none in
