@@ -5,4 +5,5 @@
 module dev.stripeflare.api {
     exports dev.stripeflare;
     exports dev.stripeflare.spi;
+    exports dev.stripeflare.event;
 }

@@ -17,10 +17,6 @@ import java.util.Objects;
  *                             printable characters identifying this charge for this user: a retry
  *                             with the same key returns the first result and moves no money
  * @param memo                 null, or a note kept in the ledger entry (at most 500 characters)
- * @throws NullPointerException           if {@code accessToken} is null
- * @throws InvalidAmountException         if {@code amountCents <= 0}
- * @throws InvalidIdempotencyKeyException if the key is blank, too long or has control characters
- * @throws IllegalArgumentException       if the memo is longer than 500 characters
  */
 public record ChargeRequest(
         String accessToken,
@@ -32,6 +28,14 @@ public record ChargeRequest(
     /** The longest memo kept, in characters. */
     public static final int MAX_MEMO_LENGTH = 500;
 
+    /**
+     * Validates the request.
+     *
+     * @throws NullPointerException           if {@code accessToken} is null
+     * @throws InvalidAmountException         if {@code amountCents <= 0}
+     * @throws InvalidIdempotencyKeyException if the key is blank, too long or has control characters
+     * @throws IllegalArgumentException       if the memo is longer than 500 characters
+     */
     public ChargeRequest {
         Objects.requireNonNull(accessToken, "accessToken");
         InvalidAmountException.requirePositive(amountCents, "amountCents");

@@ -139,7 +139,63 @@ public interface Wallet extends AutoCloseable {
      */
     List<LedgerEntry> ledger(String accessToken);
 
-    /** Closes the store. Calls after {@code close()} fail with {@link StoreException}. */
+    /**
+     * Closes the store. Every call after {@code close()} fails with {@link StoreException},
+     * including those that would not read the store ({@link #session}, {@link #paymentLink}).
+     */
     @Override
     void close();
+
+    // Unclaimed payments and the start-up check (issue 11 items 3 and 9, ADR 31).
+
+    /**
+     * Every paid checkout the wallet could not credit (see {@link UnclaimedPayment.Reason}), open
+     * or already resolved, oldest first. An operator assigns an open one to the payer's account
+     * ({@link #assignUnclaimedPayment}) or refunds it in Stripe's Dashboard and records that
+     * ({@link #markUnclaimedPaymentRefunded}).
+     *
+     * @throws StoreException if the store fails
+     */
+    List<UnclaimedPayment> unclaimedPayments();
+
+    /**
+     * Credits an open unclaimed payment to account {@code userId}, exactly once, with a
+     * {@link LedgerEntryKind#PAYMENT} ledger entry; its later refunds and disputes are taken from
+     * that account like any payment's. Of several concurrent assignments (or refund markings) of
+     * one payment exactly one succeeds. The wallet never converts currencies: a payment in another
+     * currency than the wallet's is refused ({@code OTHER_CURRENCY}); refund it instead.
+     *
+     * @param unclaimedId  the payment's id (its checkout session id, {@code cs_…})
+     * @param userId       the account to credit
+     * @param operatorNote why, for the record (e.g. the support ticket), or null
+     * @return the payment, now {@code ASSIGNED}
+     * @throws NullPointerException       if {@code unclaimedId} is null
+     * @throws UnclaimedPaymentException  if there is no such payment, it is already assigned or
+     *                                    refunded, the account does not exist, or the payment is
+     *                                    in another currency; nothing changed
+     * @throws InvalidAmountException     if the balance would overflow; nothing changed
+     * @throws StoreException             if the store fails; nothing changed
+     */
+    UnclaimedPayment assignUnclaimedPayment(String unclaimedId, long userId, String operatorNote);
+
+    /**
+     * Records that an open unclaimed payment was refunded to its payer (the refund itself is made
+     * in Stripe's Dashboard), exactly once. Moves no money; the payment can then never be assigned.
+     *
+     * @return the payment, now {@code REFUNDED}
+     * @throws NullPointerException      if {@code unclaimedId} is null
+     * @throws UnclaimedPaymentException if there is no such payment, or it is already assigned or
+     *                                   refunded; nothing changed
+     * @throws StoreException            if the store fails; nothing changed
+     */
+    UnclaimedPayment markUnclaimedPaymentRefunded(String unclaimedId, String operatorNote);
+
+    /**
+     * Asks Stripe's API whether the wallet is set up to be paid: the API key is accepted, the
+     * Payment Link (when its id is configured) is active, is the configured link and is in the
+     * wallet's currency, and a webhook endpoint is enabled for the events the wallet reads at the
+     * API version it reads. Makes a few GET requests; reads and writes nothing else. Never throws
+     * for what it finds: every problem is a failed check in the report.
+     */
+    SelfCheckReport selfCheck();
 }

@@ -37,9 +37,13 @@ public enum WebhookOutcome {
      * inquiry; a dispute closed as lost; a refund or dispute of a payment already fully taken
      * back; a failed refund or won dispute that had taken nothing (it never will). */
     ACKNOWLEDGED,
-    /** Paid in a currency other than the wallet's; recorded, and the balance did not change. */
+    /** Paid in a currency other than the wallet's; kept as an {@link UnclaimedPayment}, and the
+     * balance did not change. (A refund or dispute in a currency its charge did not take is
+     * recorded under this outcome too.) */
     CURRENCY_MISMATCH,
-    /** Not for this wallet: an event type we do not handle, or a reference we did not issue. */
+    /** Not for this wallet: an event type we do not handle, another Payment Link's checkout (with
+     * {@code paymentLinkId} set), a reference that is not of a wallet's form (another application's),
+     * a test-mode event at a live wallet, or an event of a Connect account not accepted. */
     IGNORED,
     /** Missing, malformed, stale or wrongly signed {@code Stripe-Signature}. Nothing changed. */
     REJECTED_SIGNATURE,
@@ -49,5 +53,12 @@ public enum WebhookOutcome {
     RETRY_LATER,
     /** What a refund or dispute had taken was given back: the refund failed, or the dispute was
      * won ({@code charge.refund.updated}, {@code charge.dispute.closed}). */
-    RESTORED
+    RESTORED,
+    /**
+     * Paid, but the payment could not be credited to any account (its {@code client_reference_id}
+     * is missing or does not decrypt under the wallet's {@code DB_SECRET}s, or it is a live payment
+     * at a test-mode wallet): kept as an {@link UnclaimedPayment} for an operator to assign or
+     * refund ({@link Wallet#unclaimedPayments()}). No balance changed.
+     */
+    UNCLAIMED
 }

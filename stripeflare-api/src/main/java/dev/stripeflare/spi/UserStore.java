@@ -5,6 +5,7 @@ import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -202,4 +203,46 @@ public interface UserStore extends AutoCloseable {
     /** Releases the store's resources. Later calls fail with {@link StoreException}. */
     @Override
     void close();
+
+    // Unclaimed payments (issue 11 item 3, ADR 31): paid checkouts that could not be credited.
+
+    /**
+     * Atomically records {@code payment} (which must be {@code OPEN}) as unclaimed and its
+     * {@link UnclaimedPayment#operationId()} as settled, so that a later credit, settlement or
+     * unclaimed record under the same operation id is a duplicate. Moves no money.
+     *
+     * @return false, changing nothing, if the operation id or the payment's id was already
+     *         recorded (applied, settled or unclaimed)
+     * @throws IllegalArgumentException if {@code payment} is not open
+     */
+    boolean recordUnclaimed(UnclaimedPayment payment);
+
+    /** Every unclaimed payment, open or resolved, oldest first (by receipt, then id). */
+    List<UnclaimedPayment> unclaimedPayments();
+
+    /** The unclaimed payment with this id (checkout session id), if any. */
+    Optional<UnclaimedPayment> findUnclaimed(String unclaimedId);
+
+    /**
+     * Atomically credits an open unclaimed payment to an existing account, exactly once: the
+     * account's balance grows by the payment's amount with a {@link dev.stripeflare.LedgerEntryKind#PAYMENT}
+     * entry under the payment's operation id, the payment's PaymentIntent (when it has one) is
+     * remembered as credited to that account so that its refunds and disputes are taken from it,
+     * reversals of it that were deferred are applied in the same step (capped as in
+     * {@link #reverse}), and the payment becomes {@code ASSIGNED}. Of concurrent assignments and
+     * refund markings of one payment, exactly one resolves it; the others answer
+     * {@code ALREADY_ASSIGNED} or {@code ALREADY_REFUNDED}. Every answer but {@code RESOLVED}
+     * changed nothing. The store does not look at currencies: the caller assigns only payments in
+     * the wallet's currency.
+     *
+     * @throws InvalidAmountException if the new balance would overflow a {@code long}; nothing changed
+     */
+    UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment);
+
+    /**
+     * Atomically marks an open unclaimed payment as refunded to its payer, exactly once; moves no
+     * money. An assigned payment answers {@code ALREADY_ASSIGNED}, a refunded one
+     * {@code ALREADY_REFUNDED}, an unknown id {@code NOT_FOUND}; each changes nothing.
+     */
+    UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at);
 }

@@ -1,17 +1,22 @@
 package dev.stripeflare.core;
 
 import com.stripe.model.checkout.Session;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
+import dev.stripeflare.event.CreditedEvent;
+import dev.stripeflare.event.UnclaimedPaymentEvent;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.UserStore;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Credits a paid Payment Link checkout ({@code checkout.session.completed} with
@@ -33,16 +38,23 @@ import java.util.Optional;
  * and {@code claimableUntil = now + claim window}, so that the returning browser can claim the
  * checkout through {@link dev.stripeflare.Wallet#completeCheckout}.
  *
- * <p>Rules, in order: an unpaid session is acknowledged (its async event will credit); no or a
- * foreign {@code client_reference_id} is ignored (another application's checkout on the same
- * Stripe account); a missing amount or PaymentIntent on a paid session is refused (400, Stripe
- * keeps retrying it and shows it failed); an amount of 0 is ignored (nothing to credit); another
- * currency is recorded as settled without touching the balance. A checkout under Adaptive
- * Pricing whose {@code currency_conversion.source_currency} is the wallet's currency is credited
- * its source amount, the price the Payment Link was set in.
+ * <p>Rules, in order: an unpaid session is acknowledged (its async event will credit); a checkout
+ * of another Payment Link than the wallet's (when {@code paymentLinkId} is set) is ignored; a
+ * paid checkout that cannot be credited is kept as an {@link UnclaimedPayment} (ADR 31), logged
+ * at WARNING and told to the listeners: no {@code client_reference_id} on the wallet's own
+ * link, or one that does not decrypt under the wallet's secrets while it is on the wallet's own
+ * link or has the form of a wallet reference (an instance with another {@code DB_SECRET}), or
+ * another currency than the wallet's ({@code CURRENCY_MISMATCH}). A reference of another form
+ * without a configured {@code paymentLinkId} is ignored (another application's checkout on the
+ * same Stripe account). A missing amount or PaymentIntent on a paid session is refused (400,
+ * Stripe keeps retrying it and shows it failed); an amount of 0 is ignored (nothing to credit).
+ * A checkout under Adaptive Pricing whose {@code currency_conversion.source_currency} is the
+ * wallet's currency is credited its source amount, the price the Payment Link was set in.
  */
 final class CheckoutCompletedHandler {
     static final String PAID = "paid";
+    private static final System.Logger LOG = System.getLogger(CheckoutCompletedHandler.class.getName());
+    private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
 
     private final UserStore store;
     private final AccessTokens tokens;
@@ -52,11 +64,13 @@ final class CheckoutCompletedHandler {
     private final String currency;
     private final Duration claimWindow;
     private final Clock clock;
+    private final WalletEvents events;
 
     CheckoutCompletedHandler(UserStore store, AccessTokens tokens, ReferenceCipher cipher,
                              PaymentIdentityLinker linker, WebhookSettings.CheckoutPolicy policy, String currency,
-                             Duration claimWindow, Clock clock) {
+                             Duration claimWindow, Clock clock, WalletEvents events) {
         this.store = store;
+        this.events = events;
         this.policy = policy;
         this.tokens = tokens;
         this.cipher = cipher;
@@ -76,27 +90,26 @@ final class CheckoutCompletedHandler {
             return WebhookResults.settled(WebhookOutcome.ACKNOWLEDGED,
                     "checkout session not paid yet (" + session.getPaymentStatus() + "); awaiting its outcome");
         }
+        boolean ownLink = policy.paymentLinkId().isPresent();
+        if (ownLink && !policy.paymentLinkId().get().equals(session.getPaymentLink())) {
+            return WebhookResults.settled(WebhookOutcome.IGNORED,
+                    "checkout of another Payment Link than the wallet's; not a top-up");
+        }
         String reference = session.getClientReferenceId();
         if (reference == null || reference.isBlank()) {
-            return WebhookResults.settled(WebhookOutcome.IGNORED, "checkout session has no client_reference_id");
+            return ownLink ? keepUnclaimed(session, UnclaimedPayment.Reason.MISSING_REFERENCE)
+                    : WebhookResults.settled(WebhookOutcome.IGNORED, "checkout session has no client_reference_id");
         }
         Optional<String> token = cipher.decrypt(reference);
         if (token.isEmpty()) {
-            return WebhookResults.settled(WebhookOutcome.IGNORED, "client_reference_id was not issued by this wallet");
-        }
-        if (policy.paymentLinkId().isPresent() && !policy.paymentLinkId().get().equals(session.getPaymentLink())) {
-            return WebhookResults.settled(WebhookOutcome.IGNORED,
-                    "checkout of another Payment Link than the wallet's; not a top-up");
+            return ownLink || ReferenceCipher.hasWalletForm(reference)
+                    ? keepUnclaimed(session, UnclaimedPayment.Reason.UNREADABLE_REFERENCE)
+                    : WebhookResults.settled(WebhookOutcome.IGNORED, "client_reference_id was not issued by this wallet");
         }
         Money paid = amountPaid(session);
         String operationId = "checkout:" + sessionId;
         if (!currency.equals(paid.currency())) {
-            boolean recorded = store.recordSettled(operationId, "paid in " + paid.currency() + ", wallet is in "
-                    + currency, clock.instant());
-            return recorded
-                    ? WebhookResults.settled(WebhookOutcome.CURRENCY_MISMATCH, "paid in " + paid.currency()
-                            + ", wallet is in " + currency + "; recorded, balance unchanged")
-                    : WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already settled");
+            return keepUnclaimed(session, UnclaimedPayment.Reason.OTHER_CURRENCY);
         }
         if (paid.cents() <= 0) {
             return WebhookResults.settled(WebhookOutcome.IGNORED, "checkout session paid nothing");
@@ -119,6 +132,11 @@ final class CheckoutCompletedHandler {
             return WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already credited",
                     result.userId());
         }
+        if (events.active()) {
+            CreditedEvent credited = new CreditedEvent(result.userId(), paid.cents(), result.balanceCents(),
+                    operationId, paymentIntent, now);
+            events.deliver("credited", listener -> listener.onCredited(credited));
+        }
         return switch (result.account()) {
             case EXISTING, CREATED -> WebhookResults.settled(WebhookOutcome.CREDITED,
                     "credited " + paid.cents(), result.userId());
@@ -132,6 +150,47 @@ final class CheckoutCompletedHandler {
                     "credited " + paid.cents() + " to the account the revoked token used to open; the token stays"
                             + " revoked", result.userId());
         };
+    }
+
+    /**
+     * Keeps a paid checkout that cannot be credited as an unclaimed payment, once per checkout
+     * session: a redelivery, or the session's other event, is a {@code DUPLICATE}. An unpaid
+     * session is acknowledged (its async event decides), one that paid nothing is ignored.
+     *
+     * @throws MalformedEventException if the session lacks an amount or a currency
+     */
+    WebhookResult keepUnclaimed(Session session, UnclaimedPayment.Reason reason) {
+        String sessionId = MalformedEventException.require(session.getId(), "checkout session id");
+        if (!PAID.equals(session.getPaymentStatus())) {
+            return WebhookResults.settled(WebhookOutcome.ACKNOWLEDGED,
+                    "checkout session not paid yet (" + session.getPaymentStatus() + "); awaiting its outcome");
+        }
+        Money paid = amountPaid(session);
+        if (paid.cents() <= 0) {
+            return WebhookResults.settled(WebhookOutcome.IGNORED, "checkout session paid nothing");
+        }
+        if (!CURRENCY.matcher(paid.currency()).matches()) {
+            throw new MalformedEventException("checkout session " + sessionId + " has a malformed currency");
+        }
+        String email = session.getCustomerDetails() == null ? null : session.getCustomerDetails().getEmail();
+        UnclaimedPayment payment = UnclaimedPayment.received(sessionId, session.getPaymentIntent(), paid.cents(),
+                paid.currency(), email, reason, clock.instant());
+        if (!store.recordUnclaimed(payment)) {
+            return WebhookResults.settled(WebhookOutcome.DUPLICATE, "checkout session already recorded");
+        }
+        LOG.log(Level.WARNING, "Stripe checkout {0} paid {1} {2} but was not credited ({3}); kept as an unclaimed"
+                + " payment: {4}", sessionId, paid.cents(), paid.currency(), reason,
+                reason == UnclaimedPayment.Reason.OTHER_CURRENCY ? "refund it (the wallet never converts)"
+                        : "assign it to the payer's account or refund it");
+        if (events.active()) {
+            events.deliver("unclaimed payment", listener -> listener.onUnclaimedPayment(
+                    new UnclaimedPaymentEvent(payment)));
+        }
+        return reason == UnclaimedPayment.Reason.OTHER_CURRENCY
+                ? WebhookResults.settled(WebhookOutcome.CURRENCY_MISMATCH, "paid in " + paid.currency()
+                        + ", wallet is in " + currency + "; kept as an unclaimed payment, balance unchanged")
+                : WebhookResults.settled(WebhookOutcome.UNCLAIMED, "paid, but not credited ("
+                        + reason + "); kept as an unclaimed payment for an operator");
     }
 
     private record Money(long cents, String currency) {

@@ -4,7 +4,10 @@ import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.SelfCheckReport;
 import dev.stripeflare.Session;
+import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The {@link Wallet} over a {@link UserStore}. Thread-safe: all state is immutable or the store's. */
 final class DefaultWallet implements Wallet {
@@ -27,10 +31,17 @@ final class DefaultWallet implements Wallet {
     private final CheckoutReturns checkoutReturns;
     private final String paymentLinkBase;
     private final Clock clock;
+    // session() and paymentLink() may not touch the store; this makes them fail after close too.
+    private volatile boolean closed;
+    private final UnclaimedPayments unclaimed;
+    private final Supplier<SelfCheckReport> selfCheck;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
-                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock) {
+                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
+                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck) {
         this.store = store;
+        this.unclaimed = unclaimed;
+        this.selfCheck = selfCheck;
         this.tokens = tokens;
         this.cipher = cipher;
         this.webhooks = webhooks;
@@ -43,6 +54,7 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public Session session(String presentedTokenOrNull) {
+        requireOpen();
         // Legacy tokens carry no MAC: kept only while they open an account (ADR 22). One store
         // read either way: the account found decides a legacy token and is the session's user.
         boolean authentic = tokens.isAuthentic(presentedTokenOrNull);
@@ -104,6 +116,7 @@ final class DefaultWallet implements Wallet {
     @Override
     public String paymentLink(String accessToken) {
         Objects.requireNonNull(accessToken, "accessToken");
+        requireOpen();
         return linkFor(cipher.encrypt(accessToken));
     }
 
@@ -120,7 +133,14 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public void close() {
+        closed = true;
         store.close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new StoreException("the wallet is closed");
+        }
     }
 
     private Optional<User> find(String token, String reference) {
@@ -142,5 +162,25 @@ final class DefaultWallet implements Wallet {
     @Override
     public String toString() {
         return "Wallet[store=" + store.getClass().getSimpleName() + "]";
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return unclaimed.list();
+    }
+
+    @Override
+    public UnclaimedPayment assignUnclaimedPayment(String unclaimedId, long userId, String operatorNote) {
+        return unclaimed.assign(unclaimedId, userId, operatorNote);
+    }
+
+    @Override
+    public UnclaimedPayment markUnclaimedPaymentRefunded(String unclaimedId, String operatorNote) {
+        return unclaimed.markRefunded(unclaimedId, operatorNote);
+    }
+
+    @Override
+    public SelfCheckReport selfCheck() {
+        return selfCheck.get();
     }
 }

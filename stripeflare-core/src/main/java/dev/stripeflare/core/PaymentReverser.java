@@ -4,11 +4,15 @@ import com.stripe.model.Charge;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
+import dev.stripeflare.event.RestoredEvent;
+import dev.stripeflare.event.ReversedEvent;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.UserStore;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -26,16 +30,26 @@ import java.util.function.Supplier;
  * when the charge took nothing known in that currency is the reversal recorded as settled
  * ({@code CURRENCY_MISMATCH}) without touching a balance. Never more than the payment credited
  * is taken: the store caps all reversals of one payment together.
+ *
+ * <p>What an operator must hear about is logged at WARNING (ADR 31): a reversal deferred (its
+ * payment is not credited here), capped (the payment had less left than it asked), finding its
+ * account deleted, or in a currency its charge did not take. Every reversal that moved money or
+ * was deferred, and every restoration that gave money back, is told to the listeners after the
+ * store committed it.
  */
 final class PaymentReverser {
+    private static final System.Logger LOG = System.getLogger(PaymentReverser.class.getName());
+
     private final UserStore store;
     private final String currency;
     private final Clock clock;
+    private final WalletEvents events;
 
-    PaymentReverser(UserStore store, String currency, Clock clock) {
+    PaymentReverser(UserStore store, String currency, Clock clock, WalletEvents events) {
         this.store = store;
         this.currency = currency;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -49,22 +63,64 @@ final class PaymentReverser {
     void reverse(ReversalTally tally, String operationId, String paymentIntent, long amount,
                  String reversalCurrency, Supplier<Charge> charge, LedgerEntryKind kind, String memo) {
         if (currency.equals(reversalCurrency)) {
-            tally.add(store.reverse(new PaymentReversal(operationId, paymentIntent, amount, 0, kind, memo,
-                    clock.instant())));
+            Instant now = clock.instant();
+            ReversalResult result = store.reverse(new PaymentReversal(operationId, paymentIntent, amount, 0, kind,
+                    memo, now));
+            tally.add(result);
+            reported(result, operationId, paymentIntent, amount, true, kind, now);
             return;
         }
         OptionalLong paymentTotal = chargedIn(charge.get(), reversalCurrency);
         if (paymentTotal.isEmpty()) {
             String reason = kind.name().toLowerCase(Locale.ROOT) + " in " + reversalCurrency
                     + ", a currency its charge did not take";
-            tally.mismatch(store.recordSettled(operationId, reason, clock.instant()));
+            boolean recorded = store.recordSettled(operationId, reason, clock.instant());
+            tally.mismatch(recorded);
+            if (recorded) {
+                LOG.log(Level.WARNING, "Stripe {0} of payment {1}: {2}; recorded, no balance changed: adjust by hand",
+                        operationId, paymentIntent, reason);
+            }
             return;
         }
         // A refund or dispute never exceeds its charge; clamping keeps a bad amount from
         // overflowing the store's conversion (the store caps at what was credited anyway).
         long clamped = Math.min(amount, paymentTotal.getAsLong());
-        tally.add(store.reverse(new PaymentReversal(operationId, paymentIntent, clamped, paymentTotal.getAsLong(),
-                kind, memo, clock.instant())));
+        Instant now = clock.instant();
+        ReversalResult result = store.reverse(new PaymentReversal(operationId, paymentIntent, clamped,
+                paymentTotal.getAsLong(), kind, memo, now));
+        tally.add(result);
+        reported(result, operationId, paymentIntent, amount, false, kind, now);
+    }
+
+    /**
+     * Logs what an operator must hear of a committed reversal and tells the listeners.
+     * {@code inWalletCurrency}: whether {@code requested} is in cents of the wallet's currency
+     * (only then is a capped reversal recognisable here).
+     */
+    private void reported(ReversalResult result, String operationId, String paymentIntent, long requested,
+                          boolean inWalletCurrency, LedgerEntryKind kind, Instant at) {
+        switch (result.status()) {
+            case DEFERRED -> LOG.log(Level.WARNING, "Stripe {0} of payment {1} arrived before that payment was"
+                    + " credited here; deferred: it is taken when the payment is credited (or assigned, if it is an"
+                    + " unclaimed payment), never if it never is", operationId, paymentIntent);
+            case APPLIED -> {
+                if (result.userId().isEmpty()) {
+                    LOG.log(Level.WARNING, "Stripe {0} of payment {1}: the account it credited was deleted; nothing"
+                            + " taken", operationId, paymentIntent);
+                } else if (inWalletCurrency && result.movedCents() < requested) {
+                    LOG.log(Level.WARNING, "Stripe {0} of payment {1} asked for {2} but took {3}: capped at what is"
+                            + " left of the payment", operationId, paymentIntent, requested, result.movedCents());
+                }
+            }
+            case DUPLICATE, CANCELLED -> {
+                return;
+            }
+        }
+        if (events.active()) {
+            ReversedEvent event = new ReversedEvent(result.userId(), result.movedCents(), requested,
+                    result.status() == ReversalResult.Status.DEFERRED, kind, operationId, paymentIntent, at);
+            events.deliver("reversed", listener -> listener.onReversed(event));
+        }
     }
 
     /**
@@ -97,8 +153,15 @@ final class PaymentReverser {
      */
     WebhookResult restore(String operationId, String reversalOperationId, LedgerEntryKind kind, String memo,
                           String what) {
+        Instant now = clock.instant();
         ReversalResult result = store.restore(new PaymentRestoration(operationId, reversalOperationId, kind, memo,
-                clock.instant()));
+                now));
+        if (events.active() && result.status() == ReversalResult.Status.APPLIED && result.movedCents() > 0
+                && result.userId().isPresent()) {
+            RestoredEvent event = new RestoredEvent(result.userId().getAsLong(), result.movedCents(),
+                    result.balanceCents(), kind, operationId, now);
+            events.deliver("restored", listener -> listener.onRestored(event));
+        }
         return switch (result.status()) {
             case APPLIED -> result.movedCents() > 0
                     ? WebhookResults.settled(WebhookOutcome.RESTORED, what + ": " + result.movedCents()

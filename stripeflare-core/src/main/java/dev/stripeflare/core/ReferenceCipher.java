@@ -141,4 +141,21 @@ final class ReferenceCipher {
             return "Keys[<redacted>]";
         }
     }
+
+    /**
+     * Whether {@code reference} has the form of a reference some wallet made (base64url of this
+     * version's header and a ciphertext), whatever secret made it: a checkout carrying one that
+     * does not decrypt was most likely made by an instance with another {@code DB_SECRET}.
+     */
+    static boolean hasWalletForm(String reference) {
+        if (reference == null || reference.isEmpty() || reference.length() > MAX_REFERENCE_LENGTH) {
+            return false;
+        }
+        try {
+            byte[] raw = DECODER.decode(reference);
+            return raw.length > HEADER_BYTES && raw[0] == VERSION;
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+    }
 }

@@ -7,12 +7,14 @@ import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
 import dev.stripeflare.spi.UserStore;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -35,16 +37,28 @@ import java.util.stream.Collectors;
  *
  * <p><b>Live and test mode.</b> A wallet whose API key is a live key ({@code sk_live_…},
  * {@code rk_live_…}) applies live-mode events only, and one with a test key test-mode events only;
- * an event of the other mode is {@code IGNORED} (200). Test payments cost nothing and anyone can
+ * an event of the other mode is {@code IGNORED} (200), except as below. Test payments cost nothing and anyone can
  * pay a test-mode Payment Link with their own {@code client_reference_id}: if the test endpoint's
  * signing secret were ever configured next to the live one, they must still never credit a live
  * wallet. A key of neither form (a test double) checks nothing.
  *
+ * A live-mode checkout paid at a test-mode wallet is real money that no account gets: it is kept
+ * as an unclaimed payment ({@code WRONG_MODE}, ADR 31) rather than ignored.
+ *
  * <p>Logs (through {@link System.Logger}) event ids, types and outcomes, never payloads, tokens,
- * {@code client_reference_id}s or secrets. Thread-safe.
+ * {@code client_reference_id}s or secrets. Refused signatures go through a {@link RejectionLog}
+ * (one WARNING per cause per minute, with counts); outcomes an operator must act on
+ * ({@code UNCLAIMED}, {@code CURRENCY_MISMATCH}, {@code DEFERRED}) are logged at WARNING, the
+ * others at DEBUG. Thread-safe.
  */
 final class StripeWebhooks {
     private static final System.Logger LOG = System.getLogger(StripeWebhooks.class.getName());
+    private static final Set<WebhookOutcome> TO_ACT_ON = Set.of(WebhookOutcome.UNCLAIMED,
+            WebhookOutcome.CURRENCY_MISMATCH, WebhookOutcome.DEFERRED);
+    private static final Set<String> PAID_CHECKOUTS = Set.of("checkout.session.completed",
+            "checkout.session.async_payment_succeeded");
+
+    private final RejectionLog rejections;
 
     private final WebhookVerifier verifier;
     private final StripeEventReader reader = new StripeEventReader();
@@ -57,26 +71,34 @@ final class StripeWebhooks {
     }
 
     StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings) {
+        this(store, tokens, cipher, settings, WalletEvents.none());
+    }
+
+    StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings,
+                   WalletEvents events) {
         this.verifier = new WebhookVerifier(settings.signingSecrets(), settings.tolerance(), settings.clock());
+        this.rejections = new RejectionLog(settings.clock());
         this.liveMode = modeOf(settings.stripeSecretKey());
-        this.platform = handlers(store, tokens, cipher, settings, Optional.empty());
+        this.platform = handlers(store, tokens, cipher, settings, Optional.empty(), events);
         this.connectedAccounts = settings.connectedAccounts().stream().collect(Collectors.toUnmodifiableMap(
-                Function.identity(), account -> handlers(store, tokens, cipher, settings, Optional.of(account))));
+                Function.identity(), account -> handlers(store, tokens, cipher, settings, Optional.of(account),
+                        events)));
     }
 
     private static Handlers handlers(UserStore store, AccessTokens tokens, ReferenceCipher cipher,
-                                     WebhookSettings settings, Optional<String> account) {
+                                     WebhookSettings settings, Optional<String> account, WalletEvents events) {
         StripePaymentLookup stripe = new StripePaymentLookup(settings, account);
         CheckoutCompletedHandler checkouts = new CheckoutCompletedHandler(store, tokens, cipher,
                 new PaymentIdentityLinker(stripe), settings.checkouts(), settings.currency(),
-                settings.checkoutClaimWindow(), settings.clock());
-        PaymentReverser reverser = new PaymentReverser(store, settings.currency(), settings.clock());
+                settings.checkoutClaimWindow(), settings.clock(), events);
+        PaymentReverser reverser = new PaymentReverser(store, settings.currency(), settings.clock(), events);
         return new Handlers(checkouts, new RefundHandler(reverser, stripe), new DisputeHandler(reverser, stripe));
     }
 
     WebhookResult handle(String payload, String signatureHeader) {
-        if (!verifier.verify(payload, signatureHeader)) {
-            LOG.log(Level.INFO, "Stripe webhook refused: signature missing, invalid or outside the tolerance");
+        WebhookVerifier.Verdict verdict = verifier.check(payload, signatureHeader);
+        if (!verdict.accepted()) {
+            rejections.rejected(verdict.cause().orElseThrow(), verdict.skewSeconds());
             return WebhookResults.rejectedSignature();
         }
         Event event = null;
@@ -86,15 +108,20 @@ final class StripeWebhooks {
             WebhookResult result;
             // Stripe marks every event; one without the mark is left to the checks below.
             if (liveMode.isPresent() && event.getLivemode() != null && !liveMode.get().equals(event.getLivemode())) {
-                result = WebhookResults.settled(WebhookOutcome.IGNORED, liveMode.get()
-                        ? "test-mode event at a live-mode wallet" : "live-mode event at a test-mode wallet");
+                // Test payments are not money; a live payment at a test wallet is, and no account gets it.
+                result = !liveMode.get() && handlers != null && PAID_CHECKOUTS.contains(event.getType())
+                        ? handlers.checkouts().keepUnclaimed(reader.object(event, Session.class),
+                                UnclaimedPayment.Reason.WRONG_MODE)
+                        : WebhookResults.settled(WebhookOutcome.IGNORED, liveMode.get()
+                                ? "test-mode event at a live-mode wallet" : "live-mode event at a test-mode wallet");
             } else if (handlers == null) {
                 result = WebhookResults.settled(WebhookOutcome.IGNORED, "event of a Stripe Connect account this wallet"
                         + " does not accept");
             } else {
                 result = dispatch(event, handlers);
             }
-            LOG.log(Level.DEBUG, "Stripe event {0} ({1}): {2}", event.getId(), event.getType(), result.outcome());
+            LOG.log(TO_ACT_ON.contains(result.outcome()) ? Level.WARNING : Level.DEBUG, "Stripe event {0} ({1}): {2}",
+                    event.getId(), event.getType(), result.outcome());
             return result;
         } catch (MalformedEventException e) {
             LOG.log(Level.WARNING, "Stripe webhook refused: {0}", e.getMessage());

@@ -2,6 +2,7 @@ package dev.stripeflare.core;
 
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.Wallet;
+import dev.stripeflare.event.WalletListener;
 import dev.stripeflare.spi.UserStore;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -72,6 +74,8 @@ public final class Stripeflare {
         private final Set<String> connectedAccounts = new LinkedHashSet<>();
         private boolean loginByPayment;
         private String paymentLinkId;
+        private final List<WalletListener> listeners = new ArrayList<>();
+        private Executor listenerExecutor;
 
         private Builder() {
         }
@@ -216,6 +220,27 @@ public final class Stripeflare {
         }
 
         /**
+         * Adds a listener that hears what the wallet did (credits, reversals, unclaimed payments
+         * and their resolution), each event after its change committed; call once per listener.
+         * Delivered on the thread that made the change unless {@link #listenerExecutor} is set. A
+         * listener that throws is logged and changes nothing. Without listeners no event is built.
+         */
+        public Builder listener(WalletListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Delivers listener events on {@code executor} instead of on the thread that made the
+         * change (a webhook's, an operator's), so a slow listener never delays Stripe's answer.
+         * The wallet never shuts it down. Default: none (synchronous delivery).
+         */
+        public Builder listenerExecutor(Executor executor) {
+            this.listenerExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -266,9 +291,13 @@ public final class Stripeflare {
             webhookSettings = webhookSettings.acceptingConnectedAccounts(connectedAccounts)
                     .withCheckoutPolicy(new WebhookSettings.CheckoutPolicy(Optional.ofNullable(paymentLinkId),
                             loginByPayment));
-            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
+            WalletEvents events = WalletEvents.of(listeners, Optional.ofNullable(listenerExecutor));
+            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings, events);
+            WebhookSettings checked = webhookSettings;
+            String link = paymentLink;
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
-                    loginByPayment, clock);
+                    loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
+                    () -> new SelfCheck(checked, link).run());
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {

@@ -5,6 +5,7 @@ import com.stripe.net.Webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks a {@code Stripe-Signature} header ({@code t=<unix seconds>,v1=<hex HMAC-SHA256>}) against
@@ -31,22 +32,72 @@ final class WebhookVerifier {
 
     /** Whether one of the secrets signed {@code payload} at a time within the tolerance. */
     boolean verify(String payload, String signatureHeader) {
-        if (payload == null || signatureHeader == null || signatureHeader.isBlank()) {
-            return false;
+        return check(payload, signatureHeader).accepted();
+    }
+
+    /**
+     * The verdict on one delivery, telling why it is refused.
+     *
+     * @param cause       empty when accepted
+     * @param skewSeconds for a timestamp outside the tolerance, the signed time minus the clock's
+     */
+    record Verdict(Optional<RejectionLog.Cause> cause, long skewSeconds) {
+        static final Verdict ACCEPTED = new Verdict(Optional.empty(), 0);
+
+        boolean accepted() {
+            return cause.isEmpty();
         }
+
+        static Verdict refused(RejectionLog.Cause cause, long skewSeconds) {
+            return new Verdict(Optional.of(cause), skewSeconds);
+        }
+    }
+
+    /**
+     * Verifies as {@link #verify}, and for a refusal tells a malformed header from a signature no
+     * secret made, and both from a genuine signature whose timestamp is outside the tolerance (so
+     * a wrong secret and a wrong clock read differently in the log). The last costs one more
+     * HMAC per secret, only for deliveries that are refused anyway.
+     */
+    Verdict check(String payload, String signatureHeader) {
+        if (payload == null || signatureHeader == null || signatureHeader.isBlank()
+                || !signatureHeader.contains("v1=")) {
+            return Verdict.refused(RejectionLog.Cause.MALFORMED, 0);
+        }
+        long signedAt;
+        try {
+            signedAt = signedAt(signatureHeader);
+        } catch (RuntimeException malformedTimestamp) {
+            return Verdict.refused(RejectionLog.Cause.MALFORMED, 0);
+        }
+        if (signedAt < 0) {
+            return Verdict.refused(RejectionLog.Cause.MALFORMED, 0);
+        }
+        long skew = signedAt - clock.millis() / 1000;
         for (String secret : secrets) {
             try {
                 if (Webhook.Signature.verifyHeader(payload, signatureHeader, secret, toleranceSeconds, clock)) {
-                    return !fromTheFuture(signatureHeader);
+                    return fromTheFuture(signatureHeader)
+                            ? Verdict.refused(RejectionLog.Cause.OUTSIDE_TOLERANCE, skew) : Verdict.ACCEPTED;
                 }
             } catch (SignatureVerificationException notThisSecret) {
                 // Try the next secret; the header may be signed by one being rotated in or out.
             } catch (RuntimeException malformedHeader) {
                 // stripe-java parses "t=" with Long.parseLong and lets a NumberFormatException out.
-                return false;
+                return Verdict.refused(RejectionLog.Cause.MALFORMED, 0);
             }
         }
-        return false;
+        for (String secret : secrets) {
+            try {
+                // A tolerance of 0 makes stripe-java check the signature only, not the time.
+                if (Webhook.Signature.verifyHeader(payload, signatureHeader, secret, 0, clock)) {
+                    return Verdict.refused(RejectionLog.Cause.OUTSIDE_TOLERANCE, skew);
+                }
+            } catch (SignatureVerificationException | RuntimeException notThisSecret) {
+                // Signed by none of the secrets: a bad signature.
+            }
+        }
+        return Verdict.refused(RejectionLog.Cause.BAD_SIGNATURE, 0);
     }
 
     private boolean fromTheFuture(String signatureHeader) {

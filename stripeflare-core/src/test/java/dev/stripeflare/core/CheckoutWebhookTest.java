@@ -11,6 +11,7 @@ import dev.stripeflare.CheckoutOutcome;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
 import dev.stripeflare.store.memory.InMemoryUserStore;
@@ -169,8 +170,14 @@ class CheckoutWebhookTest {
         assertThat(harness.balance(ada)).isEqualTo(500);
     }
 
+    /**
+     * Issue 11 item 3: a reference made under another {@code DB_SECRET} (an instance configured
+     * differently, or another application on the same link) cannot be credited; it used to be
+     * IGNORED, so Stripe stopped retrying and the money was silently lost to the payer. It is now
+     * kept as an unclaimed payment.
+     */
     @Test
-    void referenceIssuedByAnotherApplicationIsIgnored() {
+    void referenceIssuedUnderAnotherDbSecretIsKeptAsUnclaimed() {
         Session stranger;
         try (var other = Stripeflare.builder().userStore(new InMemoryUserStore())
                 .dbSecret("another-applications-db-secret-0123456789")
@@ -182,9 +189,21 @@ class CheckoutWebhookTest {
         WebhookResult result = harness.deliver(checkoutCompleted(stranger, 1).json());
 
         assertThat(result.httpStatus()).isEqualTo(200);
-        assertThat(result.outcome()).isEqualTo(WebhookOutcome.IGNORED);
+        assertThat(result.outcome()).isEqualTo(WebhookOutcome.UNCLAIMED);
         assertThat(harness.wallet.lookupUser(stranger.accessToken())).isEmpty();
+        assertThat(harness.wallet.unclaimedPayments()).singleElement()
+                .satisfies(p -> assertThat(p.reason()).isEqualTo(UnclaimedPayment.Reason.UNREADABLE_REFERENCE));
         assertThat(harness.stripe.requests()).isEmpty();
+    }
+
+    @Test
+    void referenceOfAnotherFormWithoutAPaymentLinkIdIsIgnored() {
+        WebhookResult result = harness.deliver(checkoutCompleted(ada, 1)
+                .replace(ada.clientReferenceId(), "order-4711").json());
+
+        assertThat(result.outcome()).isEqualTo(WebhookOutcome.IGNORED);
+        assertThat(harness.wallet.unclaimedPayments()).isEmpty();
+        assertThat(harness.recorded.changes()).isZero();
     }
 
     @Test

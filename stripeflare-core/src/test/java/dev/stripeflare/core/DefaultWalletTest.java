@@ -85,6 +85,17 @@ class DefaultWalletTest {
     }
 
     @Test
+    void everyCallFailsAfterCloseEvenThoseThatWouldNotReadTheStore() {
+        String token = registeredToken(500);
+        wallet.close();
+
+        assertThatThrownBy(() -> wallet.session(null)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> wallet.session(token)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> wallet.paymentLink(token)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> wallet.charge(token, 1)).isInstanceOf(StoreException.class);
+    }
+
+    @Test
     void sessionWithoutTokenMintsOneAndStoresNothing() {
         Session session = wallet.session(null);
 

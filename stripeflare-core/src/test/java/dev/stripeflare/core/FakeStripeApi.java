@@ -44,6 +44,11 @@ final class FakeStripeApi implements AutoCloseable {
     private final Map<String, String> chargeByIntent = new ConcurrentHashMap<>();
     private final Map<String, String> chargeById = new ConcurrentHashMap<>();
     private final Map<String, String> refundsByCharge = new ConcurrentHashMap<>();
+    private final Map<String, Answer> fixedAnswers = new ConcurrentHashMap<>();
+
+    /** A fixed answer to every request for one path. */
+    private record Answer(int status, String json) {
+    }
 
     FakeStripeApi() {
         try {
@@ -85,6 +90,11 @@ final class FakeStripeApi implements AutoCloseable {
         chargeById.put(chargeId, json);
     }
 
+    /** Every request for {@code path} (e.g. {@code /v1/balance}) answers {@code status} with {@code json}. */
+    void answer(String path, int status, String json) {
+        fixedAnswers.put(path, new Answer(status, json));
+    }
+
     /** {@code GET /v1/refunds?charge={chargeId}} answers this list JSON. */
     void refunds(String chargeId, String listJson) {
         refundsByCharge.put(chargeId, listJson);
@@ -120,7 +130,10 @@ final class FakeStripeApi implements AutoCloseable {
     }
 
     private void route(HttpExchange exchange, String path, String query) throws IOException {
-        if (path.startsWith("/v1/payment_intents/")) {
+        Answer fixed = fixedAnswers.get(path);
+        if (fixed != null) {
+            answer(exchange, fixed.status(), fixed.json());
+        } else if (path.startsWith("/v1/payment_intents/")) {
             String id = path.substring("/v1/payment_intents/".length());
             String charge = chargeByIntent.getOrDefault(id, CARD_CHARGE.replace(StripeJson.PAYMENT_INTENT, id));
             String intent = StripeJson.load("payment_intent.json").replace(StripeJson.PAYMENT_INTENT, id).json();

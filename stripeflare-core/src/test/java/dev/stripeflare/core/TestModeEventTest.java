@@ -5,6 +5,7 @@ import static dev.stripeflare.core.WebhookHarness.paymentIntent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.Session;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.WebhookOutcome;
 import dev.stripeflare.WebhookResult;
 import org.junit.jupiter.api.AfterEach;
@@ -59,8 +60,11 @@ class TestModeEventTest {
             WebhookResult result = test.deliver(checkoutCompleted(payer, 1)
                     .replace("\"livemode\": false", "\"livemode\": true").json());
 
-            assertThat(result.outcome()).isEqualTo(WebhookOutcome.IGNORED);
+            // Real money no account gets: kept for an operator (issue 11 item 3), never credited.
+            assertThat(result.outcome()).isEqualTo(WebhookOutcome.UNCLAIMED);
             assertThat(test.wallet.lookupUser(payer.accessToken())).isEmpty();
+            assertThat(test.wallet.unclaimedPayments()).singleElement()
+                    .satisfies(p -> assertThat(p.reason()).isEqualTo(UnclaimedPayment.Reason.WRONG_MODE));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.stripeflare.demo;
 
+import dev.stripeflare.SelfCheckReport;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.servlet.FilterSettings;
@@ -109,6 +110,7 @@ public final class DemoServer implements AutoCloseable {
                     .webhookSigningSecret(keys.webhookSigningSecret())
                     .stripeSecretKey(keys.secretKey())
                     .paymentLink(keys.paymentLink())
+                    .paymentLinkId(blankToNull(System.getenv("STRIPE_PAYMENT_LINK_ID")))
                     .build();
         }
         FilterSettings settings = FILTER_SETTINGS.withDevelopmentCookies(config.devCookies());
@@ -126,6 +128,10 @@ public final class DemoServer implements AutoCloseable {
         } catch (Exception e) {
             wallet.close();
             throw e;
+        }
+        if (!config.testMode()) {
+            // Against the real Stripe account only: test mode's stand-in has nothing to check.
+            logSelfCheck(wallet);
         }
         return new DemoServer(server, wallet, base, config);
     }
@@ -178,6 +184,10 @@ public final class DemoServer implements AutoCloseable {
             return;
         }
         DemoServer demo = start(config);
+        // Jetty's own hook stops the server on Ctrl-C/SIGTERM; this one then closes the wallet,
+        // which closes the store's database after the last request (the store no longer lets H2
+        // close it from H2's hook; ADR 28).
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "stripeflare-demo-shutdown"));
         System.out.println(demo.banner());
         demo.join();
     }
@@ -193,5 +203,20 @@ public final class DemoServer implements AutoCloseable {
                         .map(db -> "PostgreSQL " + db.redactedUrl() + ", schema " + db.schema())
                         .orElseGet(() -> "H2 file " + config.dataDir().resolve("wallet.mv.db").toAbsolutePath())
                 + "\n  Ctrl-C to stop.\n";
+    }
+
+    /**
+     * Runs the wallet's start-up self-check (API key, Payment Link currency, webhook endpoint)
+     * and logs its report: INFO when it passed, WARNING naming each failure otherwise. The demo
+     * keeps running either way; the report says what to fix.
+     */
+    static void logSelfCheck(Wallet wallet) {
+        SelfCheckReport report = wallet.selfCheck();
+        System.getLogger(DemoServer.class.getName()).log(report.passed() ? System.Logger.Level.INFO
+                : System.Logger.Level.WARNING, report.toString());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -4,7 +4,9 @@ import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.SelfCheckReport;
 import dev.stripeflare.Session;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
@@ -67,5 +69,25 @@ class ForwardingWallet implements Wallet {
     @Override
     public void close() {
         real.close();
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return real.unclaimedPayments();
+    }
+
+    @Override
+    public UnclaimedPayment assignUnclaimedPayment(String unclaimedId, long userId, String operatorNote) {
+        return real.assignUnclaimedPayment(unclaimedId, userId, operatorNote);
+    }
+
+    @Override
+    public UnclaimedPayment markUnclaimedPaymentRefunded(String unclaimedId, String operatorNote) {
+        return real.markUnclaimedPaymentRefunded(unclaimedId, operatorNote);
+    }
+
+    @Override
+    public SelfCheckReport selfCheck() {
+        return real.selfCheck();
     }
 }

@@ -3,8 +3,10 @@ package dev.stripeflare.tck;
 import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.tck.BankReport.Invariant;
@@ -73,6 +75,7 @@ final class BankAudit {
         checkReversalsAndRestorations();
         checkCharges();
         checkMoneyConserved();
+        checkUnclaimed();
         checkTokens(deviceTokens);
         checkOneAccountPerPayer();
     }
@@ -154,6 +157,11 @@ final class BankAudit {
         for (LedgerEntry entry : ledger) {
             if (entry.kind() == LedgerEntryKind.PAYMENT) {
                 BankModel.Payment payment = model.paymentsByOperation.get(entry.operationId());
+                BankModel.Unclaimed assigned = model.unclaimedByOperation.get(entry.operationId());
+                if (payment == null && assigned != null) {
+                    payments.put(assigned.payment.paymentIntentId().orElseThrow(), new long[] {entry.amountCents(), 0});
+                    continue;
+                }
                 if (payment == null) {
                     model.violation(Invariant.MONEY_CONSERVED, "unknown payment in account " + userId + ": " + entry);
                     continue;
@@ -361,6 +369,12 @@ final class BankAudit {
                 expected.merge(userId, payment.credit.amountCents(), Long::sum);
             }
         }
+        for (BankModel.Unclaimed unclaimed : model.unclaimedByOperation.values()) {
+            long userId = unclaimed.assignedAccount();
+            if (userId != 0) {
+                expected.merge(userId, unclaimed.payment.amountCents(), Long::sum);
+            }
+        }
         for (BankModel.Reversal reversal : model.reversals.values()) {
             synchronized (reversal.results) {
                 for (ReversalResult result : reversal.results) {
@@ -458,6 +472,45 @@ final class BankAudit {
                 model.violation(Invariant.ONE_ACCOUNT_PER_PAYER, "payment " + payment.credit.operationId()
                         + " of payer " + payment.payer + " was identified as account " + userId
                         + ", created through the link of payer " + owner + ": " + account.get());
+            }
+        }
+    }
+
+    /**
+     * Each unclaimed payment resolved at most once; an assigned one is exactly one PAYMENT entry
+     * of its amount in the account its answer named, an unassigned one is in no ledger; the store
+     * shows it as its answers said.
+     */
+    private void checkUnclaimed() {
+        for (BankModel.Unclaimed unclaimed : model.unclaimedByOperation.values()) {
+            List<UnclaimedResolution> results;
+            synchronized (unclaimed.resolutions) {
+                results = List.copyOf(unclaimed.resolutions);
+            }
+            UnclaimedPayment payment = unclaimed.payment;
+            long resolved = results.stream().filter(r -> r.status() == UnclaimedResolution.Status.RESOLVED).count();
+            if (resolved > 1) {
+                model.violation(Invariant.APPLIED_AT_MOST_ONCE, "unclaimed payment " + payment.id() + " resolved "
+                        + resolved + " times: " + results);
+            }
+            long userId = unclaimed.assignedAccount();
+            LedgerEntry entry = entriesByOperation.get(payment.operationId());
+            if (userId == 0 && entry != null) {
+                model.violation(Invariant.MONEY_CONSERVED, "unclaimed payment " + payment.id()
+                        + " was never assigned but credited " + entry);
+            }
+            if (userId != 0 && ledgers.containsKey(userId) && (entry == null || entry.userId() != userId
+                    || entry.kind() != LedgerEntryKind.PAYMENT || entry.amountCents() != payment.amountCents())) {
+                model.violation(Invariant.MONEY_CONSERVED, "unclaimed payment " + payment.id() + " assigned to "
+                        + userId + " has ledger entry " + entry);
+            }
+            UnclaimedPayment.Status expected = resolved == 0 ? UnclaimedPayment.Status.OPEN
+                    : userId != 0 ? UnclaimedPayment.Status.ASSIGNED : UnclaimedPayment.Status.REFUNDED;
+            UnclaimedPayment.Status stored = store.findUnclaimed(payment.id()).map(UnclaimedPayment::status)
+                    .orElse(null);
+            if (stored != expected) {
+                model.violation(Invariant.APPLIED_AT_MOST_ONCE, "unclaimed payment " + payment.id() + " is "
+                        + stored + " in the store, but its answers say " + expected);
             }
         }
     }

@@ -2,12 +2,14 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.tck.BankReport.Invariant;
 import dev.stripeflare.tck.BankReport.Violation;
 import java.util.ArrayList;
@@ -345,5 +347,36 @@ final class BankModel {
 
     static boolean isRestorationKind(LedgerEntryKind kind) {
         return kind == LedgerEntryKind.DISPUTE_WON || kind == LedgerEntryKind.REFUND_FAILED;
+    }
+
+    // Unclaimed payments (issue 11 item 3): money in once assigned, never assigned twice.
+
+    /** An unclaimed payment with every resolution answer it got. */
+    static final class Unclaimed {
+        final UnclaimedPayment payment;
+        final List<UnclaimedResolution> resolutions = Collections.synchronizedList(new ArrayList<>());
+
+        Unclaimed(UnclaimedPayment payment) {
+            this.payment = payment;
+        }
+
+        /** The account the one successful assignment credited, or 0. */
+        long assignedAccount() {
+            synchronized (resolutions) {
+                return resolutions.stream().filter(r -> r.status() == UnclaimedResolution.Status.RESOLVED)
+                        .map(r -> r.payment().orElseThrow()).filter(p -> p.status() == UnclaimedPayment.Status.ASSIGNED)
+                        .mapToLong(p -> p.assignedUserId().orElseThrow()).findFirst().orElse(0);
+            }
+        }
+    }
+
+    final Map<String, Unclaimed> unclaimedByOperation = new ConcurrentHashMap<>();
+
+    /** Records a resolution's answer; an assignment's account is read by the audit. */
+    void resolvedUnclaimed(Unclaimed unclaimed, UnclaimedResolution result) {
+        unclaimed.resolutions.add(result);
+        if (result.status() == UnclaimedResolution.Status.RESOLVED) {
+            result.payment().orElseThrow().assignedUserId().ifPresent(accountsSeen::add);
+        }
     }
 }

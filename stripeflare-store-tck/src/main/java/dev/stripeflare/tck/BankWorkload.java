@@ -3,6 +3,7 @@ package dev.stripeflare.tck;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -13,6 +14,7 @@ import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.TokenHashes;
+import dev.stripeflare.spi.UnclaimedAssignment;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.tck.BankReport.Invariant;
 import java.time.Duration;
@@ -97,6 +99,7 @@ public final class BankWorkload {
     private final Pool<BankModel.Payment> checkouts = new Pool<>();
     private final Pool<BankModel.Reversal> reversals = new Pool<>();
     private final Pool<String> revokedTokens = new Pool<>();
+    private final Pool<BankModel.Unclaimed> unclaimed = new Pool<>();
 
     private BankWorkload(Settings settings, UserStore store) {
         this.settings = settings;
@@ -299,6 +302,10 @@ public final class BankWorkload {
                 attackCheckout();
             } else if (dice < 945) {
                 delete();
+            } else if (dice < 950) {
+                keepUnclaimed();
+            } else if (dice < 960) {
+                resolveUnclaimed();
             } else {
                 lookUp();
             }
@@ -590,6 +597,65 @@ public final class BankWorkload {
                 }
             } catch (RuntimeException e) {
                 unexpected("deletion", e);
+            }
+        }
+
+        /** A paid checkout no account can be credited with: kept once, a second record refused. */
+        private void keepUnclaimed() {
+            count("unclaimed");
+            String checkoutId = "cs_" + id("unclaimed");
+            UnclaimedPayment payment = UnclaimedPayment.received(checkoutId, "pi_" + checkoutId,
+                    50 + random.nextInt(5_000), "usd", null,
+                    UnclaimedPayment.Reason.values()[random.nextInt(UnclaimedPayment.Reason.values().length)], now());
+            BankModel.Unclaimed kept = new BankModel.Unclaimed(payment);
+            model.unclaimedByOperation.put(payment.operationId(), kept);
+            try {
+                if (!store.recordUnclaimed(payment)) {
+                    model.violation(Invariant.MONEY_CONSERVED, "unclaimed payment " + checkoutId + " was not kept");
+                }
+                if (random.nextInt(4) == 0 && store.recordUnclaimed(payment)) {
+                    model.violation(Invariant.APPLIED_AT_MOST_ONCE, "unclaimed payment " + checkoutId + " kept twice");
+                }
+            } catch (RuntimeException e) {
+                unexpected("keeping an unclaimed payment", e);
+            }
+            unclaimed.add(kept);
+        }
+
+        /**
+         * An operator assigns an unclaimed payment to a payer's account or marks it refunded, or
+         * its checkout is delivered again as a credit (always a duplicate): racing each other.
+         */
+        private void resolveUnclaimed() {
+            count("resolve-unclaimed");
+            BankModel.Unclaimed kept = unclaimed.pick(random);
+            if (kept == null) {
+                return;
+            }
+            UnclaimedPayment payment = kept.payment;
+            try {
+                int choice = random.nextInt(5);
+                if (choice == 0) {
+                    model.resolvedUnclaimed(kept, store.markUnclaimedRefunded(payment.id(), "refunded", now()));
+                } else if (choice == 1) {
+                    String token = liveTokenOf(randomDevice());
+                    CreditResult again = store.credit(new PaymentCredit(payment.operationId(), token,
+                            payment.amountCents(), null, new PaymentProfile(null, null, null, null), null, null, null,
+                            now()));
+                    if (again.status() != CreditResult.Status.DUPLICATE) {
+                        model.violation(Invariant.APPLIED_AT_MOST_ONCE, "credit under unclaimed payment "
+                                + payment.id() + "'s operation id answered " + again);
+                    }
+                } else {
+                    Long account = model.tokenAccounts.get(liveTokenOf(randomDevice()));
+                    if (account == null) {
+                        return;
+                    }
+                    model.resolvedUnclaimed(kept, store.assignUnclaimed(new UnclaimedAssignment(payment.id(), account,
+                            null, null, now())));
+                }
+            } catch (RuntimeException e) {
+                unexpected("resolving an unclaimed payment", e);
             }
         }
 

@@ -2,6 +2,7 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -12,6 +13,8 @@ import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.StoreHealth;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserStore;
 import java.time.Instant;
 import java.util.List;
@@ -105,5 +108,30 @@ public abstract class ForwardingUserStore implements UserStore {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    @Override
+    public boolean recordUnclaimed(UnclaimedPayment payment) {
+        return delegate.recordUnclaimed(payment);
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return delegate.unclaimedPayments();
+    }
+
+    @Override
+    public Optional<UnclaimedPayment> findUnclaimed(String unclaimedId) {
+        return delegate.findUnclaimed(unclaimedId);
+    }
+
+    @Override
+    public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+        return delegate.assignUnclaimed(assignment);
+    }
+
+    @Override
+    public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
+        return delegate.markUnclaimedRefunded(unclaimedId, note, at);
     }
 }

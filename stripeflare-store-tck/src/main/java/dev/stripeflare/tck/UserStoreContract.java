@@ -202,4 +202,12 @@ public abstract class UserStoreContract {
             return UserStoreContract.this.newStore();
         }
     }
+
+    @Nested
+    class UnclaimedPayments extends UnclaimedPaymentContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
 }

@@ -7,9 +7,12 @@ import java.util.Objects;
  * store opens, in the order given to {@link H2UserStore.Builder#migration(AppMigration)}. The
  * list is append-only: never change or remove a migration that ran.
  *
- * <p>A migration that fails is undone step by step, leaving the database as it was, and the
- * store fails to open with a {@link dev.stripeflare.StoreException} naming the migration and
- * the step.
+ * <p>Every step checks before it changes anything (a column that exists with the declared type,
+ * a user schema or table that exists, is left as it is), so a migration interrupted by a crash or
+ * a kill is finished and recorded once at the next open; a file store also restores the copy of
+ * the file it took before migrating. A migration that fails is undone step by step and the store
+ * fails to open with a {@link dev.stripeflare.StoreException} naming the migration and the step,
+ * what was undone and what state the database is in.
  */
 public sealed interface AppMigration {
 

@@ -13,7 +13,8 @@ import java.util.List;
  * DAILY_TOTALS instead (see {@link DailyTotals}).
  *
  * <p>Every statement is idempotent ({@code IF NOT EXISTS}), because H2 commits each DDL
- * statement on its own: a crash half-way through is finished by the next open.
+ * statement on its own: a crash half-way through is finished by the next open (after
+ * {@link MigrationRecovery} has repaired what an interrupted {@code ALTER TABLE} left).
  */
 final class BuiltInSchema {
 
@@ -75,6 +76,11 @@ final class BuiltInSchema {
             "CREATE TABLE IF NOT EXISTS IDENTITIES (KIND VARCHAR(8) NOT NULL, VAL VARCHAR NOT NULL,"
                     + " PRIMARY KEY (KIND, VAL))",
             "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)",
+            // Paid checkouts that could not be credited, and their resolution (ADR 31).
+            "CREATE TABLE IF NOT EXISTS UNCLAIMED_PAYMENTS (ID VARCHAR PRIMARY KEY, OPERATION_ID VARCHAR NOT NULL,"
+                    + " PAYMENT_INTENT VARCHAR, AMOUNT BIGINT NOT NULL, CURRENCY VARCHAR(3) NOT NULL, PAYER_EMAIL VARCHAR,"
+                    + " REASON VARCHAR(32) NOT NULL, RECEIVED_AT TIMESTAMP(9) NOT NULL, STATUS VARCHAR(16) NOT NULL,"
+                    + " ASSIGNED_USER_ID BIGINT, NOTE VARCHAR, RESOLVED_AT TIMESTAMP(9))",
             // Store schema 3: per UTC day (and shard, see DailyTotals) what the ledger moved,
             // kept with every append, so that admin totals per day need not scan the ledger.
             "CREATE TABLE IF NOT EXISTS DAILY_TOTALS (UTC_DAY DATE NOT NULL, SHARD INT NOT NULL,"

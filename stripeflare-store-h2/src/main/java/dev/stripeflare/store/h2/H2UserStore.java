@@ -4,6 +4,7 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -13,6 +14,8 @@ import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.StoreHealth;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.nio.file.Path;
@@ -91,14 +94,17 @@ public final class H2UserStore implements UserStore {
     private final UserSchemas userSchemas;
     private final DurableSync durableSync;
     private final H2Admin admin;
+    private final OpenFiles.Claim file;
     private final H2Health health;
     // With per-user schemas, credits and deletions run DDL; concurrent H2 DDL waits on other
     // sessions' locks up to LOCK_TIMEOUT and retries, which under a burst of credits cascaded
     // into minute-long stalls (ConcurrencyTest). They are rare: one at a time is enough.
     private final ReentrantLock schemaChanges = new ReentrantLock();
 
-    private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync, H2Health health) {
+    private H2UserStore(HandlePool pool, UserSchemas userSchemas, DurableSync durableSync, OpenFiles.Claim file,
+                        H2Health health) {
         this.pool = pool;
+        this.file = file;
         this.userSchemas = userSchemas;
         this.durableSync = durableSync;
         this.admin = new H2Admin(pool);
@@ -115,9 +121,11 @@ public final class H2UserStore implements UserStore {
 
     /**
      * A store in the H2 file {@code path + ".mv.db"} (a trailing {@code .mv.db} in {@code path}
-     * is accepted), created if missing.
+     * is accepted), created if missing. One store per file: the store owns the database until
+     * {@link #close()}.
      *
-     * @throws StoreException if the file cannot be opened (e.g. another process holds it)
+     * @throws StoreException         if the file cannot be opened (e.g. another process holds it)
+     * @throws ConfigurationException if another store of this JVM has the file open
      */
     public static H2UserStore file(Path path) {
         return builder().file(path).build();
@@ -127,7 +135,10 @@ public final class H2UserStore implements UserStore {
      * A store on connections from {@code dataSource}, which must reach an H2 2.x database. The
      * store keeps {@link Builder#poolSize} connections open until {@link #close()}. For a file
      * database, put {@code MAX_COMPACT_TIME=0} in its URL as {@link #file} does: H2's chunk moving
-     * on close has left files that a later crash made unreadable (see ADR.md).
+     * on close has left files that a later crash made unreadable (see ADR.md). Put
+     * {@code DB_CLOSE_ON_EXIT=FALSE} in it too, and close the database after the application has
+     * drained: else H2's own shutdown hook closes it the moment the JVM begins to exit, and every
+     * call still running fails.
      */
     public static H2UserStore of(DataSource dataSource) {
         return builder().dataSource(dataSource).build();
@@ -347,10 +358,20 @@ public final class H2UserStore implements UserStore {
         return health.now();
     }
 
-    /** Closes every connection; an in-memory database is gone after its last store closes. Idempotent. */
+    /**
+     * Closes every connection, and with the last one the database: a file is then complete on disk
+     * (charges included) and free for the next store; an in-memory database is gone. The store's
+     * own databases are never closed by H2 at JVM exit ({@code DB_CLOSE_ON_EXIT=FALSE}): close the
+     * store (or the wallet that holds it) at the end of the application's shutdown, after its last
+     * call. A JVM that exits without closing it leaves the file as a crash would. Idempotent.
+     */
     @Override
     public void close() {
-        pool.close();
+        try {
+            pool.close();
+        } finally {
+            file.close();
+        }
     }
 
     /**
@@ -369,6 +390,7 @@ public final class H2UserStore implements UserStore {
         private Path file;
         private DataSource dataSource;
         private String version = "";
+        private boolean startEmptyBesideOlderData;
         private final List<AppMigration> migrations = new ArrayList<>();
         private Duration chargeWriteDelay = Duration.ofMillis(DEFAULT_WRITE_DELAY_MS);
         private int poolSize = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -400,10 +422,23 @@ public final class H2UserStore implements UserStore {
         /**
          * Prefixes every schema the store uses, so a new version starts from empty data while the
          * old version's data stays in the database untouched. Letters, digits and single
-         * underscores, at most 32; default empty.
+         * underscores, at most 32, case-insensitive; default empty. Starting a version that has no
+         * data yet in a database where another version holds accounts is refused unless
+         * {@link #startEmptyBesideOlderData()} says it is meant.
          */
         public Builder version(String value) {
             this.version = Objects.requireNonNull(value, "version");
+            return this;
+        }
+
+        /**
+         * Allows {@link #version} to start from empty data although other versions in the same
+         * database hold accounts (they stay untouched; their users do not see their balances in
+         * this version). Without it, {@link #build()} refuses such a start with a
+         * {@link ConfigurationException} that names those versions and their account counts.
+         */
+        public Builder startEmptyBesideOlderData() {
+            this.startEmptyBesideOlderData = true;
             return this;
         }
 
@@ -456,13 +491,18 @@ public final class H2UserStore implements UserStore {
         }
 
         /**
-         * Opens the store: runs the built-in and application migrations and drops user schemas
-         * left by a crash.
+         * Opens the store: repairs what a process killed during a migration left, runs the
+         * built-in and application migrations (each step re-runnable, so an interrupted migration
+         * is finished and recorded once) and drops user schemas left by a crash.
          *
-         * @throws ConfigurationException if settings are missing or malformed
-         * @throws StoreException         if the database cannot be opened or a migration fails
-         *                                (the message names the migration and step; the
-         *                                database was left as it was)
+         * @throws ConfigurationException if settings are missing or malformed, if another store of
+         *                                this JVM has the file open, or if {@link #version} would
+         *                                start empty beside other versions' accounts without
+         *                                {@link #startEmptyBesideOlderData()}
+         * @throws StoreException         if the database cannot be opened, was written by a newer
+         *                                store schema than this release knows (nothing is run),
+         *                                or a migration fails (the message names the migration
+         *                                and step, what was undone, and what state it left)
          */
         public H2UserStore build() {
             List<String> problems = new ArrayList<>();
@@ -501,29 +541,84 @@ public final class H2UserStore implements UserStore {
             String aggregate = Identifiers.aggregateSchema(version);
             UserSchemas schemas = new UserSchemas(aggregate, tables);
             Migrator migrator = new Migrator(migrations, schemas);
-            DataSource source = dataSource != null ? dataSource : h2DataSource("");
-            StorageFailures failures = new StorageFailures(clock, storageRetryInterval);
-            HandlePool pool = new HandlePool(source, poolSize, aggregate, failures);
+            OpenFiles.Claim claim = file != null ? OpenFiles.claim(Path.of(fileBase() + ".mv.db")) : OpenFiles.none();
             try {
-                String url = pool.inTransaction("opening the H2 store", h -> {
-                    migrator.migrate(h);
-                    schemas.dropOrphans(h);
-                    return urlOf(h.getConnection());
-                });
-                pool.forgetLayouts();
-                boolean syncCredits = isH2File(url);
-                Optional<DatabaseFile> databaseFile = syncCredits ? DatabaseFile.ofUrl(url) : Optional.empty();
-                if (syncCredits) {
-                    // Reopening must never create an empty database where the file went missing.
-                    DataSource reopenSource = dataSource != null ? dataSource : h2DataSource(";IFEXISTS=TRUE");
-                    failures.supervise(new StorageRecovery(pool, reopenSource, databaseFile, schemas)::reopen);
-                }
-                return new H2UserStore(pool, schemas, new DurableSync(syncCredits),
-                        new H2Health(pool, failures, databaseFile, lowDiskSpaceBytes));
+                return open(dataSource != null ? dataSource : h2DataSource(""), aggregate, schemas, migrator, claim);
             } catch (RuntimeException e) {
-                pool.close();
+                claim.close();
                 throw e;
             }
+        }
+
+        private H2UserStore open(DataSource source, String aggregate, UserSchemas schemas, Migrator migrator,
+                OpenFiles.Claim claim) {
+            MigrationBackup backup = file != null ? MigrationBackup.of(fileBase()) : null;
+            if (backup != null) {
+                backup.restoreIfInterrupted();
+            }
+            Connection probe = null;
+            try {
+                // The checks read through a connection of their own, kept open until the pool is,
+                // so the database is loaded once (twice when a backup is taken while it is closed).
+                probe = source.getConnection();
+                SchemaGuard.check(probe, aggregate, version, startEmptyBesideOlderData);
+                boolean backedUp = backup != null && MigrationBackup.needed(probe, aggregate, migrator.ids());
+                if (backedUp) {
+                    probe.close(); // the only connection: H2 closes the file
+                    backup.take();
+                    probe = source.getConnection();
+                }
+                StorageFailures failures = new StorageFailures(clock, storageRetryInterval);
+                HandlePool pool = new HandlePool(source, poolSize, aggregate, failures);
+                try {
+                    String url = pool.inTransaction("opening the H2 store", h -> {
+                        migrator.migrate(h, aggregate);
+                        schemas.dropOrphans(h);
+                        return urlOf(h.getConnection());
+                    });
+                    if (backedUp) {
+                        pool.inTransaction("forcing the migrations to disk", h -> h.execute("CHECKPOINT SYNC"));
+                        backup.discard();
+                    }
+                    pool.forgetLayouts();
+                    boolean syncCredits = isH2File(url);
+                    Optional<DatabaseFile> databaseFile = syncCredits ? DatabaseFile.ofUrl(url) : Optional.empty();
+                    if (syncCredits) {
+                        // Reopening must never create an empty database where the file went missing.
+                        DataSource reopenSource = dataSource != null ? dataSource : h2DataSource(";IFEXISTS=TRUE");
+                        failures.supervise(new StorageRecovery(pool, reopenSource, databaseFile, schemas)::reopen);
+                    }
+                    return new H2UserStore(pool, schemas, new DurableSync(syncCredits), claim,
+                            new H2Health(pool, failures, databaseFile, lowDiskSpaceBytes));
+                } catch (RuntimeException e) {
+                    pool.close();
+                    if (backedUp && e instanceof MigrationFailure failure && failure.undone()) {
+                        // Undone completely: the file is as its message says, the copy not needed.
+                        backup.discard();
+                    }
+                    // Else a copy taken stays: the next open starts again from the file as it was.
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw Sql.failure("opening the H2 store", e);
+            } finally {
+                closeQuietly(probe);
+            }
+        }
+
+        private static void closeQuietly(Connection connection) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // The pool's connections keep the database open; this one only read.
+                }
+            }
+        }
+
+        private String fileBase() {
+            String base = file.toAbsolutePath().toString();
+            return base.endsWith(".mv.db") ? base.substring(0, base.length() - ".mv.db".length()) : base;
         }
 
         private DataSource h2DataSource(String extra) {
@@ -531,15 +626,15 @@ public final class H2UserStore implements UserStore {
             // its dependencies, the first time a transaction writes a table; with a cache of 64
             // that was a third of a charge's CPU time. The hot paths keep their prepared
             // statements in StatementCache instead, so they never parse twice either way.
-            String common = ";QUERY_CACHE_SIZE=0;LOCK_TIMEOUT=10000";
+            // DB_CLOSE_ON_EXIT=FALSE: close() owns the database's lifetime. H2's default closes it
+            // from its own shutdown hook, which runs at once on SIGTERM, beside the application's
+            // hooks: a server draining its last requests then failed every charge (ADR 28).
+            String common = ";QUERY_CACHE_SIZE=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
             String url;
             if (memoryName != null) {
                 url = "jdbc:h2:mem:" + memoryName + ";DB_CLOSE_DELAY=0" + common;
             } else {
-                String base = file.toAbsolutePath().toString();
-                if (base.endsWith(".mv.db")) {
-                    base = base.substring(0, base.length() - ".mv.db".length());
-                }
+                String base = fileBase();
                 // MAX_COMPACT_TIME=0: no chunk moving when the database closes. With it (H2's
                 // default, 200 ms), a file closed and reopened, then SIGKILLed, failed to open
                 // again ("Chunk N not found") within a few kills of CrashTest; without it, none in
@@ -565,5 +660,43 @@ public final class H2UserStore implements UserStore {
                 throw Sql.failure("reading the database URL", e);
             }
         }
+    }
+
+    // Unclaimed payments (ADR 31).
+
+    @Override
+    public boolean recordUnclaimed(UnclaimedPayment payment) {
+        Objects.requireNonNull(payment, "payment");
+        if (!payment.isOpen()) {
+            throw new IllegalArgumentException("only an open payment is recorded as unclaimed");
+        }
+        return pool.inTransaction("recording an unclaimed payment", h -> Unclaimed.record(h, payment),
+                durableSync::awaitDurable);
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return pool.inTransaction("listing unclaimed payments", Unclaimed::all);
+    }
+
+    @Override
+    public Optional<UnclaimedPayment> findUnclaimed(String unclaimedId) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        return pool.inTransaction("reading an unclaimed payment", h -> Unclaimed.find(h, unclaimedId));
+    }
+
+    @Override
+    public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+        Objects.requireNonNull(assignment, "assignment");
+        return pool.inTransaction("assigning an unclaimed payment", h -> Unclaimed.assign(h, assignment),
+                durableSync::awaitDurable);
+    }
+
+    @Override
+    public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        Objects.requireNonNull(at, "at");
+        return pool.inTransaction("marking an unclaimed payment refunded",
+                h -> Unclaimed.markRefunded(h, unclaimedId, note, at), durableSync::awaitDurable);
     }
 }

@@ -1,7 +1,9 @@
 package dev.stripeflare.store.h2;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -50,9 +52,20 @@ final class UserSchemas {
                 + " (" + table.columnDefinitions() + ")";
     }
 
-    boolean exists(Handle handle, long userId) {
-        return handle.createQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = ?")
-                .bind(0, nameOf(userId)).mapTo(Integer.class).one() > 0;
+    /** The names of every user schema that exists. */
+    Set<String> existing(Handle handle) {
+        String prefix = Identifiers.userSchemaPrefix(aggregateSchema);
+        return new HashSet<>(handle.createQuery("SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA"
+                        + " WHERE LEFT(SCHEMA_NAME, ?) = ?")
+                .bind(0, prefix.length()).bind(1, prefix).mapTo(String.class).list());
+    }
+
+    /** The names of the user schemas that hold {@code table}. */
+    Set<String> holding(Handle handle, String table) {
+        String prefix = Identifiers.userSchemaPrefix(aggregateSchema);
+        return new HashSet<>(handle.createQuery("SELECT TABLE_SCHEMA FROM INFORMATION_SCHEMA.TABLES"
+                        + " WHERE TABLE_NAME = ? AND LEFT(TABLE_SCHEMA, ?) = ?")
+                .bind(0, table).bind(1, prefix.length()).bind(2, prefix).mapTo(String.class).list());
     }
 
     /** Drops the user's schema and everything in it; idempotent. Commits. */

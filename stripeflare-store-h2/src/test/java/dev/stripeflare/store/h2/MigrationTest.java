@@ -13,6 +13,7 @@ import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.tck.LedgerAssertions;
 import dev.stripeflare.tck.StoreFixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -76,12 +77,16 @@ class MigrationTest {
                 .build())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("3-broken")
-                .hasMessageContaining("create table bad");
+                .hasMessageContaining("create table bad")
+                .hasMessageContaining("This attempt's 1 step(s) were undone")
+                .hasMessageContaining("It is not recorded as applied and runs again at the next open")
+                .hasMessageNotContaining("left as it was");
         // Migrations before the broken one were complete and stay; the broken one left nothing.
         assertThat(columns("SF", "ACCOUNTS")).containsAll(columnsBefore).contains("plan");
         assertThat(schemas()).hasSize(1);
         assertThat(tables(schemas().get(0))).containsExactly("notes");
         assertThat(migrations()).containsExactly("1-ok", "2-ok");
+        assertThat(backup()).as("copy taken before migrating, not needed after a complete undo").doesNotExist();
     }
 
     @Test
@@ -91,9 +96,201 @@ class MigrationTest {
                 .build())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("1-bad")
-                .hasMessageContaining("ADD COLUMN \"plan\"");
+                .hasMessageContaining("ADD COLUMN \"plan\"")
+                .hasMessageContaining("This attempt had changed nothing");
         assertThat(columns("SF", "ACCOUNTS")).doesNotContain("plan");
         assertThat(migrations()).isEmpty();
+    }
+
+    @Test
+    void aColumnAnInterruptedRunAddedIsRecordedNotAddedAgain() throws SQLException {
+        long id;
+        try (H2UserStore store = H2UserStore.file(file())) {
+            id = store.credit(credit("op1", "a", 5)).userId();
+        }
+        // H2 committed the ALTER; the process died before the migration was recorded.
+        execute("ALTER TABLE SF.ACCOUNTS ADD COLUMN \"plan\" VARCHAR(20) DEFAULT 'free'");
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "varchar(20) default 'free'")).build()) {
+            assertThat(store.findById(id).orElseThrow().customFields()).containsEntry("plan", "free");
+        }
+        assertThat(migrations()).containsExactly("1-plan");
+        assertThat(backup()).doesNotExist();
+    }
+
+    @Test
+    void aColumnOfAnotherTypeIsRefusedAndNothingIsRecorded() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        execute("ALTER TABLE SF.ACCOUNTS ADD COLUMN \"plan\" INT");
+        assertThatThrownBy(() -> H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("ACCOUNTS already has a column \"plan\" that differs from the declared"
+                        + " 'VARCHAR(20)'")
+                .hasMessageContaining("This attempt had changed nothing");
+        assertThat(migrations()).isEmpty();
+        assertThat(strings("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'SF'"
+                + " AND COLUMN_NAME = 'plan'")).containsExactly("INTEGER");
+    }
+
+    @Test
+    void aCopyLeftBesideItsTableIsDroppedAndTheTableKept() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+            store.credit(credit("op2", "b", 7));
+        }
+        // H2 made and filled its copy, and was killed before dropping ACCOUNTS.
+        execute("CREATE TABLE SF.ACCOUNTS_COPY_3_0 AS SELECT USER_ID, BALANCE FROM SF.ACCOUNTS WHERE USER_ID = 1",
+                "CREATE INDEX SF.ACCOUNTS_COPY_3_0_ACCOUNTS_BY_CARD ON SF.ACCOUNTS_COPY_3_0 (USER_ID)");
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(2);
+            assertThat(store.admin().totalBalanceCents()).isEqualTo(12);
+        }
+        assertThat(strings("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '%\\_COPY\\_%'"))
+                .isEmpty();
+        assertThat(migrations()).containsExactly("1-plan");
+    }
+
+    @Test
+    void aCopyWithoutItsTableIsRestoredWithItsIndexes() throws SQLException {
+        long a;
+        try (H2UserStore store = H2UserStore.file(file())) {
+            a = store.credit(credit("op1", "a", 5)).userId();
+            store.credit(credit("op2", "b", 7));
+        }
+        List<String> indexesBefore = accountIndexes();
+        leaveACopyWithoutItsTable();
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20) DEFAULT 'free'")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(2);
+            assertThat(store.findByTokenHash(TokenHashes.of("a")).orElseThrow().customFields()).containsEntry("plan", "free");
+            LedgerAssertions.assertBalanceMatchesLedger(store, a);
+            assertThat(store.findByVerifiedEmail("a@example.com")).isEmpty();
+        }
+        assertThat(accountIndexes()).isEqualTo(indexesBefore);
+        assertThat(migrations()).containsExactly("1-plan");
+    }
+
+    @Test
+    void anEmptyTableMadeAfterTheCopyWasLeftIsReplacedByTheCopy() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+            store.credit(credit("op2", "b", 7));
+        }
+        List<String> indexesBefore = accountIndexes();
+        leaveACopyWithoutItsTable();
+        // An older release opened it next and made ACCOUNTS again, empty, before failing.
+        try (Connection c = connect()) {
+            c.createStatement().execute("SET SCHEMA SF");
+            for (String statement : BuiltInSchema.STATEMENTS) {
+                c.createStatement().execute(statement);
+            }
+        }
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20) DEFAULT 'free'")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(2);
+            assertThat(store.admin().totalBalanceCents()).isEqualTo(12);
+        }
+        assertThat(accountIndexes()).isEqualTo(indexesBefore);
+    }
+
+    @Test
+    void aMissingTableWithSeveralCopiesIsRefusedAndNothingChanges() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        leaveACopyWithoutItsTable();
+        execute("CREATE TABLE SF.ACCOUNTS_COPY_4_0 AS SELECT * FROM SF.ACCOUNTS_COPY_3_0");
+        assertThatThrownBy(() -> H2UserStore.file(file()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("table SF.ACCOUNTS is missing and 2 copies")
+                .hasMessageContaining("nothing was changed");
+        assertThat(strings("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'SF'"
+                + " AND TABLE_NAME LIKE 'ACCOUNTS%' ORDER BY 1")).containsExactly("ACCOUNTS_COPY_3_0", "ACCOUNTS_COPY_4_0");
+    }
+
+    /**
+     * What H2 leaves when killed inside {@code ALTER TABLE ACCOUNTS ADD COLUMN "plan" …} after it
+     * dropped ACCOUNTS and before it renamed the copy: the copy, full, its indexes named after it.
+     */
+    private void leaveACopyWithoutItsTable() throws SQLException {
+        execute("CREATE TABLE SF.ACCOUNTS_COPY_3_0 (USER_ID BIGINT, BALANCE BIGINT NOT NULL, NAME VARCHAR,"
+                        + " EMAIL VARCHAR, VERIFIED_EMAIL VARCHAR,"
+                        + " VERIFIED_EMAIL_LC VARCHAR GENERATED ALWAYS AS (LOWER(VERIFIED_EMAIL)),"
+                        + " CARD_FINGERPRINT VARCHAR, CREATED_AT TIMESTAMP(9) NOT NULL, \"plan\" VARCHAR(20) DEFAULT 'free',"
+                        + " CONSTRAINT SF.ACCOUNTS_COPY_3_0_CONSTRAINT_PK PRIMARY KEY (USER_ID))",
+                "INSERT INTO SF.ACCOUNTS_COPY_3_0 (USER_ID, BALANCE, NAME, EMAIL, VERIFIED_EMAIL, CARD_FINGERPRINT,"
+                        + " CREATED_AT) SELECT USER_ID, BALANCE, NAME, EMAIL, VERIFIED_EMAIL, CARD_FINGERPRINT, CREATED_AT"
+                        + " FROM SF.ACCOUNTS",
+                "CREATE INDEX SF.ACCOUNTS_COPY_3_0_ACCOUNTS_BY_CARD ON SF.ACCOUNTS_COPY_3_0"
+                        + " (CARD_FINGERPRINT, CREATED_AT, USER_ID)",
+                "CREATE INDEX SF.ACCOUNTS_COPY_3_0_ACCOUNTS_BY_EMAIL ON SF.ACCOUNTS_COPY_3_0"
+                        + " (VERIFIED_EMAIL_LC, CREATED_AT, USER_ID)",
+                "DROP TABLE SF.ACCOUNTS");
+    }
+
+    private List<String> accountIndexes() throws SQLException {
+        return strings("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_SCHEMA = 'SF'"
+                + " AND TABLE_NAME = 'ACCOUNTS' AND INDEX_NAME NOT LIKE 'PRIMARY%' ORDER BY 1");
+    }
+
+    @Test
+    void aMigrationInterruptedByACrashStartsAgainFromTheFileAsItWas() throws Exception {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        // The copy a migrating open took, then a half-done migration in the file itself.
+        Files.copy(dir.resolve("wallet.mv.db"), backup());
+        execute("ALTER TABLE SF.ACCOUNTS ADD COLUMN \"half\" INT");
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(1);
+        }
+        assertThat(columns("SF", "ACCOUNTS")).contains("plan").doesNotContain("half");
+        assertThat(backup()).as("the copy is used up").doesNotExist();
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build()) {
+            store.credit(credit("op2", "a", 5));
+        }
+        try (H2UserStore store = H2UserStore.file(file())) {
+            assertThat(store.admin().totalBalanceCents()).as("nothing restored over later work").isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aFileStillOpenElsewhereIsNeitherCopiedNorMigrated() throws SQLException {
+        try (H2UserStore store = H2UserStore.file(file())) {
+            store.credit(credit("op1", "a", 5));
+        }
+        try (Connection held = connect()) {
+            assertThatThrownBy(() -> H2UserStore.builder().file(file())
+                    .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build())
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("is still open elsewhere")
+                    .hasMessageContaining("Nothing was migrated");
+            assertThat(held.isClosed()).isFalse();
+        }
+        assertThat(columns("SF", "ACCOUNTS")).doesNotContain("plan");
+        assertThat(backup()).doesNotExist();
+        try (H2UserStore store = H2UserStore.builder().file(file())
+                .migration(AppMigration.userColumn("1-plan", "plan", "VARCHAR(20)")).build()) {
+            assertThat(store.admin().userCount()).isEqualTo(1);
+        }
+    }
+
+    private Path backup() {
+        return dir.resolve("wallet.premigration.mv.db");
+    }
+
+    private void execute(String... statements) throws SQLException {
+        try (Connection c = connect()) {
+            for (String statement : statements) {
+                c.createStatement().execute(statement);
+            }
+        }
     }
 
     @Test
@@ -113,41 +310,12 @@ class MigrationTest {
         assertThat(schemas()).hasSize(1).doesNotContain("SF__U999");
     }
 
-    /** The built-in schema as store schema 1 made it (before tombstones, claims and capped reversals). */
-    private static final List<String> STORE_SCHEMA_1 = List.of("CREATE TABLE IF NOT EXISTS MIGRATIONS (ID VARCHAR PRIMARY KEY, APPLIED_ORDER INT NOT NULL)",
-            "CREATE SEQUENCE IF NOT EXISTS USER_IDS START WITH 1",
-            "CREATE TABLE IF NOT EXISTS ACCOUNTS ("
-                    + "USER_ID BIGINT PRIMARY KEY, BALANCE BIGINT NOT NULL, NAME VARCHAR, EMAIL VARCHAR,"
-                    + " VERIFIED_EMAIL VARCHAR,"
-                    + " VERIFIED_EMAIL_LC VARCHAR GENERATED ALWAYS AS (LOWER(VERIFIED_EMAIL)),"
-                    + " CARD_FINGERPRINT VARCHAR, CREATED_AT TIMESTAMP(9) NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS ACCOUNTS_BY_CARD ON ACCOUNTS (CARD_FINGERPRINT, CREATED_AT, USER_ID)",
-            "CREATE INDEX IF NOT EXISTS ACCOUNTS_BY_EMAIL ON ACCOUNTS (VERIFIED_EMAIL_LC, CREATED_AT, USER_ID)",
-            "CREATE TABLE IF NOT EXISTS TOKENS (TOKEN_HASH VARCHAR PRIMARY KEY, USER_ID BIGINT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS TOKENS_BY_USER ON TOKENS (USER_ID)",
-            "CREATE TABLE IF NOT EXISTS LEDGER ("
-                    + "ENTRY_ID BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, USER_ID BIGINT NOT NULL,"
-                    + " AMOUNT BIGINT NOT NULL, BALANCE_AFTER BIGINT NOT NULL, KIND VARCHAR(16) NOT NULL,"
-                    + " OPERATION_ID VARCHAR, MEMO VARCHAR, AT TIMESTAMP(9) NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS LEDGER_BY_USER ON LEDGER (USER_ID, ENTRY_ID)",
-            "CREATE TABLE IF NOT EXISTS IDEMPOTENCY (USER_ID BIGINT NOT NULL, IDEM_KEY VARCHAR NOT NULL,"
-                    + " AMOUNT BIGINT NOT NULL, BALANCE_AFTER BIGINT NOT NULL, PRIMARY KEY (USER_ID, IDEM_KEY))",
-            "CREATE TABLE IF NOT EXISTS OPERATIONS (OPERATION_ID VARCHAR PRIMARY KEY, KIND VARCHAR(16) NOT NULL,"
-                    + " USER_ID BIGINT, REASON VARCHAR, AT TIMESTAMP(9) NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS PAYMENTS (PAYMENT_REF VARCHAR PRIMARY KEY, USER_ID BIGINT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS PAYMENTS_BY_USER ON PAYMENTS (USER_ID)",
-            "CREATE TABLE IF NOT EXISTS DEFERRED_REVERSALS ("
-                    + "SEQ BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, OPERATION_ID VARCHAR NOT NULL,"
-                    + " PAYMENT_REF VARCHAR NOT NULL, AMOUNT BIGINT NOT NULL, KIND VARCHAR(16) NOT NULL,"
-                    + " MEMO VARCHAR, AT TIMESTAMP(9) NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS DEFERRED_BY_PAYMENT ON DEFERRED_REVERSALS (PAYMENT_REF, SEQ)");
-
     @Test
     void fileOfStoreSchema1OpensMigratesAndKeepsWorking() throws SQLException {
         try (Connection c = connect()) {
             c.createStatement().execute("CREATE SCHEMA SF");
             c.createStatement().execute("SET SCHEMA SF");
-            for (String statement : STORE_SCHEMA_1) {
+            for (String statement : StoreSchema1.STATEMENTS) {
                 c.createStatement().execute(statement);
             }
             c.createStatement().execute("INSERT INTO ACCOUNTS (USER_ID, BALANCE, CREATED_AT)"

@@ -4,6 +4,7 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -14,6 +15,8 @@ import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.StoreHealth;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Instant;
@@ -526,6 +529,113 @@ public final class InMemoryUserStore implements UserStore {
     private void ensureOpen() {
         if (closed) {
             throw new StoreException("the in-memory user store is closed");
+        }
+    }
+
+    // Unclaimed payments (ADR 31). Guarded by writeLock, like every other money-moving step.
+    private final UnclaimedPayments unclaimed = new UnclaimedPayments();
+
+    @Override
+    public boolean recordUnclaimed(UnclaimedPayment payment) {
+        Objects.requireNonNull(payment, "payment");
+        if (!payment.isOpen()) {
+            throw new IllegalArgumentException("only an open payment is recorded as unclaimed");
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            if (operations.find(payment.operationId()).isPresent() || unclaimed.contains(payment.id())) {
+                return false;
+            }
+            operations.recordSettled(payment.operationId());
+            unclaimed.put(payment);
+            return true;
+        }
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        synchronized (writeLock) {
+            ensureOpen();
+            return unclaimed.oldestFirst();
+        }
+    }
+
+    @Override
+    public Optional<UnclaimedPayment> findUnclaimed(String unclaimedId) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        synchronized (writeLock) {
+            ensureOpen();
+            return unclaimed.find(unclaimedId);
+        }
+    }
+
+    @Override
+    public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+        Objects.requireNonNull(assignment, "assignment");
+        synchronized (writeLock) {
+            ensureOpen();
+            Optional<UnclaimedPayment> found = unclaimed.find(assignment.unclaimedId());
+            if (found.isEmpty()) {
+                return UnclaimedResolution.notFound();
+            }
+            UnclaimedPayment payment = found.get();
+            if (!payment.isOpen()) {
+                return UnclaimedResolution.alreadyResolved(payment);
+            }
+            Account account = accountsById.get(assignment.userId());
+            if (account == null) {
+                return new UnclaimedResolution(UnclaimedResolution.Status.NO_SUCH_ACCOUNT, found, 0);
+            }
+            String reference = payment.paymentIntentId().orElse(null);
+            synchronized (account) {
+                // As a credit's apply(): everything that can throw is computed first.
+                List<PaymentReversal> deferred = operations.deferredFor(reference);
+                AppliedOperations.Payment prior = operations.payment(reference);
+                long credited = Account.plus(prior == null ? 0 : prior.creditedCents, payment.amountCents());
+                long remaining = Math.max(0, credited - (prior == null ? 0 : prior.reversedCents));
+                account.requireLedgerRoomFor(1 + deferred.size());
+                List<LedgerEntry> entries = new ArrayList<>(1 + deferred.size());
+                long[] taken = new long[deferred.size()];
+                long balance = Account.plus(account.balanceCents(), payment.amountCents());
+                entries.add(new LedgerEntry(account.userId, payment.amountCents(), balance, LedgerEntryKind.PAYMENT,
+                        payment.operationId(), assignment.memo(), assignment.at()));
+                for (int i = 0; i < deferred.size(); i++) {
+                    PaymentReversal reversal = deferred.get(i);
+                    taken[i] = Math.min(reversal.requestedCents(credited), remaining);
+                    remaining -= taken[i];
+                    if (taken[i] > 0) {
+                        balance = Account.minus(balance, taken[i]);
+                        entries.add(reversalEntry(account, reversal, taken[i], balance));
+                    }
+                }
+                // Nothing below throws.
+                entries.forEach(account::append);
+                operations.recordCredit(payment.operationId(), reference, payment.amountCents(), account.userId,
+                        deferred, taken);
+                UnclaimedPayment assigned = payment.assignedTo(account.userId, assignment.note(), assignment.at());
+                unclaimed.put(assigned);
+                return new UnclaimedResolution(UnclaimedResolution.Status.RESOLVED, Optional.of(assigned),
+                        account.balanceCents());
+            }
+        }
+    }
+
+    @Override
+    public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        Objects.requireNonNull(at, "at");
+        synchronized (writeLock) {
+            ensureOpen();
+            Optional<UnclaimedPayment> found = unclaimed.find(unclaimedId);
+            if (found.isEmpty()) {
+                return UnclaimedResolution.notFound();
+            }
+            if (!found.get().isOpen()) {
+                return UnclaimedResolution.alreadyResolved(found.get());
+            }
+            UnclaimedPayment refunded = found.get().refunded(note, at);
+            unclaimed.put(refunded);
+            return new UnclaimedResolution(UnclaimedResolution.Status.RESOLVED, Optional.of(refunded), 0);
         }
     }
 }

@@ -86,4 +86,12 @@ class BankTestCatchesBrokenStoresTest {
 
         assertThat(report.violated(Invariant.REVERSAL_NOT_DROPPED)).as(report.violations().toString()).isTrue();
     }
+
+    @Test
+    void anUnclaimedAssignmentThatIgnoresItsStatusIsCaught() {
+        BankReport report = caught(BrokenStores::unclaimedAssignmentIgnoringItsStatus, Invariant.APPLIED_AT_MOST_ONCE);
+
+        assertThat(report.violated(Invariant.APPLIED_AT_MOST_ONCE)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("unclaimed payment"));
+    }
 }

@@ -9,6 +9,8 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import dev.stripeflare.tck.ForwardingUserStore;
@@ -187,5 +189,25 @@ final class BrokenStores {
             }
             return merged;
         }
+    }
+
+    /**
+     * An assignment of an unclaimed payment that does not look at whether it is still open (as an
+     * UPDATE whose row count is ignored): a payment assigned or refunded before is answered
+     * "assigned" again, so the operator believes the money went to a second account.
+     */
+    static UserStore unclaimedAssignmentIgnoringItsStatus(UserStore store) {
+        return new ForwardingUserStore(store) {
+            @Override
+            public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+                UnclaimedResolution real = delegate.assignUnclaimed(assignment);
+                if (real.status() == UnclaimedResolution.Status.ALREADY_ASSIGNED
+                        || real.status() == UnclaimedResolution.Status.ALREADY_REFUNDED) {
+                    return new UnclaimedResolution(UnclaimedResolution.Status.RESOLVED, Optional.of(real.payment()
+                            .orElseThrow().assignedTo(assignment.userId(), assignment.note(), assignment.at())), 0);
+                }
+                return real;
+            }
+        };
     }
 }

@@ -66,7 +66,13 @@ final class Migrations {
             new Version(2, "a checkout keeps the payer identity until the paying browser vouches for it", List.of(
                     "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_verified_email text",
                     "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")),
-            new Version(3, "daily totals kept by a ledger trigger, for admin totals per day", List.of(
+            new Version(3, "unclaimed payments: paid checkouts that could not be credited (ADR 31)", List.of(
+                    "CREATE TABLE IF NOT EXISTS @unclaimed_payments ("
+                            + " id text PRIMARY KEY, operation_id text NOT NULL, payment_intent text,"
+                            + " amount bigint NOT NULL, currency text NOT NULL, payer_email text, reason text NOT NULL,"
+                            + " received_at timestamptz NOT NULL, status text NOT NULL, assigned_user_id bigint,"
+                            + " note text, resolved_at timestamptz)")),
+            new Version(4, "daily totals kept by a ledger trigger, for admin totals per day", List.of(
                     // Old instances may append during a rolling deploy: they wait here until the
                     // trigger exists and the backfill is committed, so no entry is missed or counted twice.
                     "LOCK TABLE @ledger IN SHARE MODE",

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -14,6 +15,8 @@ import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.StoreHealth;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.sql.Connection;
@@ -87,6 +90,7 @@ public final class PostgresUserStore implements UserStore {
     private final PostgresAdmin admin;
     private static final int HEALTH_TIMEOUT_SECONDS = 2;
 
+    private final Unclaimed unclaimed;
     private volatile boolean closed;
 
     private PostgresUserStore(DataSource dataSource, String schema, HikariDataSource ownedPool, String description,
@@ -111,6 +115,7 @@ public final class PostgresUserStore implements UserStore {
         this.claims = new Claims(tx, accounts, checkouts, tokens, identities);
         this.tokenSteps = new TokenSteps(sql, tx, accounts, tokens);
         this.admin = new PostgresAdmin(sql, tx, accounts, this::ensureOpen);
+        this.unclaimed = new Unclaimed(sql, tx, accounts, balances, operations, payments);
     }
 
     /**
@@ -507,5 +512,45 @@ public final class PostgresUserStore implements UserStore {
                     + ", migrations=" + migrations.size()
                     + ", maximumPoolSize=" + maximumPoolSize + ", synchronousCharges=" + synchronousCharges + "]";
         }
+    }
+
+    // Unclaimed payments (ADR 31).
+
+    @Override
+    public boolean recordUnclaimed(UnclaimedPayment payment) {
+        Objects.requireNonNull(payment, "payment");
+        if (!payment.isOpen()) {
+            throw new IllegalArgumentException("only an open payment is recorded as unclaimed");
+        }
+        ensureOpen();
+        return unclaimed.record(payment);
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        ensureOpen();
+        return unclaimed.all();
+    }
+
+    @Override
+    public Optional<UnclaimedPayment> findUnclaimed(String unclaimedId) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        ensureOpen();
+        return unclaimed.find(unclaimedId);
+    }
+
+    @Override
+    public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+        Objects.requireNonNull(assignment, "assignment");
+        ensureOpen();
+        return unclaimed.assign(assignment);
+    }
+
+    @Override
+    public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
+        Objects.requireNonNull(unclaimedId, "unclaimedId");
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        return unclaimed.markRefunded(unclaimedId, note, at);
     }
 }

@@ -128,7 +128,7 @@ class DailyTotalsAndHealthTest {
     }
 
     @Test
-    void aSchemaOfVersion2GetsItsTotalsFromItsLedgerWhenMigratedAndDeletionKeepsThem() throws SQLException {
+    void aSchemaOfVersion3GetsItsTotalsFromItsLedgerWhenMigratedAndDeletionKeepsThem() throws SQLException {
         String schema = database.newSchema();
         long deleted;
         try (PostgresUserStore store = PostgresUserStore.of(pool, schema)) {
@@ -138,7 +138,7 @@ class DailyTotalsAndHealthTest {
         }
         database.execute("DROP TRIGGER ledger_daily_totals ON " + schema + ".ledger");
         database.execute("DROP TABLE " + schema + ".daily_totals");
-        database.execute("DELETE FROM " + schema + ".schema_version WHERE version = 3");
+        database.execute("DELETE FROM " + schema + ".schema_version WHERE version = 4");
         try (PostgresUserStore store = PostgresUserStore.of(pool, schema)) {
             store.charge(new Debit(TokenHashes.of("b"), 5, false, null, null, T0.plusSeconds(86_400)));
             List<DailyTotal> expected = List.of(new DailyTotal(FIRST, 500, 0, 1),

@@ -2,6 +2,7 @@ package dev.stripeflare.store.postgres;
 
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -10,6 +11,8 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.UnclaimedAssignment;
+import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Instant;
@@ -109,5 +112,30 @@ final class TwoInstanceStore implements UserStore {
         } finally {
             b.close();
         }
+    }
+
+    @Override
+    public boolean recordUnclaimed(UnclaimedPayment payment) {
+        return next().recordUnclaimed(payment);
+    }
+
+    @Override
+    public List<UnclaimedPayment> unclaimedPayments() {
+        return next().unclaimedPayments();
+    }
+
+    @Override
+    public Optional<UnclaimedPayment> findUnclaimed(String unclaimedId) {
+        return next().findUnclaimed(unclaimedId);
+    }
+
+    @Override
+    public UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment) {
+        return next().assignUnclaimed(assignment);
+    }
+
+    @Override
+    public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
+        return next().markUnclaimedRefunded(unclaimedId, note, at);
     }
 }

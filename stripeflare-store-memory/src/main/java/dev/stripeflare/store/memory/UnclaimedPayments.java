@@ -1,0 +1,36 @@
+package dev.stripeflare.store.memory;
+
+import dev.stripeflare.UnclaimedPayment;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The unclaimed payments a store holds, by id. Not thread-safe: the store guards it with its
+ * write lock.
+ */
+final class UnclaimedPayments {
+    private static final Comparator<UnclaimedPayment> OLDEST_FIRST =
+            Comparator.comparing(UnclaimedPayment::receivedAt).thenComparing(UnclaimedPayment::id);
+
+    private final Map<String, UnclaimedPayment> byId = new HashMap<>();
+
+    Optional<UnclaimedPayment> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    boolean contains(String id) {
+        return byId.containsKey(id);
+    }
+
+    /** Adds or replaces the payment with its id. */
+    void put(UnclaimedPayment payment) {
+        byId.put(payment.id(), payment);
+    }
+
+    List<UnclaimedPayment> oldestFirst() {
+        return byId.values().stream().sorted(OLDEST_FIRST).toList();
+    }
+}
