@@ -11,6 +11,7 @@ import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
+import dev.stripeflare.spi.StoreHealth;
 import dev.stripeflare.spi.UnclaimedAssignment;
 import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
@@ -103,6 +104,14 @@ final class TwoInstanceStore implements UserStore {
     @Override
     public boolean deleteUser(long userId) {
         return next().deleteUser(userId);
+    }
+
+    /** The worse of the two instances' health: DOWN if either is. */
+    @Override
+    public StoreHealth health() {
+        StoreHealth first = a.health();
+        StoreHealth second = b.health();
+        return second.status().compareTo(first.status()) > 0 ? second : first;
     }
 
     @Override
