@@ -36,7 +36,7 @@ final class BrokenStores {
         return new ForwardingUserStore(store) {
             @Override
             public ChargeResult charge(Debit debit) {
-                return delegate.charge(new Debit(debit.tokenHash(), debit.amountCents(), true,
+                return delegate.charge(new Debit(debit.tokenHash(), debit.userId(), debit.amountCents(), true,
                         debit.idempotencyKey(), debit.memo(), debit.at()));
             }
         };
