@@ -20,7 +20,7 @@ import java.util.Optional;
  *
  * <p><b>Atomicity.</b> Every method that changes state ({@link #charge}, {@link #credit},
  * {@link #reverse}, {@link #restore}, {@link #claimCheckout}, {@link #recordSettled},
- * {@link #rotateToken}, {@link #deleteUser}) is one
+ * {@link #rotateToken}, {@link #deleteUser}, {@link #adjust}) is one
  * atomic step: it happens entirely or not at all, and concurrent calls behave as if run one
  * after another. Each balance change appends a {@link LedgerEntry} in that same step, so an
  * account's balance always equals the sum of its ledger's amounts. If a method throws, it

@@ -42,7 +42,6 @@ final class Charges {
     private static final String KEY_LOOKUP = "SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ? WHERE T.TOKEN_HASH = ?";
     // By user id (issue 13): the account named by id instead of through a token.
-    private static final String BALANCE_OF_USER = BALANCE_BY_ID;
     private static final String KEY_LOOKUP_BY_ID = "SELECT A.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM ACCOUNTS A"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = A.USER_ID AND I.IDEM_KEY = ? WHERE A.USER_ID = ?";
     private static final String INSERT_KEY =
@@ -79,7 +78,7 @@ final class Charges {
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
                 long current = byId
-                        ? singleLong(statements.get(BALANCE_OF_USER), debit.userId())
+                        ? singleLong(statements.get(BALANCE_BY_ID), debit.userId())
                         : singleLong(statements.get(BALANCE_BY_TOKEN), debit.tokenHash());
                 return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
             }
