@@ -79,7 +79,10 @@ final class BuiltInSchema {
             "CREATE TABLE IF NOT EXISTS UNCLAIMED_PAYMENTS (ID VARCHAR PRIMARY KEY, OPERATION_ID VARCHAR NOT NULL,"
                     + " PAYMENT_INTENT VARCHAR, AMOUNT BIGINT NOT NULL, CURRENCY VARCHAR(3) NOT NULL, PAYER_EMAIL VARCHAR,"
                     + " REASON VARCHAR(32) NOT NULL, RECEIVED_AT TIMESTAMP(9) NOT NULL, STATUS VARCHAR(16) NOT NULL,"
-                    + " ASSIGNED_USER_ID BIGINT, NOTE VARCHAR, RESOLVED_AT TIMESTAMP(9))");
+                    + " ASSIGNED_USER_ID BIGINT, NOTE VARCHAR, RESOLVED_AT TIMESTAMP(9))",
+            // Adjustments applied, by operation id; kept when the account is deleted (ADR 32).
+            "CREATE TABLE IF NOT EXISTS ADJUSTMENTS (OPERATION_ID VARCHAR PRIMARY KEY, USER_ID BIGINT NOT NULL,"
+                    + " AMOUNT BIGINT NOT NULL, BALANCE_AFTER BIGINT NOT NULL, AT TIMESTAMP(9) NOT NULL)");
 
     /** The store schema these statements make; {@link Migrator} records it in STORE_SCHEMA. */
     static final int VERSION = 2;

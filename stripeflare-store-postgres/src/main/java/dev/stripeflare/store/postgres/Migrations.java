@@ -71,7 +71,11 @@ final class Migrations {
                             + " id text PRIMARY KEY, operation_id text NOT NULL, payment_intent text,"
                             + " amount bigint NOT NULL, currency text NOT NULL, payer_email text, reason text NOT NULL,"
                             + " received_at timestamptz NOT NULL, status text NOT NULL, assigned_user_id bigint,"
-                            + " note text, resolved_at timestamptz)")));
+                            + " note text, resolved_at timestamptz)")),
+            new Version(4, "adjustments by operation id, kept when the account is deleted (ADR 32)", List.of(
+                    "CREATE TABLE IF NOT EXISTS @adjustments ("
+                            + " operation_id text PRIMARY KEY, user_id bigint NOT NULL, amount bigint NOT NULL,"
+                            + " balance_after bigint NOT NULL, at timestamptz NOT NULL)")));
 
     private Migrations() {
     }
