@@ -198,4 +198,112 @@ public interface Wallet extends AutoCloseable {
      * for what it finds: every problem is a failed check in the report.
      */
     SelfCheckReport selfCheck();
+
+    // Server-side account operations: for code that holds a user id, not a token (issue 13, ADR 32).
+
+    /**
+     * Charges account {@code userId} {@code amountCents} without overdraft, idempotency key or
+     * memo; same as {@code chargeUser(UserChargeRequest.of(userId, amountCents))}. Code that may
+     * run a charge twice (a retried job, an at-least-once queue) should use
+     * {@link #chargeUser(UserChargeRequest)} with an idempotency key instead.
+     *
+     * @throws InvalidAmountException if {@code amountCents <= 0}; nothing changed
+     * @throws UnknownUserException   if no account has this id (never existed, or deleted);
+     *                                nothing changed
+     * @throws StoreException         if the store fails; nothing changed
+     */
+    ChargeResult chargeUser(long userId, long amountCents);
+
+    /**
+     * Charges the account named by its user id ({@link User#userId()}), for server code that
+     * holds no access token: a scheduler, a queue consumer, an admin tool. The same guarantees as
+     * {@link #charge(ChargeRequest)}: the balance check, the debit, its
+     * {@link LedgerEntryKind#CHARGE} entry and the idempotency key's record are one atomic step;
+     * a balance too low answers {@link ChargeOutcome#INSUFFICIENT_BALANCE} unless the request
+     * allows overdraft; a key that already charged this account answers
+     * {@link ChargeOutcome#REPLAYED} and charges nothing. Idempotency keys are the account's,
+     * whichever way a charge named it: a key used by a charge through a token replays here too.
+     *
+     * <p><b>Give every charge from a queue or a retried job an idempotency key</b> derived from
+     * the work it bills (the message id, the job run's id): at-least-once delivery redelivers
+     * messages, and without a key each redelivery charges again; with one, a redelivery answers
+     * {@code REPLAYED}.
+     *
+     * @throws UnknownUserException          if no account has this id (never existed, or
+     *                                       deleted); nothing changed. A charge through a token
+     *                                       answers {@code NOT_REGISTERED} instead, because a
+     *                                       visitor who has not paid is normal; a job holding an
+     *                                       id that names no account is not.
+     * @throws IdempotencyKeyReusedException if the key charged this account a different amount;
+     *                                       nothing changed
+     * @throws InvalidAmountException        if the debit would overflow; nothing changed
+     * @throws StoreException                if the store fails; nothing changed
+     */
+    ChargeResult chargeUser(UserChargeRequest request);
+
+    /**
+     * The account with this id, read through no token: its {@link User#clientReferenceId()} is
+     * the empty string. Empty for an unknown or deleted id.
+     *
+     * @throws StoreException if the store fails
+     */
+    Optional<User> findUser(long userId);
+
+    /**
+     * The ledger of the account with this id, oldest first; empty for an unknown or deleted id.
+     *
+     * @throws StoreException if the store fails
+     */
+    List<LedgerEntry> ledger(long userId);
+
+    /**
+     * Deletes the account (right to erasure), atomically: its balance, ledger, profile and
+     * idempotency keys are gone and every one of its tokens stops opening anything at once —
+     * {@link #session} treats them as visitors' tokens, {@link #charge(ChargeRequest)} answers
+     * {@code NOT_REGISTERED}. The Stripe ids the wallet applied stay recorded (without personal
+     * data), so a late redelivery of one of its payments is still a
+     * {@link WebhookOutcome#DUPLICATE} and never opens a new account; a new payment through one
+     * of its old links credits nothing it could open. Whatever the account still held is not
+     * refunded: refund it in Stripe first if it is owed. A listener hears
+     * {@code onUserDeleted}.
+     *
+     * @return false, changing nothing, if no account has this id (already deleted, or never
+     *         existed): deleting twice is safe
+     * @throws StoreException if the store fails; nothing changed
+     */
+    boolean deleteUser(long userId);
+
+    /**
+     * Adjusts a balance by hand, for support work, without overdraft: same as
+     * {@code adjust(userId, signedCents, reason, operationId, false)}.
+     */
+    AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId);
+
+    /**
+     * Changes the balance of account {@code userId} by {@code signedCents} — positive to credit
+     * (a goodwill refund of usage), negative to debit (a correction) — exactly once per
+     * {@code operationId} (a support ticket's id, say), with a {@link LedgerEntryKind#ADJUSTMENT}
+     * ledger entry whose memo is {@code reason}. The change, its entry and the operation id's
+     * record are one atomic step. Repeating an operation id with the same account and amount
+     * answers {@link AdjustmentOutcome#REPLAYED} and changes nothing. A negative adjustment that
+     * would take the balance below zero answers {@link AdjustmentOutcome#INSUFFICIENT_BALANCE}
+     * and changes nothing unless {@code allowNegativeBalance}. Operation ids of adjustments are
+     * their own namespace: they never collide with idempotency keys or Stripe ids. A listener
+     * hears {@code onAdjusted} (and {@code onLowBalance} when it crossed a threshold).
+     *
+     * @param reason      why, for the ledger: not blank, at most 500 characters
+     * @param operationId what makes the adjustment exactly-once; the rules of an idempotency key
+     * @throws NullPointerException           if {@code reason} or {@code operationId} is null
+     * @throws InvalidAmountException         if {@code signedCents} is 0, or the balance would
+     *                                        overflow; nothing changed
+     * @throws InvalidAdjustmentException     if {@code reason} is blank or too long; nothing changed
+     * @throws InvalidIdempotencyKeyException if {@code operationId} is blank, too long or holds a
+     *                                        control character; nothing changed
+     * @throws UnknownUserException           if no account has this id; nothing changed
+     * @throws IdempotencyKeyReusedException  if the operation id already adjusted another account
+     *                                        or by another amount; nothing changed
+     * @throws StoreException                 if the store fails; nothing changed
+     */
+    AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId,
+                            boolean allowNegativeBalance);
 }

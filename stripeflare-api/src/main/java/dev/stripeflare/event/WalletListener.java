@@ -37,4 +37,21 @@ public interface WalletListener {
     /** An operator assigned an unclaimed payment to an account, or marked it refunded. */
     default void onUnclaimedPaymentResolved(UnclaimedPaymentResolvedEvent event) {
     }
+
+    // Server-side account operations (issue 13, ADR 32).
+
+    /** An operator's adjustment changed a balance. */
+    default void onAdjusted(AdjustedEvent event) {
+    }
+
+    /** An account was deleted. */
+    default void onUserDeleted(UserDeletedEvent event) {
+    }
+
+    /**
+     * A charge or adjustment took a balance from above a configured threshold to at or below it.
+     * Delivered after that change committed; the money is already spent.
+     */
+    default void onLowBalance(LowBalanceEvent event) {
+    }
 }

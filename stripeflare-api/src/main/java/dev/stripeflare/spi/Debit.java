@@ -5,9 +5,14 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A charge as the store applies it: debit the account behind {@code tokenHash}.
+ * A charge as the store applies it: debit one account, named either by the hash of a presented
+ * token ({@link #ofTokenHash}) or by its user id ({@link #ofUser}, for server code that holds no
+ * token). A store resolves the account first and then runs its one debit step, whichever way the
+ * account was named (ADR 32).
  *
- * @param tokenHash            the hash of the presented token (see {@link UserStore})
+ * @param tokenHash            the hash of the presented token (see {@link UserStore}), or null
+ *                             when the debit names its account by {@code userId}
+ * @param userId               the account's id when {@code tokenHash} is null; 0 otherwise
  * @param amountCents          strictly positive
  * @param allowNegativeBalance whether the balance may go below zero
  * @param idempotencyKey       null, or the key under which this charge is applied at most once
@@ -17,15 +22,48 @@ import java.util.Objects;
  */
 public record Debit(
         String tokenHash,
+        long userId,
         long amountCents,
         boolean allowNegativeBalance,
         String idempotencyKey,
         String memo,
         Instant at) {
 
+    /**
+     * Validates the debit.
+     *
+     * @throws InvalidAmountException   if {@code amountCents <= 0}
+     * @throws IllegalArgumentException if both a token hash and a non-zero user id are given
+     */
     public Debit {
-        Objects.requireNonNull(tokenHash, "tokenHash");
         InvalidAmountException.requirePositive(amountCents, "amountCents");
         Objects.requireNonNull(at, "at");
+        if (tokenHash != null && userId != 0) {
+            throw new IllegalArgumentException("a debit names its account by token hash or by user id, not both");
+        }
+    }
+
+    /** A debit of the account behind {@code tokenHash}; the form stores have always received. */
+    public Debit(String tokenHash, long amountCents, boolean allowNegativeBalance, String idempotencyKey,
+                 String memo, Instant at) {
+        this(Objects.requireNonNull(tokenHash, "tokenHash"), 0, amountCents, allowNegativeBalance,
+                idempotencyKey, memo, at);
+    }
+
+    /** A debit of the account behind {@code tokenHash}. */
+    public static Debit ofTokenHash(String tokenHash, long amountCents, boolean allowNegativeBalance,
+                                    String idempotencyKey, String memo, Instant at) {
+        return new Debit(tokenHash, amountCents, allowNegativeBalance, idempotencyKey, memo, at);
+    }
+
+    /** A debit of the account with id {@code userId}; an unknown id answers {@code NOT_REGISTERED}. */
+    public static Debit ofUser(long userId, long amountCents, boolean allowNegativeBalance,
+                               String idempotencyKey, String memo, Instant at) {
+        return new Debit(null, userId, amountCents, allowNegativeBalance, idempotencyKey, memo, at);
+    }
+
+    /** Whether this debit names its account by user id rather than by token hash. */
+    public boolean byUserId() {
+        return tokenHash == null;
     }
 }

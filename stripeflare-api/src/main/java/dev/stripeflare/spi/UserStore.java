@@ -1,11 +1,13 @@
 package dev.stripeflare.spi;
 
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.UnknownUserException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +20,7 @@ import java.util.Optional;
  *
  * <p><b>Atomicity.</b> Every method that changes state ({@link #charge}, {@link #credit},
  * {@link #reverse}, {@link #restore}, {@link #claimCheckout}, {@link #recordSettled},
- * {@link #rotateToken}, {@link #deleteUser}) is one
+ * {@link #rotateToken}, {@link #deleteUser}, {@link #adjust}) is one
  * atomic step: it happens entirely or not at all, and concurrent calls behave as if run one
  * after another. Each balance change appends a {@link LedgerEntry} in that same step, so an
  * account's balance always equals the sum of its ledger's amounts. If a method throws, it
@@ -62,7 +64,10 @@ public interface UserStore extends AutoCloseable {
      * {@code REPLAYED} with the balance right after that charge; else check the balance and
      * debit it, append a {@link dev.stripeflare.LedgerEntryKind#CHARGE} entry and record the
      * key. An unknown token answers {@code NOT_REGISTERED}, a balance too low
-     * {@code INSUFFICIENT_BALANCE}; neither records the key.
+     * {@code INSUFFICIENT_BALANCE}; neither records the key. The debit names its account by
+     * token hash or by user id ({@link Debit#byUserId()}); an unknown or deleted user id answers
+     * {@code NOT_REGISTERED} too. Implementations resolve the account first and then run one
+     * debit step for both (ADR 32), so every rule of a charge holds whichever way it was named.
      *
      * @throws IdempotencyKeyReusedException if the key charged this account a different amount
      * @throws InvalidAmountException        if the new balance would overflow a {@code long}
@@ -245,4 +250,26 @@ public interface UserStore extends AutoCloseable {
      * {@code ALREADY_REFUNDED}, an unknown id {@code NOT_FOUND}; each changes nothing.
      */
     UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at);
+
+    // Adjustments (issue 13, ADR 32): manual corrections for support work.
+
+    /**
+     * Atomically changes the balance of account {@link Adjustment#userId} by
+     * {@link Adjustment#amountCents}, exactly once per {@link Adjustment#operationId}: appends a
+     * {@link dev.stripeflare.LedgerEntryKind#ADJUSTMENT} entry (memo: the reason, operation id:
+     * the adjustment's) and records the operation id in the same step ({@code APPLIED}).
+     * Adjustment ids are one namespace per store, apart from credit ids and idempotency keys. An
+     * id already applied to the same account with the same amount answers {@code REPLAYED} with
+     * the balance right after its first application and changes nothing. A negative adjustment
+     * that would take the balance below zero, when that is not allowed, answers
+     * {@code INSUFFICIENT_BALANCE} and records nothing. The ids of a deleted account's
+     * adjustments stay recorded.
+     *
+     * @throws UnknownUserException          if no live account has the id; nothing changed
+     * @throws IdempotencyKeyReusedException if the operation id already adjusted another account
+     *                                       or by another amount; nothing changed
+     * @throws InvalidAmountException        if the new balance would overflow a {@code long};
+     *                                       nothing changed
+     */
+    AdjustmentResult adjust(Adjustment adjustment);
 }

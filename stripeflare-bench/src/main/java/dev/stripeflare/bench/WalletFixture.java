@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -75,6 +76,11 @@ final class WalletFixture implements AutoCloseable {
     }
 
     private static WalletFixture open(String store, int users, boolean fresh) {
+        return open(store, users, fresh, UnaryOperator.identity());
+    }
+
+    private static WalletFixture open(String store, int users, boolean fresh,
+                                      UnaryOperator<Stripeflare.Builder> settings) {
         String[] tokens = mintTokens(users);
         String name = "bench-" + ProcessHandle.current().pid() + "-" + OPENED.incrementAndGet();
         Path directory = null;
@@ -104,10 +110,15 @@ final class WalletFixture implements AutoCloseable {
             userStore = Stores.open(store, name, null);
             seed(userStore, tokens, Runtime.getRuntime().availableProcessors());
         }
-        return new WalletFixture(walletOver(userStore, new SecureRandom()), tokens, directory, dropSchema);
+        return new WalletFixture(settings.apply(builderOver(userStore, new SecureRandom())).build(), tokens,
+                directory, dropSchema);
     }
 
     static Wallet walletOver(UserStore store, SecureRandom random) {
+        return builderOver(store, random).build();
+    }
+
+    private static Stripeflare.Builder builderOver(UserStore store, SecureRandom random) {
         return Stripeflare.builder()
                 .userStore(store)
                 .loginByPayment(true)
@@ -115,8 +126,7 @@ final class WalletFixture implements AutoCloseable {
                 .webhookSigningSecret(SIGNING_SECRET)
                 .stripeSecretKey("sk_test_stripeflare_bench")
                 .paymentLink("https://buy.stripe.com/test_stripeflare_bench")
-                .secureRandom(random)
-                .build();
+                .secureRandom(random);
     }
 
     /**
@@ -273,5 +283,13 @@ final class WalletFixture implements AutoCloseable {
         if (dropSchema != null) {
             Stores.postgresExecute("DROP SCHEMA IF EXISTS " + dropSchema + " CASCADE");
         }
+    }
+
+    /**
+     * As {@link #open(String, int)}, with the wallet's builder adjusted by {@code settings}
+     * (listeners, low-balance thresholds).
+     */
+    static WalletFixture open(String store, int users, UnaryOperator<Stripeflare.Builder> settings) {
+        return open(store, users, false, settings);
     }
 }

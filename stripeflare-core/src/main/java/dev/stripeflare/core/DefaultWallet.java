@@ -1,5 +1,6 @@
 package dev.stripeflare.core;
 
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -10,6 +11,7 @@ import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
+import dev.stripeflare.UserChargeRequest;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
 import dev.stripeflare.spi.Debit;
@@ -17,6 +19,7 @@ import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,7 +41,7 @@ final class DefaultWallet implements Wallet {
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
                   String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
-                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck) {
+                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, UserOperations users) {
         this.store = store;
         this.unclaimed = unclaimed;
         this.selfCheck = selfCheck;
@@ -50,6 +53,7 @@ final class DefaultWallet implements Wallet {
                 checkoutPendingWindow, loginByPayment, clock);
         this.paymentLinkBase = paymentLink + (paymentLink.contains("?") ? "&" : "?") + "client_reference_id=";
         this.clock = clock;
+        this.users = users;
     }
 
     @Override
@@ -86,8 +90,12 @@ final class DefaultWallet implements Wallet {
         if (!tokens.mayOpenAccount(request.accessToken())) {
             return ChargeResult.notRegistered();
         }
-        return store.charge(new Debit(tokens.hash(request.accessToken()), request.amountCents(),
-                request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), clock.instant()));
+        String tokenHash = tokens.hash(request.accessToken());
+        Instant at = clock.instant();
+        ChargeResult result = store.charge(Debit.ofTokenHash(tokenHash, request.amountCents(),
+                request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), at));
+        users.afterTokenCharge(tokenHash, request.amountCents(), result, at);
+        return result;
     }
 
     @Override
@@ -182,5 +190,45 @@ final class DefaultWallet implements Wallet {
     @Override
     public SelfCheckReport selfCheck() {
         return selfCheck.get();
+    }
+
+    // Server-side account operations (issue 13, ADR 32).
+    private final UserOperations users;
+
+    @Override
+    public ChargeResult chargeUser(long userId, long amountCents) {
+        return chargeUser(UserChargeRequest.of(userId, amountCents));
+    }
+
+    @Override
+    public ChargeResult chargeUser(UserChargeRequest request) {
+        Objects.requireNonNull(request, "request");
+        return users.charge(request);
+    }
+
+    @Override
+    public Optional<User> findUser(long userId) {
+        return users.find(userId);
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(long userId) {
+        return users.ledger(userId);
+    }
+
+    @Override
+    public boolean deleteUser(long userId) {
+        return users.delete(userId);
+    }
+
+    @Override
+    public AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId) {
+        return adjust(userId, signedCents, reason, operationId, false);
+    }
+
+    @Override
+    public AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId,
+                                   boolean allowNegativeBalance) {
+        return users.adjust(userId, signedCents, reason, operationId, allowNegativeBalance);
     }
 }

@@ -76,6 +76,7 @@ public final class Stripeflare {
         private String paymentLinkId;
         private final List<WalletListener> listeners = new ArrayList<>();
         private Executor listenerExecutor;
+        private long[] lowBalanceThresholds = new long[0];
 
         private Builder() {
         }
@@ -297,7 +298,8 @@ public final class Stripeflare {
             String link = paymentLink;
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
                     loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
-                    () -> new SelfCheck(checked, link).run());
+                    () -> new SelfCheck(checked, link).run(),
+                    new UserOperations(userStore, clock, events, LowBalanceAlerts.of(lowBalanceThresholds, events)));
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {
@@ -382,6 +384,22 @@ public final class Stripeflare {
             return "Stripeflare.Builder[secrets=<redacted>, paymentLink=" + paymentLink
                     + ", currency=" + currency + ", stripeApiBase=" + stripeApiBase
                     + ", checkoutClaimWindow=" + checkoutClaimWindow + ", checkoutPendingWindow=" + checkoutPendingWindow + "]";
+        }
+
+        /**
+         * Balances, in cents, whose downward crossing the listeners hear ({@code onLowBalance}):
+         * a charge or adjustment that takes a balance from above a threshold to it or below
+         * raises one event, exactly once per crossing however many charges run at once, and again
+         * only after the balance rose above it and a later change crosses it again. Replaces
+         * earlier thresholds; repeats are ignored. Without a listener nothing is checked. A
+         * charge that crosses nothing costs a few comparisons and allocates nothing; a charge
+         * through a token that crosses one reads its account once more, to name it.
+         *
+         * @throws NullPointerException if {@code cents} is null
+         */
+        public Builder lowBalanceThresholds(long... cents) {
+            this.lowBalanceThresholds = Objects.requireNonNull(cents, "cents").clone();
+            return this;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.stripeflare.servlet;
 
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -8,6 +9,7 @@ import dev.stripeflare.SelfCheckReport;
 import dev.stripeflare.Session;
 import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.User;
+import dev.stripeflare.UserChargeRequest;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
 import java.util.List;
@@ -89,5 +91,41 @@ class ForwardingWallet implements Wallet {
     @Override
     public SelfCheckReport selfCheck() {
         return real.selfCheck();
+    }
+
+    @Override
+    public ChargeResult chargeUser(long userId, long amountCents) {
+        return real.chargeUser(userId, amountCents);
+    }
+
+    @Override
+    public ChargeResult chargeUser(UserChargeRequest request) {
+        return real.chargeUser(request);
+    }
+
+    @Override
+    public Optional<User> findUser(long userId) {
+        return real.findUser(userId);
+    }
+
+    @Override
+    public List<LedgerEntry> ledger(long userId) {
+        return real.ledger(userId);
+    }
+
+    @Override
+    public boolean deleteUser(long userId) {
+        return real.deleteUser(userId);
+    }
+
+    @Override
+    public AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId) {
+        return real.adjust(userId, signedCents, reason, operationId);
+    }
+
+    @Override
+    public AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId,
+                                   boolean allowNegativeBalance) {
+        return real.adjust(userId, signedCents, reason, operationId, allowNegativeBalance);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
@@ -78,6 +79,7 @@ final class BankAudit {
         checkUnclaimed();
         checkTokens(deviceTokens);
         checkOneAccountPerPayer();
+        checkAdjustments();
     }
 
     private void readLedgers() {
@@ -407,6 +409,7 @@ final class BankAudit {
                 }
             }
         }
+        addAdjustments(expected);
         for (long userId : ledgers.keySet()) {
             long balance = store.findById(userId).map(UserRecord::balanceCents).orElse(0L);
             long sum = expected.getOrDefault(userId, 0L);
@@ -511,6 +514,83 @@ final class BankAudit {
             if (stored != expected) {
                 model.violation(Invariant.APPLIED_AT_MOST_ONCE, "unclaimed payment " + payment.id() + " is "
                         + stored + " in the store, but its answers say " + expected);
+            }
+        }
+    }
+
+    // Adjustments (issue 13, ADR 32).
+
+    /** What the adjustments answered APPLIED to callers moved, per account. */
+    private void addAdjustments(Map<Long, Long> expected) {
+        synchronized (model.adjustments) {
+            for (BankModel.AdjustCall call : model.adjustments) {
+                if (call.result() != null && call.result().outcome() == AdjustmentOutcome.APPLIED) {
+                    expected.merge(call.adjustment().userId(), call.adjustment().amountCents(), Long::sum);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each adjustment id applied at most once, its ledger entry where and as its answer said, no
+     * entry without an answer, a replay only of an applied id, and "no such account" only for a
+     * deleted one.
+     */
+    private void checkAdjustments() {
+        Map<String, Integer> applied = new HashMap<>();
+        Set<String> replayed = new HashSet<>();
+        synchronized (model.adjustments) {
+            for (BankModel.AdjustCall call : model.adjustments) {
+                String op = call.adjustment().operationId();
+                long userId = call.adjustment().userId();
+                if (call.result() == null) {
+                    if (!model.deletedAccounts.contains(userId)) {
+                        model.violation(Invariant.MONEY_CONSERVED, "adjustment " + op + " found no account " + userId
+                                + ", which was never deleted");
+                    }
+                    continue;
+                }
+                switch (call.result().outcome()) {
+                    case APPLIED -> {
+                        applied.merge(op, 1, Integer::sum);
+                        LedgerEntry entry = entriesByOperation.get(op);
+                        if (ledgers.containsKey(userId) && (entry == null || entry.userId() != userId
+                                || entry.kind() != LedgerEntryKind.ADJUSTMENT
+                                || entry.amountCents() != call.adjustment().amountCents())) {
+                            model.violation(Invariant.MONEY_CONSERVED, "adjustment " + op + " answered " + call.result()
+                                    + " but the ledger holds " + entry);
+                        }
+                    }
+                    case REPLAYED -> replayed.add(op);
+                    case INSUFFICIENT_BALANCE -> {
+                        if (call.adjustment().allowNegativeBalance() || call.adjustment().amountCents() > 0) {
+                            model.violation(Invariant.MONEY_CONSERVED, "adjustment " + op + " was declined: " + call);
+                        }
+                    }
+                }
+            }
+        }
+        applied.forEach((op, times) -> {
+            if (times > 1) {
+                model.violation(Invariant.APPLIED_AT_MOST_ONCE, "adjustment " + op + " applied " + times + " times");
+            }
+        });
+        for (String op : replayed) {
+            if (!applied.containsKey(op)) {
+                model.violation(Invariant.APPLIED_AT_MOST_ONCE, "adjustment " + op + " replayed but never applied");
+            }
+        }
+        for (List<LedgerEntry> ledger : ledgers.values()) {
+            for (LedgerEntry entry : ledger) {
+                if (entry.kind() == LedgerEntryKind.ADJUSTMENT) {
+                    if (!applied.containsKey(entry.operationId())) {
+                        model.violation(Invariant.MONEY_CONSERVED, "ledger entry of no applied adjustment: " + entry);
+                    }
+                    if ("checked".equals(entry.memo()) && entry.amountCents() < 0 && entry.balanceAfterCents() < 0) {
+                        model.violation(Invariant.NO_UNALLOWED_OVERDRAFT, "adjustment without permission went to "
+                                + entry.balanceAfterCents() + ": " + entry);
+                    }
+                }
             }
         }
     }

@@ -1,8 +1,11 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.AdjustmentOutcome;
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.PaymentCredit;
@@ -377,6 +380,24 @@ final class BankModel {
         unclaimed.resolutions.add(result);
         if (result.status() == UnclaimedResolution.Status.RESOLVED) {
             result.payment().orElseThrow().assignedUserId().ifPresent(accountsSeen::add);
+        }
+    }
+
+    // Adjustments (issue 13, ADR 32).
+
+    /** One adjustment call and its answer; {@code result} null when it was refused as naming no account. */
+    record AdjustCall(Adjustment adjustment, AdjustmentResult result) { }
+
+    final List<AdjustCall> adjustments = Collections.synchronizedList(new ArrayList<>());
+
+    /** Records an adjustment's answer; one without permission never leaves a negative balance. */
+    void adjusted(AdjustCall call) {
+        adjustments.add(call);
+        Adjustment adjustment = call.adjustment();
+        if (call.result() != null && call.result().outcome() == AdjustmentOutcome.APPLIED
+                && !adjustment.allowNegativeBalance() && adjustment.amountCents() < 0 && call.result().balanceCents() < 0) {
+            violation(Invariant.NO_UNALLOWED_OVERDRAFT, "adjustment " + adjustment.operationId() + " without permission left "
+                    + call.result().balanceCents());
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.UnknownUserException;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -306,6 +308,10 @@ public final class BankWorkload {
                 keepUnclaimed();
             } else if (dice < 960) {
                 resolveUnclaimed();
+            } else if (dice < 975) {
+                adjust();
+            } else if (dice < 990) {
+                chargeById();
             } else {
                 lookUp();
             }
@@ -679,6 +685,63 @@ public final class BankWorkload {
             Long account = model.tokenAccounts.get(token);
             if (account != null) {
                 new BankAudit(store, model).checkLedgerWhileRunning(account);
+            }
+        }
+
+        // Adjustments and charges by user id (issue 13, ADR 32).
+        private final List<Adjustment> adjustmentsMade = new ArrayList<>();
+
+        /** A support correction of a random account, now and then the retry of an earlier one. */
+        private void adjust() {
+            count("adjust");
+            Adjustment adjustment;
+            if (random.nextInt(5) == 0 && !adjustmentsMade.isEmpty()) {
+                count("adjust-retried");
+                Adjustment first = adjustmentsMade.get(random.nextInt(adjustmentsMade.size()));
+                adjustment = new Adjustment(first.userId(), first.amountCents(), first.allowNegativeBalance(),
+                        first.reason(), first.operationId(), now());
+            } else {
+                Long account = model.tokenAccounts.get(liveTokenOf(randomDevice()));
+                if (account == null) {
+                    return;
+                }
+                boolean overdraft = random.nextInt(8) == 0;
+                long cents = (random.nextBoolean() ? 1 : -1)
+                        * (1 + (random.nextInt(4) == 0 ? random.nextInt(3_000) : random.nextInt(300)));
+                adjustment = new Adjustment(account, cents, overdraft, overdraft ? "overdraft" : "checked",
+                        id("adjust"), now());
+                adjustmentsMade.add(adjustment);
+            }
+            try {
+                model.adjusted(new BankModel.AdjustCall(adjustment, store.adjust(adjustment)));
+            } catch (UnknownUserException e) {
+                model.adjusted(new BankModel.AdjustCall(adjustment, null));
+            } catch (RuntimeException e) {
+                unexpected("adjustment " + adjustment.operationId(), e);
+            }
+        }
+
+        /** A job's charge of a device's account by its id; a keyed one is sometimes redelivered. */
+        private void chargeById() {
+            count("charge-by-id");
+            String token = liveTokenOf(randomDevice());
+            Long account = model.tokenAccounts.get(token);
+            if (account == null) {
+                return;
+            }
+            boolean overdraft = random.nextInt(12) == 0;
+            long amount = 1 + random.nextInt(400);
+            String key = random.nextBoolean() ? id("key") : null;
+            Debit debit = Debit.ofUser(account, amount, overdraft, key, overdraft ? "overdraft" : "checked", now());
+            try {
+                // Recorded under a token of the account, which the audit maps back to it.
+                model.charged(new BankModel.ChargeCall(token, amount, key, overdraft, store.charge(debit)), false);
+                if (key != null && random.nextInt(3) == 0) {
+                    count("charge-by-id-redelivered");
+                    model.charged(new BankModel.ChargeCall(token, amount, key, overdraft, store.charge(debit)), false);
+                }
+            } catch (RuntimeException e) {
+                unexpected("charge by id " + key, e);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.AdjustmentResult;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.UnclaimedPayment;
@@ -133,5 +135,10 @@ public abstract class ForwardingUserStore implements UserStore {
     @Override
     public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
         return delegate.markUnclaimedRefunded(unclaimedId, note, at);
+    }
+
+    @Override
+    public AdjustmentResult adjust(Adjustment adjustment) {
+        return delegate.adjust(adjustment);
     }
 }

@@ -210,4 +210,20 @@ public abstract class UserStoreContract {
             return UserStoreContract.this.newStore();
         }
     }
+
+    @Nested
+    class ChargesByUserId extends ChargeByUserContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Adjustments extends AdjustmentContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
 }

@@ -81,6 +81,9 @@ final class BuiltInSchema {
                     + " PAYMENT_INTENT VARCHAR, AMOUNT BIGINT NOT NULL, CURRENCY VARCHAR(3) NOT NULL, PAYER_EMAIL VARCHAR,"
                     + " REASON VARCHAR(32) NOT NULL, RECEIVED_AT TIMESTAMP(9) NOT NULL, STATUS VARCHAR(16) NOT NULL,"
                     + " ASSIGNED_USER_ID BIGINT, NOTE VARCHAR, RESOLVED_AT TIMESTAMP(9))",
+            // Adjustments applied, by operation id; kept when the account is deleted (ADR 32).
+            "CREATE TABLE IF NOT EXISTS ADJUSTMENTS (OPERATION_ID VARCHAR PRIMARY KEY, USER_ID BIGINT NOT NULL,"
+                    + " AMOUNT BIGINT NOT NULL, BALANCE_AFTER BIGINT NOT NULL, AT TIMESTAMP(9) NOT NULL)",
             // Store schema 3: per UTC day (and shard, see DailyTotals) what the ledger moved,
             // kept with every append, so that admin totals per day need not scan the ledger.
             "CREATE TABLE IF NOT EXISTS DAILY_TOTALS (UTC_DAY DATE NOT NULL, SHARD INT NOT NULL,"

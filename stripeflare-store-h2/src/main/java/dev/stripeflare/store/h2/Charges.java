@@ -20,7 +20,8 @@ import java.time.ZoneOffset;
  * then the debit by account id, the ledger and the key's insert. Each ledger entry adds to its
  * day's {@link DailyTotals} row. A concurrent charge under the
  * same key hits the key's primary key and is rerun by {@link HandlePool}, which then answers it
- * as a replay.
+ * as a replay. A debit naming its account by user id runs the same steps with the account's
+ * id in place of the token lookup (ADR 32).
  */
 final class Charges {
 
@@ -42,6 +43,9 @@ final class Charges {
     private static final String BALANCE_BY_ID = "SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ?";
     private static final String KEY_LOOKUP = "SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ? WHERE T.TOKEN_HASH = ?";
+    // By user id (issue 13): the account named by id instead of through a token.
+    private static final String KEY_LOOKUP_BY_ID = "SELECT A.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM ACCOUNTS A"
+            + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = A.USER_ID AND I.IDEM_KEY = ? WHERE A.USER_ID = ?";
     private static final String INSERT_KEY =
             "INSERT INTO IDEMPOTENCY (USER_ID, IDEM_KEY, AMOUNT, BALANCE_AFTER) VALUES (?, ?, ?, ?)";
     private static final String INSERT_LEDGER = "INSERT INTO LEDGER"
@@ -64,16 +68,25 @@ final class Charges {
     }
 
     private static ChargeResult chargeWithoutKey(StatementCache statements, Debit debit) throws SQLException {
-        PreparedStatement update = statements.get(
-                debit.allowNegativeBalance() ? DEBIT_BY_TOKEN_UNCOVERED : DEBIT_BY_TOKEN_COVERED);
+        // The account is named in the UPDATE itself, by token hash or by id; the rest is one step.
+        boolean byId = debit.byUserId();
+        PreparedStatement update = statements.get(byId
+                ? debit.allowNegativeBalance() ? DEBIT_BY_ID_UNCOVERED : DEBIT_BY_ID_COVERED
+                : debit.allowNegativeBalance() ? DEBIT_BY_TOKEN_UNCOVERED : DEBIT_BY_TOKEN_COVERED);
         update.setLong(1, debit.amountCents());
-        update.setString(2, debit.tokenHash());
+        if (byId) {
+            update.setLong(2, debit.userId());
+        } else {
+            update.setString(2, debit.tokenHash());
+        }
         bindCover(update, debit);
         long userId;
         long balance;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
-                long current = singleLong(statements.get(BALANCE_BY_TOKEN), debit.tokenHash());
+                long current = byId
+                        ? singleLong(statements.get(BALANCE_BY_ID), debit.userId())
+                        : singleLong(statements.get(BALANCE_BY_TOKEN), debit.tokenHash());
                 return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
             }
             userId = rs.getLong(1);
@@ -84,9 +97,13 @@ final class Charges {
     }
 
     private static ChargeResult chargeWithKey(StatementCache statements, Debit debit) throws SQLException {
-        PreparedStatement lookup = statements.get(KEY_LOOKUP);
+        PreparedStatement lookup = statements.get(debit.byUserId() ? KEY_LOOKUP_BY_ID : KEY_LOOKUP);
         lookup.setString(1, debit.idempotencyKey());
-        lookup.setString(2, debit.tokenHash());
+        if (debit.byUserId()) {
+            lookup.setLong(2, debit.userId());
+        } else {
+            lookup.setString(2, debit.tokenHash());
+        }
         long userId;
         try (ResultSet rs = lookup.executeQuery()) {
             if (!rs.next()) {

@@ -1,10 +1,12 @@
 package dev.stripeflare.store.h2;
 
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -698,5 +700,14 @@ public final class H2UserStore implements UserStore {
         Objects.requireNonNull(at, "at");
         return pool.inTransaction("marking an unclaimed payment refunded",
                 h -> Unclaimed.markRefunded(h, unclaimedId, note, at), durableSync::awaitDurable);
+    }
+
+    // Adjustments (issue 13, ADR 32).
+
+    @Override
+    public AdjustmentResult adjust(Adjustment adjustment) {
+        Objects.requireNonNull(adjustment, "adjustment");
+        return pool.inTransaction("adjusting a balance", h -> Adjustments.adjust(h, adjustment),
+                durableSync::awaitDurable);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -76,6 +77,11 @@ class DailyTotalsTest {
                     store.reverse(new PaymentReversal(op, payment, 1 + random.nextInt(400),
                             random.nextBoolean() ? LedgerEntryKind.REFUND : LedgerEntryKind.DISPUTE, null, at));
                     reversals.add(op);
+                } else if (r < 95 && !payments.isEmpty()) {
+                    // an operator's adjustment, either sign, to an account that exists
+                    store.findByTokenHash(TokenHashes.of(token)).ifPresent(account -> store.adjust(
+                            new Adjustment(account.userId(), (account.userId() + at.getEpochSecond()) % 2 == 0 ? 50 : -20, true, "test",
+                                    "a" + account.userId() + "-" + at.getEpochSecond(), at)));
                 } else if (!reversals.isEmpty()) {
                     store.restore(new PaymentRestoration("s" + n, reversals.get(random.nextInt(reversals.size())),
                             LedgerEntryKind.DISPUTE_WON, null, at));

@@ -1,10 +1,15 @@
 package dev.stripeflare.store.memory;
 
+import dev.stripeflare.AdjustmentOutcome;
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.UnknownUserException;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -120,6 +125,9 @@ public final class InMemoryUserStore implements UserStore {
     public ChargeResult charge(Debit debit) {
         Objects.requireNonNull(debit, "debit");
         ensureOpen();
+        if (debit.byUserId()) {
+            return chargeById(debit);
+        }
         // The loop of withAccountOf, without its Optional and capturing lambda: charges are
         // the hot path.
         String tokenHash = debit.tokenHash();
@@ -636,6 +644,62 @@ public final class InMemoryUserStore implements UserStore {
             UnclaimedPayment refunded = found.get().refunded(note, at);
             unclaimed.put(refunded);
             return new UnclaimedResolution(UnclaimedResolution.Status.RESOLVED, Optional.of(refunded), 0);
+        }
+    }
+
+    // Charges by user id and adjustments (issue 13, ADR 32).
+
+    /**
+     * A debit that names its account by id: resolve it, then the same step as a charge by token
+     * ({@link Account#charge}) under the account's lock. A deleted account refuses, as its
+     * tokens do.
+     */
+    private ChargeResult chargeById(Debit debit) {
+        Account account = accountsById.get(debit.userId());
+        if (account == null) {
+            return ChargeResult.notRegistered();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? ChargeResult.notRegistered() : account.charge(debit);
+        }
+    }
+
+    /** What an adjustment did, so its operation id answers a repeat. */
+    private record AppliedAdjustment(long userId, long amountCents, long balanceAfterCents) { }
+
+    // Guarded by writeLock; kept when an account is deleted.
+    private final Map<String, AppliedAdjustment> adjustments = new HashMap<>();
+
+    @Override
+    public AdjustmentResult adjust(Adjustment adjustment) {
+        Objects.requireNonNull(adjustment, "adjustment");
+        synchronized (writeLock) {
+            ensureOpen();
+            Account account = accountsById.get(adjustment.userId());
+            if (account == null) {
+                throw new UnknownUserException(adjustment.userId());
+            }
+            AppliedAdjustment prior = adjustments.get(adjustment.operationId());
+            if (prior != null) {
+                if (prior.userId() != adjustment.userId() || prior.amountCents() != adjustment.amountCents()) {
+                    throw new IdempotencyKeyReusedException("adjustment operation id already adjusted account "
+                            + prior.userId() + " by " + prior.amountCents() + " cents");
+                }
+                return new AdjustmentResult(AdjustmentOutcome.REPLAYED, prior.balanceAfterCents());
+            }
+            synchronized (account) {
+                long before = account.balanceCents();
+                long after = Account.plus(before, adjustment.amountCents());
+                if (adjustment.amountCents() < 0 && after < 0 && !adjustment.allowNegativeBalance()) {
+                    return new AdjustmentResult(AdjustmentOutcome.INSUFFICIENT_BALANCE, before);
+                }
+                account.requireLedgerRoomFor(1);
+                account.append(new LedgerEntry(account.userId, adjustment.amountCents(), after,
+                        LedgerEntryKind.ADJUSTMENT, adjustment.operationId(), adjustment.reason(), adjustment.at()));
+                adjustments.put(adjustment.operationId(),
+                        new AppliedAdjustment(account.userId, adjustment.amountCents(), after));
+                return new AdjustmentResult(AdjustmentOutcome.APPLIED, after);
+            }
         }
     }
 }

@@ -94,4 +94,20 @@ class BankTestCatchesBrokenStoresTest {
         assertThat(report.violated(Invariant.APPLIED_AT_MOST_ONCE)).as(report.violations().toString()).isTrue();
         assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("unclaimed payment"));
     }
+
+    @Test
+    void anAdjustmentThatForgetsItsOperationIdIsCaught() {
+        BankReport report = caught(BrokenStores::adjustmentForgettingItsOperationId, Invariant.APPLIED_AT_MOST_ONCE);
+
+        assertThat(report.violated(Invariant.APPLIED_AT_MOST_ONCE)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("adjustment"));
+    }
+
+    @Test
+    void anAdjustmentThatSkipsItsBalanceCheckIsCaught() {
+        BankReport report = caught(BrokenStores::adjustmentIgnoringItsBalanceCheck, Invariant.NO_UNALLOWED_OVERDRAFT);
+
+        assertThat(report.violated(Invariant.NO_UNALLOWED_OVERDRAFT)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("adjustment"));
+    }
 }

@@ -1,5 +1,9 @@
 package dev.stripeflare.store.memory;
 
+import dev.stripeflare.AdjustmentOutcome;
+import dev.stripeflare.AdjustmentResult;
+import dev.stripeflare.spi.Adjustment;
+import java.util.concurrent.atomic.AtomicLong;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
@@ -36,7 +40,7 @@ final class BrokenStores {
         return new ForwardingUserStore(store) {
             @Override
             public ChargeResult charge(Debit debit) {
-                return delegate.charge(new Debit(debit.tokenHash(), debit.amountCents(), true,
+                return delegate.charge(new Debit(debit.tokenHash(), debit.userId(), debit.amountCents(), true,
                         debit.idempotencyKey(), debit.memo(), debit.at()));
             }
         };
@@ -207,6 +211,38 @@ final class BrokenStores {
                             .orElseThrow().assignedTo(assignment.userId(), assignment.note(), assignment.at())), 0);
                 }
                 return real;
+            }
+        };
+    }
+
+    /**
+     * An adjustment store that forgets operation ids (issue 13): a repeated id is applied again,
+     * as a table without its primary key would.
+     */
+    static UserStore adjustmentForgettingItsOperationId(UserStore store) {
+        return new ForwardingUserStore(store) {
+            private final AtomicLong again = new AtomicLong();
+
+            @Override
+            public AdjustmentResult adjust(Adjustment adjustment) {
+                AdjustmentResult real = delegate.adjust(adjustment);
+                if (real.outcome() != AdjustmentOutcome.REPLAYED) {
+                    return real;
+                }
+                return delegate.adjust(new Adjustment(adjustment.userId(), adjustment.amountCents(),
+                        adjustment.allowNegativeBalance(), adjustment.reason(),
+                        adjustment.operationId() + "#" + again.incrementAndGet(), adjustment.at()));
+            }
+        };
+    }
+
+    /** An adjustment that ignores "without overdraft" (issue 13): a declined one is applied anyway. */
+    static UserStore adjustmentIgnoringItsBalanceCheck(UserStore store) {
+        return new ForwardingUserStore(store) {
+            @Override
+            public AdjustmentResult adjust(Adjustment adjustment) {
+                return delegate.adjust(new Adjustment(adjustment.userId(), adjustment.amountCents(), true,
+                        adjustment.reason(), adjustment.operationId(), adjustment.at()));
             }
         };
     }

@@ -20,7 +20,9 @@ import org.jdbi.v3.core.Handle;
  * ({@code synchronous_commit = off} for that transaction only): a crash of the database server
  * may lose the charges of its last moments (the user got that usage free), never a credit, and
  * never leaves a balance that differs from its ledger — the H2 store's trade for charges. A
- * crash of the application loses nothing. Stateless apart from its SQL.
+ * crash of the application loses nothing. A debit naming its account by user id runs the same
+ * steps with the id in place of the token lookup (ADR 32); an unknown id finds no row to debit
+ * and answers {@code NOT_REGISTERED}. Stateless apart from its SQL.
  */
 final class Charges {
 
@@ -32,6 +34,7 @@ final class Charges {
     private final String priorKey;
     private final String debitKeyed;
     private final String balance;
+    private final String debitById;
 
     /**
      * @param synchronousCommit whether a charge's commit waits for its WAL flush; when false the
@@ -65,6 +68,14 @@ final class Charges {
                 + " WHERE k.user_id = d.user_id AND k.idem_key = :key)"
                 + " SELECT balance FROM debited");
         balance = sql.of("SELECT balance FROM @accounts WHERE user_id = :id");
+        // By user id (issue 13): the same statement with the account named by id.
+        debitById = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
+                + (synchronousCommit ? "" : " FROM (SELECT set_config('synchronous_commit', 'off', true)) cfg")
+                + " WHERE a.user_id = :id"
+                + " AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
+                + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
+                + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
+                + " SELECT balance FROM debited");
     }
 
     ChargeResult charge(Debit debit) {
@@ -72,15 +83,21 @@ final class Charges {
     }
 
     private ChargeResult unkeyed(Debit debit) {
-        Optional<Long> after = tx.autocommit("charging", h -> h.createQuery(debitByToken)
-                .bind("amount", debit.amountCents()).bind("hash", debit.tokenHash())
+        // The account is named in the statement, by token hash or by id; the rest is one step.
+        boolean byId = debit.byUserId();
+        Optional<Long> after = tx.autocommit("charging", h -> (byId
+                        ? h.createQuery(debitById).bind("id", debit.userId())
+                        : h.createQuery(debitByToken).bind("hash", debit.tokenHash()))
+                .bind("amount", debit.amountCents())
                 .bind("overdraft", debit.allowNegativeBalance()).bind("memo", debit.memo()).bind("at", debit.at())
                 .mapTo(Long.class).findOne());
         if (after.isPresent()) {
             return ChargeResult.charged(after.get());
         }
-        Optional<Long> now = tx.autocommit("reading a balance", h -> h.createQuery(balanceByToken)
-                .bind("hash", debit.tokenHash()).mapTo(Long.class).findOne());
+        Optional<Long> now = tx.autocommit("reading a balance", h -> (byId
+                        ? h.createQuery(balance).bind("id", debit.userId())
+                        : h.createQuery(balanceByToken).bind("hash", debit.tokenHash()))
+                .mapTo(Long.class).findOne());
         // With an overdraft allowed, only a vanished account declines.
         return now.isEmpty() || debit.allowNegativeBalance()
                 ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get());
@@ -88,8 +105,9 @@ final class Charges {
 
     private ChargeResult keyed(Debit debit) {
         return tx.inTransaction("charging", false, h -> {
-            Optional<Long> userId = h.createQuery(userByToken).bind("hash", debit.tokenHash())
-                    .mapTo(Long.class).findOne();
+            Optional<Long> userId = debit.byUserId()
+                    ? Optional.of(debit.userId())
+                    : h.createQuery(userByToken).bind("hash", debit.tokenHash()).mapTo(Long.class).findOne();
             if (userId.isEmpty()) {
                 h.rollback();
                 return ChargeResult.notRegistered();

@@ -72,7 +72,11 @@ final class Migrations {
                             + " amount bigint NOT NULL, currency text NOT NULL, payer_email text, reason text NOT NULL,"
                             + " received_at timestamptz NOT NULL, status text NOT NULL, assigned_user_id bigint,"
                             + " note text, resolved_at timestamptz)")),
-            new Version(4, "daily totals kept by a ledger trigger, for admin totals per day", List.of(
+            new Version(4, "adjustments by operation id, kept when the account is deleted (ADR 32)", List.of(
+                    "CREATE TABLE IF NOT EXISTS @adjustments ("
+                            + " operation_id text PRIMARY KEY, user_id bigint NOT NULL, amount bigint NOT NULL,"
+                            + " balance_after bigint NOT NULL, at timestamptz NOT NULL)")),
+            new Version(5, "daily totals kept by a ledger trigger, for admin totals per day", List.of(
                     // Old instances may append during a rolling deploy: they wait here until the
                     // trigger exists and the backfill is committed, so no entry is missed or counted twice.
                     "LOCK TABLE @ledger IN SHARE MODE",

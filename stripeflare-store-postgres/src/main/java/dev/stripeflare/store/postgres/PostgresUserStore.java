@@ -2,10 +2,12 @@ package dev.stripeflare.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditResult;
@@ -116,6 +118,7 @@ public final class PostgresUserStore implements UserStore {
         this.tokenSteps = new TokenSteps(sql, tx, accounts, tokens);
         this.admin = new PostgresAdmin(sql, tx, accounts, this::ensureOpen);
         this.unclaimed = new Unclaimed(sql, tx, accounts, balances, operations, payments);
+        this.adjustments = new Adjustments(sql, tx);
     }
 
     /**
@@ -552,5 +555,15 @@ public final class PostgresUserStore implements UserStore {
         Objects.requireNonNull(at, "at");
         ensureOpen();
         return unclaimed.markRefunded(unclaimedId, note, at);
+    }
+
+    // Adjustments (issue 13, ADR 32).
+    private final Adjustments adjustments;
+
+    @Override
+    public AdjustmentResult adjust(Adjustment adjustment) {
+        Objects.requireNonNull(adjustment, "adjustment");
+        ensureOpen();
+        return adjustments.adjust(adjustment);
     }
 }

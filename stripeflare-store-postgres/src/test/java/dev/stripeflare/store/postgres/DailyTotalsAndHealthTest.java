@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -86,6 +87,11 @@ class DailyTotalsAndHealthTest {
                     store.reverse(new PaymentReversal("r" + n, payment, 1 + random.nextInt(400),
                             random.nextBoolean() ? LedgerEntryKind.REFUND : LedgerEntryKind.DISPUTE, null, at));
                     reversals.add("r" + n);
+                } else if (r < 95 && !payments.isEmpty()) {
+                    // an operator's adjustment, either sign, to an account that exists
+                    store.findByTokenHash(TokenHashes.of(token)).ifPresent(account -> store.adjust(
+                            new Adjustment(account.userId(), (account.userId() + at.getEpochSecond()) % 2 == 0 ? 50 : -20, true, "test",
+                                    "a" + account.userId() + "-" + at.getEpochSecond(), at)));
                 } else if (!reversals.isEmpty()) {
                     store.restore(new PaymentRestoration("s" + n, reversals.get(random.nextInt(reversals.size())),
                             LedgerEntryKind.DISPUTE_WON, null, at));
@@ -128,7 +134,7 @@ class DailyTotalsAndHealthTest {
     }
 
     @Test
-    void aSchemaOfVersion3GetsItsTotalsFromItsLedgerWhenMigratedAndDeletionKeepsThem() throws SQLException {
+    void aSchemaOfVersion4GetsItsTotalsFromItsLedgerWhenMigratedAndDeletionKeepsThem() throws SQLException {
         String schema = database.newSchema();
         long deleted;
         try (PostgresUserStore store = PostgresUserStore.of(pool, schema)) {
@@ -138,7 +144,7 @@ class DailyTotalsAndHealthTest {
         }
         database.execute("DROP TRIGGER ledger_daily_totals ON " + schema + ".ledger");
         database.execute("DROP TABLE " + schema + ".daily_totals");
-        database.execute("DELETE FROM " + schema + ".schema_version WHERE version = 4");
+        database.execute("DELETE FROM " + schema + ".schema_version WHERE version = 5");
         try (PostgresUserStore store = PostgresUserStore.of(pool, schema)) {
             store.charge(new Debit(TokenHashes.of("b"), 5, false, null, null, T0.plusSeconds(86_400)));
             List<DailyTotal> expected = List.of(new DailyTotal(FIRST, 500, 0, 1),

@@ -1,5 +1,7 @@
 package dev.stripeflare.store.postgres;
 
+import dev.stripeflare.AdjustmentResult;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.UnclaimedPayment;
@@ -146,5 +148,10 @@ final class TwoInstanceStore implements UserStore {
     @Override
     public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
         return next().markUnclaimedRefunded(unclaimedId, note, at);
+    }
+
+    @Override
+    public AdjustmentResult adjust(Adjustment adjustment) {
+        return next().adjust(adjustment);
     }
 }

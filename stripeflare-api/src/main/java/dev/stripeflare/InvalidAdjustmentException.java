@@ -1,0 +1,13 @@
+package dev.stripeflare;
+
+/**
+ * An adjustment's reason is blank or too long. Thrown before anything is read or written:
+ * nothing changed.
+ */
+public final class InvalidAdjustmentException extends StripeflareException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidAdjustmentException(String message) {
+        super(message);
+    }
+}
