@@ -1,5 +1,6 @@
 package dev.stripeflare.store.h2;
 
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,8 +59,9 @@ final class DailyTotals {
     static void add(Handle h, long userId, long amount, Instant at) {
         LocalDate day = dayOf(at);
         int shard = shardOf(userId);
-        long credits = Math.max(amount, 0);
-        long debits = Math.max(-amount, 0);
+        // BigDecimal: an adjustment may be Long.MIN_VALUE, whose negation is no long
+        BigDecimal credits = amount > 0 ? BigDecimal.valueOf(amount) : BigDecimal.ZERO;
+        BigDecimal debits = amount < 0 ? BigDecimal.valueOf(amount).negate() : BigDecimal.ZERO;
         if (h.createUpdate(ADD).bind(0, credits).bind(1, debits).bind(2, day).bind(3, shard).execute() == 0) {
             h.createUpdate(INSERT).bind(0, day).bind(1, shard).bind(2, credits).bind(3, debits).execute();
         }
@@ -67,6 +69,7 @@ final class DailyTotals {
 
     /** As {@link #add(Handle, long, long, Instant)}, on kept statements (the charge path). */
     static void add(StatementCache statements, long userId, long amount, LocalDate day) throws SQLException {
+        assert amount != Long.MIN_VALUE : "a charge's amount is positive, so its entry is above Long.MIN_VALUE";
         PreparedStatement add = statements.get(ADD);
         long credits = Math.max(amount, 0);
         long debits = Math.max(-amount, 0);

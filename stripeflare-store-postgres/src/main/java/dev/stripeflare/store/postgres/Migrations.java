@@ -88,7 +88,7 @@ final class Migrations {
                     "CREATE OR REPLACE FUNCTION @add_daily_total() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                             + " INSERT INTO @daily_totals AS d (day, shard, credits, debits, entries)"
                             + " VALUES (CAST(NEW.at AT TIME ZONE 'UTC' AS date), CAST(NEW.user_id % 16 AS integer),"
-                            + " GREATEST(NEW.amount, 0), GREATEST(-NEW.amount, 0), 1)"
+                            + " GREATEST(CAST(NEW.amount AS numeric), 0), GREATEST(-CAST(NEW.amount AS numeric), 0), 1)"
                             + " ON CONFLICT (day, shard) DO UPDATE SET credits = d.credits + EXCLUDED.credits,"
                             + " debits = d.debits + EXCLUDED.debits, entries = d.entries + 1;"
                             + " RETURN NULL; END $$",
