@@ -142,4 +142,29 @@ public interface Wallet extends AutoCloseable {
     /** Closes the store. Calls after {@code close()} fail with {@link StoreException}. */
     @Override
     void close();
+
+    /**
+     * Prunes, in small batches until nothing more is due, what has outlived the wallet's
+     * retention (see {@code Stripeflare.Builder#retention}): idempotency keys after their
+     * window, operation ids, checkout rows and deferred reversals after the operation retention
+     * (a deferred reversal dropped this way is logged as a WARNING), payment rows after the
+     * payment retention. Never changes a balance or a ledger. Meant to be scheduled by the host
+     * (e.g. every few minutes); the wallet also does one small batch on every N-th write.
+     *
+     * @return what was removed
+     * @throws StoreException if the store fails; batches done before stay done
+     */
+    MaintenanceReport maintain();
+
+    /**
+     * Rolls up ledger entries made before {@code before}: each account's oldest entries before
+     * that instant are handed to {@code sink} and replaced by one
+     * {@link LedgerEntryKind#OPENING_BALANCE} entry of their sum, atomically per account (see
+     * {@link dev.stripeflare.spi.UserStore#archiveBefore}). Balances do not change, and each
+     * balance still equals the sum of its ledger.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws StoreException       if the store fails; accounts rolled up before stay so
+     */
+    ArchiveReport archiveBefore(java.time.Instant before, LedgerArchive sink);
 }

@@ -1,9 +1,12 @@
 package dev.stripeflare.core;
 
+import dev.stripeflare.ArchiveReport;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
+import dev.stripeflare.LedgerArchive;
 import dev.stripeflare.LedgerEntry;
+import dev.stripeflare.MaintenanceReport;
 import dev.stripeflare.Session;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.User;
@@ -14,6 +17,7 @@ import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,9 +31,12 @@ final class DefaultWallet implements Wallet {
     private final CheckoutReturns checkoutReturns;
     private final String paymentLinkBase;
     private final Clock clock;
+    private final Maintainer maintainer;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
-                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock) {
+                  String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
+                  Maintainer maintainer) {
+        this.maintainer = maintainer;
         this.store = store;
         this.tokens = tokens;
         this.cipher = cipher;
@@ -74,13 +81,17 @@ final class DefaultWallet implements Wallet {
         if (!tokens.mayOpenAccount(request.accessToken())) {
             return ChargeResult.notRegistered();
         }
-        return store.charge(new Debit(tokens.hash(request.accessToken()), request.amountCents(),
+        ChargeResult result = store.charge(new Debit(tokens.hash(request.accessToken()), request.amountCents(),
                 request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), clock.instant()));
+        maintainer.afterWrite();
+        return result;
     }
 
     @Override
     public WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader) {
-        return webhooks.handle(payload, stripeSignatureHeader);
+        WebhookResult result = webhooks.handle(payload, stripeSignatureHeader);
+        maintainer.afterWrite();
+        return result;
     }
 
     @Override
@@ -116,6 +127,18 @@ final class DefaultWallet implements Wallet {
         return store.findByTokenHash(tokens.hash(accessToken))
                 .map(user -> store.ledger(user.userId()))
                 .orElse(List.of());
+    }
+
+    @Override
+    public MaintenanceReport maintain() {
+        return maintainer.maintainAll();
+    }
+
+    @Override
+    public ArchiveReport archiveBefore(Instant before, LedgerArchive sink) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(sink, "sink");
+        return store.archiveBefore(before, sink);
     }
 
     @Override

@@ -72,6 +72,7 @@ public final class Stripeflare {
         private final Set<String> connectedAccounts = new LinkedHashSet<>();
         private boolean loginByPayment;
         private String paymentLinkId;
+        private Retention retention = Retention.defaults();
 
         private Builder() {
         }
@@ -216,6 +217,16 @@ public final class Stripeflare {
         }
 
         /**
+         * How long idempotency keys, operation ids and payments are kept, and how they are pruned
+         * (default {@link Retention#defaults()}: keys 24 h, operation ids 35 days, payments 540
+         * days). Webhook events older than the operation retention less its margin are refused.
+         */
+        public Builder retention(Retention retention) {
+            this.retention = retention;
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -255,6 +266,11 @@ public final class Stripeflare {
             if (paymentLinkId != null && !PAYMENT_LINK_ID.matcher(paymentLinkId).matches()) {
                 problems.add("paymentLinkId must be a plink_… id, was " + paymentLinkId);
             }
+            if (retention == null) {
+                problems.add("retention is missing");
+            } else {
+                problems.addAll(retention.problems());
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -266,9 +282,10 @@ public final class Stripeflare {
             webhookSettings = webhookSettings.acceptingConnectedAccounts(connectedAccounts)
                     .withCheckoutPolicy(new WebhookSettings.CheckoutPolicy(Optional.ofNullable(paymentLinkId),
                             loginByPayment));
-            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings);
+            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings,
+                    retention.maxEventAge());
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
-                    loginByPayment, clock);
+                    loginByPayment, clock, new Maintainer(userStore, retention, clock));
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {

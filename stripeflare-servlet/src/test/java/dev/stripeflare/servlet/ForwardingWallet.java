@@ -68,4 +68,14 @@ class ForwardingWallet implements Wallet {
     public void close() {
         real.close();
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain() {
+        return real.maintain();
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(java.time.Instant before, dev.stripeflare.LedgerArchive sink) {
+        return real.archiveBefore(before, sink);
+    }
 }

@@ -100,4 +100,14 @@ public abstract class ForwardingUserStore implements UserStore {
     public void close() {
         delegate.close();
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        return delegate.maintain(request);
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        return delegate.archiveBefore(before, sink);
+    }
 }

@@ -202,4 +202,20 @@ public abstract class UserStoreContract {
             return UserStoreContract.this.newStore();
         }
     }
+
+    @Nested
+    class Retention extends RetentionContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Archive extends ArchiveContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
 }

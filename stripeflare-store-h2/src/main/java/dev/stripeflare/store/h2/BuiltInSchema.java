@@ -73,10 +73,19 @@ final class BuiltInSchema {
             // same card or email run one after the other and end in one account.
             "CREATE TABLE IF NOT EXISTS IDENTITIES (KIND VARCHAR(8) NOT NULL, VAL VARCHAR NOT NULL,"
                     + " PRIMARY KEY (KIND, VAL))",
-            "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS STORE_SCHEMA (VERSION INT NOT NULL)",
+            // Store schema 3 (ADR 30): when each key, payment and checkout was recorded, and
+            // indexes by time, so maintenance prunes in small batches without scanning.
+            "ALTER TABLE IDEMPOTENCY ADD COLUMN IF NOT EXISTS AT TIMESTAMP(9)",
+            "ALTER TABLE PAYMENTS ADD COLUMN IF NOT EXISTS AT TIMESTAMP(9)",
+            "ALTER TABLE CHECKOUT_CLAIMS ADD COLUMN IF NOT EXISTS AT TIMESTAMP(9)",
+            "CREATE INDEX IF NOT EXISTS IDEMPOTENCY_BY_AT ON IDEMPOTENCY (AT)",
+            "CREATE INDEX IF NOT EXISTS OPERATIONS_BY_AT ON OPERATIONS (AT)",
+            "CREATE INDEX IF NOT EXISTS PAYMENTS_BY_AT ON PAYMENTS (AT)",
+            "CREATE INDEX IF NOT EXISTS CHECKOUT_CLAIMS_BY_AT ON CHECKOUT_CLAIMS (AT)");
 
     /** The store schema these statements make; {@link Migrator} records it in STORE_SCHEMA. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /**
      * One-time steps from a lower store schema version to {@link #VERSION}, run once in one
@@ -88,6 +97,16 @@ final class BuiltInSchema {
                     + " SELECT L.OPERATION_ID, NULL, L.USER_ID, -L.AMOUNT FROM LEDGER L"
                     + " WHERE L.KIND IN ('REFUND', 'DISPUTE') AND L.OPERATION_ID IS NOT NULL"
                     + " AND NOT EXISTS (SELECT 1 FROM REVERSALS R WHERE R.OPERATION_ID = L.OPERATION_ID)");
+
+    /**
+     * From store schema 2 to 3: rows recorded before schema 3 have no time; they count from the
+     * upgrade (the one place the store reads the database's clock), so they are kept a full
+     * retention from then. Idempotent.
+     */
+    static final List<String> UPGRADE_TO_3 = List.of(
+            "UPDATE IDEMPOTENCY SET AT = LOCALTIMESTAMP WHERE AT IS NULL",
+            "UPDATE PAYMENTS SET AT = LOCALTIMESTAMP WHERE AT IS NULL",
+            "UPDATE CHECKOUT_CLAIMS SET AT = LOCALTIMESTAMP WHERE AT IS NULL");
 
     private BuiltInSchema() {
     }

@@ -431,4 +431,46 @@ public final class H2UserStore implements UserStore {
             }
         }
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each kind is deleted in its own short transaction through an index on its time; no
+     * fsync is forced (a crash can only undo a prune, which the next call redoes).
+     */
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Maintenance.run(pool, request);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Finds the accounts by scanning the ledger (there is no index on its time), then rolls
+     * each up in its own transaction, forced to disk like a credit.
+     */
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(sink, "sink");
+        List<Long> accounts = pool.inTransaction("finding ledgers to archive", h -> LedgerRollUp.candidates(h, before));
+        int rolled = 0;
+        long entries = 0;
+        for (long userId : accounts) {
+            int archived;
+            try {
+                archived = pool.inTransaction("archiving a ledger",
+                        h -> LedgerRollUp.rollUp(h, userId, before, LedgerRollUp.SinkFailed.guard(sink)),
+                        durableSync::awaitDurable);
+            } catch (StoreException e) {
+                throw LedgerRollUp.SinkFailed.unwrap(e);
+            }
+            if (archived > 0) {
+                rolled++;
+                entries += archived;
+            }
+        }
+        return new dev.stripeflare.ArchiveReport(rolled, entries);
+    }
 }

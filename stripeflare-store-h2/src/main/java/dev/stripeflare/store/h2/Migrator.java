@@ -64,6 +64,11 @@ final class Migrator {
                 handle.execute(statement);
             }
         }
+        if (recorded < 3) {
+            for (String statement : BuiltInSchema.UPGRADE_TO_3) {
+                handle.execute(statement);
+            }
+        }
         if (recorded < BuiltInSchema.VERSION) {
             handle.execute("DELETE FROM STORE_SCHEMA");
             handle.execute("INSERT INTO STORE_SCHEMA (VERSION) VALUES (?)", BuiltInSchema.VERSION);

@@ -182,7 +182,10 @@ class MigrationTest {
                 LedgerAssertions.assertBalanceMatchesLedger(store, 1);
             }
         }
-        assertThat(strings("SELECT VERSION FROM SF.STORE_SCHEMA")).containsExactly("2");
+        assertThat(strings("SELECT VERSION FROM SF.STORE_SCHEMA")).containsExactly("3");
+        // Schema 3: rows from before it count their retention from the upgrade (ADR 30).
+        assertThat(strings("SELECT COUNT(*) FROM SF.PAYMENTS WHERE AT IS NULL")).containsExactly("0");
+        assertThat(strings("SELECT COUNT(*) FROM SF.IDEMPOTENCY WHERE AT IS NULL")).containsExactly("0");
     }
 
     private Connection connect() throws SQLException {

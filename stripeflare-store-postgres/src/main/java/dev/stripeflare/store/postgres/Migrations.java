@@ -65,7 +65,23 @@ final class Migrations {
             "CREATE TABLE IF NOT EXISTS @payer_identities (identity text PRIMARY KEY)")),
             new Version(2, "a checkout keeps the payer identity until the paying browser vouches for it", List.of(
                     "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_verified_email text",
-                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")));
+                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")),
+            // Rows of version 2 have no time: they count from the upgrade. A charge's ledger entry
+            // no longer repeats its idempotency key (ADR 30); older entries keep theirs.
+            new Version(3, "retention: when keys, payments and checkouts were recorded, indexed by time", List.of(
+                    "ALTER TABLE @idempotency_keys ADD COLUMN IF NOT EXISTS at timestamptz",
+                    "UPDATE @idempotency_keys SET at = now() WHERE at IS NULL",
+                    "ALTER TABLE @idempotency_keys ALTER COLUMN at SET NOT NULL",
+                    "ALTER TABLE @payments ADD COLUMN IF NOT EXISTS at timestamptz",
+                    "UPDATE @payments SET at = now() WHERE at IS NULL",
+                    "ALTER TABLE @payments ALTER COLUMN at SET NOT NULL",
+                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS at timestamptz",
+                    "UPDATE @checkouts SET at = now() WHERE at IS NULL",
+                    "ALTER TABLE @checkouts ALTER COLUMN at SET NOT NULL",
+                    "CREATE INDEX IF NOT EXISTS idempotency_keys_by_at ON @idempotency_keys (at)",
+                    "CREATE INDEX IF NOT EXISTS operations_by_at ON @operations (kind, at)",
+                    "CREATE INDEX IF NOT EXISTS payments_by_at ON @payments (at)",
+                    "CREATE INDEX IF NOT EXISTS checkouts_by_at ON @checkouts (at)")));
 
     private Migrations() {
     }

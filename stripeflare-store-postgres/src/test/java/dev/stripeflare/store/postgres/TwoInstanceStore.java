@@ -110,4 +110,14 @@ final class TwoInstanceStore implements UserStore {
             b.close();
         }
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        return next().maintain(request);
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        return next().archiveBefore(before, sink);
+    }
 }
