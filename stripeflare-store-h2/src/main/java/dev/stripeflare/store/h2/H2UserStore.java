@@ -413,7 +413,7 @@ public final class H2UserStore implements UserStore {
                 // again ("Chunk N not found") within a few kills of CrashTest; without it, none in
                 // 75 (see ADR.md). H2's background rewrite of sparse chunks still runs.
                 url = "jdbc:h2:file:" + base + ";WRITE_DELAY=" + chargeWriteDelay.toMillis()
-                        + ";MAX_COMPACT_TIME=0" + common;
+                        + ";MAX_COMPACT_TIME=0;RETENTION_TIME=" + Compaction.RETENTION_TIME_MS + common;
             }
             JdbcDataSource h2 = new JdbcDataSource();
             h2.setURL(url);
@@ -472,5 +472,22 @@ public final class H2UserStore implements UserStore {
             }
         }
         return new dev.stripeflare.ArchiveReport(rolled, entries);
+    }
+
+    /**
+     * Compacts an H2 file online for at most about {@code budget}: the live pages of sparse
+     * chunks are rewritten, so the file stops growing once {@link #maintain} keeps the data
+     * bounded (ADR 30). Safe to call while the store is in use; never moves chunks within the
+     * file, so it does not shrink a file that has grown (use {@code SHUTDOWN COMPACT} offline).
+     * Schedule it with {@code maintain}, e.g. every minute with a budget of 100 ms. Does nothing
+     * for an in-memory database or one reached through a server.
+     *
+     * @throws StoreException if the store fails or is closed
+     */
+    public H2Compaction compact(Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        return pool.inTransaction("compacting the file", h -> Compaction.storeOf(h.getConnection())
+                .map(store -> Compaction.run(store, budget))
+                .orElseGet(() -> new H2Compaction(0, 0, 100, 0, Duration.ZERO)));
     }
 }

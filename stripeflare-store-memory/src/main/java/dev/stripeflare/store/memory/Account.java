@@ -171,6 +171,9 @@ final class Account {
             return false;
         }
         chargesByKey.remove(key);
+        if (chargesByKey.isEmpty()) {
+            chargesByKey = null; // a HashMap never shrinks its table
+        }
         return true;
     }
 
