@@ -58,7 +58,9 @@ public interface Wallet extends AutoCloseable {
      * has one) recording its idempotency key in the same step. An unknown or malformed token
      * answers {@link ChargeOutcome#NOT_REGISTERED}; a balance too low answers
      * {@link ChargeOutcome#INSUFFICIENT_BALANCE}; both change nothing. A key that already charged
-     * this account answers {@link ChargeOutcome#REPLAYED} and charges nothing. Only charges that
+     * this account within the wallet's idempotency window (24 h by default, see
+     * {@link #maintain}) answers {@link ChargeOutcome#REPLAYED} and charges nothing; after the
+     * window the key charges again. Only charges that
      * succeed record their key, so a declined charge may be retried under the same key.
      *
      * @throws IdempotencyKeyReusedException if the key charged this account a different amount;

@@ -57,7 +57,8 @@ public interface UserStore extends AutoCloseable {
     Optional<UserRecord> findByVerifiedEmail(String verifiedEmail);
 
     /**
-     * Atomically: if the debit's idempotency key already charged the account, answer
+     * Atomically: if the debit's idempotency key already charged the account (and
+     * {@link #maintain} has not forgotten it since), answer
      * {@code REPLAYED} with the balance right after that charge; else check the balance and
      * debit it, append a {@link dev.stripeflare.LedgerEntryKind#CHARGE} entry and record the
      * key. An unknown token answers {@code NOT_REGISTERED}, a balance too low

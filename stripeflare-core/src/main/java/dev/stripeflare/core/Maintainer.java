@@ -10,21 +10,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs the store's pruning (ADR 30): whole passes when the host asks ({@link #maintainAll}), and
- * one small batch every N-th write in the writing thread ({@link #afterWrite}), never on a thread
- * of its own. Thread-safe; lazy batches never overlap (a write finding one running skips it).
+ * Runs the store's pruning (ADR 30): whole passes when the host asks ({@link #maintainAll}), and,
+ * while no such pass ran for 10 minutes, one batch every N-th write in the writing thread
+ * ({@link #afterWrite}); never on a thread of its own. Thread-safe; lazy batches never overlap (a write finding one running skips it).
  */
 final class Maintainer {
     private static final System.Logger LOG = System.getLogger(Maintainer.class.getName());
 
     // A whole pass stops after this many batches even if more is due; the next pass goes on.
     private static final int MAX_BATCHES_PER_PASS = 10_000;
+    /** A host pass this recent makes lazy batches unnecessary. */
+    static final java.time.Duration HOST_PASS_FRESH = java.time.Duration.ofMinutes(10);
 
     private final UserStore store;
     private final Retention retention;
     private final Clock clock;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicBoolean lazyRunning = new AtomicBoolean();
+    // When the host's last whole pass finished; lazy batches run only while it is overdue.
+    private volatile Instant lastPass = Instant.MIN;
 
     Maintainer(UserStore store, Retention retention, Clock clock) {
         this.store = store;
@@ -42,6 +46,7 @@ final class Maintainer {
                 break;
             }
         }
+        lastPass = clock.instant();
         if (total.total() > 0) {
             LOG.log(Level.INFO, "maintenance removed {0} idempotency keys, {1} operation ids, {2} payments,"
                     + " {3} checkouts", total.idempotencyKeys(), total.operations(), total.payments(), total.checkouts());
@@ -49,10 +54,17 @@ final class Maintainer {
         return total;
     }
 
-    /** Counts a write; every N-th runs one small batch here. Never throws: a failure is logged. */
+    /**
+     * Counts a write; every N-th runs one batch here, unless the host ran a whole pass within the
+     * last {@link #HOST_PASS_FRESH} (then its schedule does the work). Never throws: a failure is
+     * logged.
+     */
     void afterWrite() {
         int every = retention.writesPerLazyBatch();
-        if (every == 0 || writes.incrementAndGet() % every != 0 || !lazyRunning.compareAndSet(false, true)) {
+        if (every == 0 || writes.incrementAndGet() % every != 0) {
+            return;
+        }
+        if (clock.instant().isBefore(lastPass.plus(HOST_PASS_FRESH)) || !lazyRunning.compareAndSet(false, true)) {
             return;
         }
         try {

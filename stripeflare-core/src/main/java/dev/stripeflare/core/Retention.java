@@ -20,9 +20,10 @@ import java.util.List;
  *                           caps its refunds and disputes) and its reversals' records are kept; a
  *                           dispute can come many months after its payment
  * @param batchSize          rows of each kind removed per maintenance batch
- * @param writesPerLazyBatch every this many writes (charges, webhooks) one small batch runs in
- *                           the writing thread; 0 turns it off (then the host must schedule
- *                           {@link dev.stripeflare.Wallet#maintain})
+ * @param writesPerLazyBatch every this many writes (charges, webhooks) one batch runs in the
+ *                           writing thread, but only while the host has not run
+ *                           {@link dev.stripeflare.Wallet#maintain} for 10 minutes (a fallback
+ *                           for hosts that schedule nothing); 0 turns it off
  * @param lazyBatchSize      rows of each kind that such a lazy batch removes
  */
 public record Retention(
@@ -34,10 +35,13 @@ public record Retention(
         int writesPerLazyBatch,
         int lazyBatchSize) {
 
-    /** The defaults: keys 24 h, operation ids 35 days (margin 2 days), payments 540 days. */
+    /**
+     * The defaults: keys 24 h, operation ids 35 days (margin 2 days), payments 540 days; batches
+     * of 1 000; a lazy batch of 1 000 every 500 writes (twice what one key per write needs).
+     */
     public static Retention defaults() {
         return new Retention(Duration.ofHours(24), Duration.ofDays(35), Duration.ofDays(2), Duration.ofDays(540),
-                1_000, 1_000, 20);
+                1_000, 500, 1_000);
     }
 
     /** The oldest webhook event (by its {@code created} time) the wallet still applies. */

@@ -125,6 +125,27 @@ class RetentionTest {
     }
 
     @Test
+    void lazyBatchesPauseWhileTheHostsOwnMaintenanceRunsAndResumeWhenItStops() {
+        Retention oneMinuteKeys = Retention.defaults().withIdempotencyKeys(Duration.ofMinutes(1)).withLazyBatches(1, 10);
+        try (WebhookHarness lazy = new WebhookHarness(b -> b.retention(oneMinuteKeys))) {
+            Session bob = lazy.visitor();
+            lazy.deliver(createdAt(checkoutCompleted(bob, 1).json(), lazy.clock.instant()));
+            ChargeRequest second = ChargeRequest.of(bob.accessToken(), 100).withIdempotencyKey("order-2");
+            lazy.clock.advance(Duration.ofMinutes(2));
+            lazy.wallet.charge(second);
+            assertThat(lazy.wallet.maintain().idempotencyKeys()).isZero();
+
+            lazy.clock.advance(Duration.ofMinutes(2)); // the key's window passed; the host's pass is 2 min old
+            lazy.wallet.charge(bob.accessToken(), 1);
+            assertThat(lazy.wallet.charge(second).outcome()).isEqualTo(ChargeOutcome.REPLAYED);
+
+            lazy.clock.advance(Duration.ofMinutes(10)); // the host stopped: lazy batches resume
+            lazy.wallet.charge(bob.accessToken(), 1);
+            assertThat(lazy.wallet.charge(second).outcome()).isEqualTo(ChargeOutcome.CHARGED);
+        }
+    }
+
+    @Test
     void unusableRetentionSettingsAreRefusedAtBuildTime() {
         Retention tooShort = Retention.defaults().withOperations(Duration.ofDays(4), Duration.ofDays(2));
         Retention paymentsShorter = Retention.defaults().withPayments(Duration.ofDays(10));

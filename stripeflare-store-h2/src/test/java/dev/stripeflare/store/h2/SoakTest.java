@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * percentiles per window. Stable p99 is asserted only in long runs (a loaded 2-core build
  * machine makes short-run timing noise).
  *
- * <p>Default 54 s; {@code -Dstripeflare.soak.minutes=600} for hours. {@code
+ * <p>Default 48 s; {@code -Dstripeflare.soak.minutes=600} for hours. {@code
  * -Dstripeflare.soak.rate=1000} charges per second in total (0: as fast as it goes);
  * {@code -Dstripeflare.soak.retention=false} runs the same load without maintenance or archive
  * and {@code -Dstripeflare.soak.compact=false} without online compaction (together with
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SoakTest {
 
-    private static final double MINUTES = Double.parseDouble(System.getProperty("stripeflare.soak.minutes", "0.9"));
+    private static final double MINUTES = Double.parseDouble(System.getProperty("stripeflare.soak.minutes", "0.8"));
     private static final int RATE = Integer.getInteger("stripeflare.soak.rate", 1_000);
     private static final boolean RETENTION = Boolean.parseBoolean(System.getProperty("stripeflare.soak.retention",
             "true"));
