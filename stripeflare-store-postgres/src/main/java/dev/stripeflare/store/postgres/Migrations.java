@@ -66,9 +66,10 @@ final class Migrations {
             new Version(2, "a checkout keeps the payer identity until the paying browser vouches for it", List.of(
                     "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_verified_email text",
                     "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS unvouched_card_fingerprint text")),
-            // Rows of version 2 have no time: they count from the upgrade. A charge's ledger entry
-            // no longer repeats its idempotency key (ADR 30); older entries keep theirs.
-            new Version(3, "retention: when keys, payments and checkouts were recorded, indexed by time", List.of(
+            // Rows of earlier versions have no time: they count from the upgrade. A charge's ledger
+            // entry no longer repeats its idempotency key (ADR 30); older entries keep theirs.
+            // Number 4: 3 is taken by unclaimed payments (ADR 31), developed at the same time.
+            new Version(4, "retention: when keys, payments and checkouts were recorded, indexed by time", List.of(
                     "ALTER TABLE @idempotency_keys ADD COLUMN IF NOT EXISTS at timestamptz",
                     "UPDATE @idempotency_keys SET at = now() WHERE at IS NULL",
                     "ALTER TABLE @idempotency_keys ALTER COLUMN at SET NOT NULL",
