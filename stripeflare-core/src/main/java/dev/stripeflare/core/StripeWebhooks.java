@@ -99,9 +99,9 @@ final class StripeWebhooks {
             WebhookResult result;
             // Stripe marks every event; one without the mark is left to the checks below.
             if (tooOld(event)) {
-                LOG.log(Level.WARNING, "Stripe event {0} ({1}) refused: created {2}, longer ago than the {3} days"
-                        + " whose operation ids are kept; applying it could apply it twice", event.getId(),
-                        event.getType(), java.time.Instant.ofEpochSecond(event.getCreated()), maxEventAge.toDays());
+                LOG.log(Level.WARNING, "Stripe event {0} ({1}) refused: created at epoch second {2}, longer ago"
+                        + " than the {3} days whose operation ids are kept; applying it could apply it twice", event.getId(),
+                        event.getType(), event.getCreated(), maxEventAge.toDays());
                 result = WebhookResults.settled(WebhookOutcome.IGNORED, "event older than the operation retention;"
                         + " not applied");
             } else if (liveMode.isPresent() && event.getLivemode() != null && !liveMode.get().equals(event.getLivemode())) {
@@ -155,8 +155,8 @@ final class StripeWebhooks {
      */
     private boolean tooOld(Event event) {
         Long created = event.getCreated();
-        return created != null && java.time.Instant.ofEpochSecond(created)
-                .isBefore(clock.instant().minus(maxEventAge));
+        // Compared as seconds: any long is a possible (hostile) value, not every one an Instant.
+        return created != null && created < clock.instant().minus(maxEventAge).getEpochSecond();
     }
 
     /** Live (true) or test (false) for Stripe's secret and restricted keys; empty for anything else. */

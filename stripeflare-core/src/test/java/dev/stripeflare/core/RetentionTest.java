@@ -51,6 +51,17 @@ class RetentionTest {
     }
 
     @Test
+    void anEventCreatedAtAnyLongIsNeverAnInternalError() {
+        String farFuture = checkoutCompleted(ada, 1).json().replaceFirst("\n  \"created\": [0-9]+,",
+                "\n  \"created\": " + Long.MAX_VALUE + ",");
+        String farPast = checkoutCompleted(ada, 2).json().replaceFirst("\n  \"created\": [0-9]+,",
+                "\n  \"created\": " + Long.MIN_VALUE + ",");
+
+        assertThat(harness.deliver(farFuture).httpStatus()).isLessThan(500);
+        assertThat(harness.deliver(farPast).outcome()).isEqualTo(WebhookOutcome.IGNORED);
+    }
+
+    @Test
     void anEventWithinTheRetentionIsApplied() {
         String recent = createdAt(checkoutCompleted(ada, 1).json(), harness.clock.instant().minus(Duration.ofDays(32)));
 
