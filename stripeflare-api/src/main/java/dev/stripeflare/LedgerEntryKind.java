@@ -15,5 +15,11 @@ public enum LedgerEntryKind {
     /** A dispute the merchant won: what the dispute took is given back (money in). */
     DISPUTE_WON,
     /** A refund that failed after it was taken back: the refunded amount is given back (money in). */
-    REFUND_FAILED
+    REFUND_FAILED,
+    /**
+     * The sum of older entries that were archived ({@link Wallet#archiveBefore}): the account's
+     * opening balance for the entries that follow. Never 0 cents (an archived prefix summing to
+     * 0 leaves no entry). Carries no operation id.
+     */
+    OPENING_BALANCE
 }

@@ -58,7 +58,9 @@ public interface Wallet extends AutoCloseable {
      * has one) recording its idempotency key in the same step. An unknown or malformed token
      * answers {@link ChargeOutcome#NOT_REGISTERED}; a balance too low answers
      * {@link ChargeOutcome#INSUFFICIENT_BALANCE}; both change nothing. A key that already charged
-     * this account answers {@link ChargeOutcome#REPLAYED} and charges nothing. Only charges that
+     * this account within the wallet's idempotency window (24 h by default, see
+     * {@link #maintain}) answers {@link ChargeOutcome#REPLAYED} and charges nothing; after the
+     * window the key charges again. Only charges that
      * succeed record their key, so a declined charge may be retried under the same key.
      *
      * @throws IdempotencyKeyReusedException if the key charged this account a different amount;
@@ -306,4 +308,29 @@ public interface Wallet extends AutoCloseable {
      */
     AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId,
                             boolean allowNegativeBalance);
+
+    /**
+     * Prunes, in small batches until nothing more is due, what has outlived the wallet's
+     * retention (see {@code Stripeflare.Builder#retention}): idempotency keys after their
+     * window, operation ids, checkout rows and deferred reversals after the operation retention
+     * (a deferred reversal dropped this way is logged as a WARNING), payment rows after the
+     * payment retention. Never changes a balance or a ledger. Meant to be scheduled by the host
+     * (e.g. every few minutes); the wallet also does one small batch on every N-th write.
+     *
+     * @return what was removed
+     * @throws StoreException if the store fails; batches done before stay done
+     */
+    MaintenanceReport maintain();
+
+    /**
+     * Rolls up ledger entries made before {@code before}: each account's oldest entries before
+     * that instant are handed to {@code sink} and replaced by one
+     * {@link LedgerEntryKind#OPENING_BALANCE} entry of their sum, atomically per account (see
+     * {@link dev.stripeflare.spi.UserStore#archiveBefore}). Balances do not change, and each
+     * balance still equals the sum of its ledger.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws StoreException       if the store fails; accounts rolled up before stay so
+     */
+    ArchiveReport archiveBefore(java.time.Instant before, LedgerArchive sink);
 }

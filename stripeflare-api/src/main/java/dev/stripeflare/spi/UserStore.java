@@ -60,7 +60,8 @@ public interface UserStore extends AutoCloseable {
     Optional<UserRecord> findByVerifiedEmail(String verifiedEmail);
 
     /**
-     * Atomically: if the debit's idempotency key already charged the account, answer
+     * Atomically: if the debit's idempotency key already charged the account (and
+     * {@link #maintain} has not forgotten it since), answer
      * {@code REPLAYED} with the balance right after that charge; else check the balance and
      * debit it, append a {@link dev.stripeflare.LedgerEntryKind#CHARGE} entry and record the
      * key. An unknown token answers {@code NOT_REGISTERED}, a balance too low
@@ -272,4 +273,35 @@ public interface UserStore extends AutoCloseable {
      *                                       nothing changed
      */
     AdjustmentResult adjust(Adjustment adjustment);
+
+    /**
+     * Removes one bounded batch of what {@code request} says has outlived its retention:
+     * idempotency keys, operation ids, payment rows (with their reversals' records), checkout
+     * rows and deferred reversals. Each removal is atomic with respect to the operations that
+     * read it: a charge, credit, reversal or claim racing it sees the record either whole or not
+     * at all. Balances and ledgers never change. Once removed, an idempotency key charges again,
+     * an operation id is applied again, and a reversal of a removed payment is deferred (then
+     * expires): callers must refuse deliveries older than the operation retention (the wallet
+     * does).
+     *
+     * @return what was removed; {@code more} when a kind reached {@code batchSize}
+     * @throws StoreException if the store fails; a batch may then be partly done (each removal
+     *                        is safe on its own)
+     */
+    dev.stripeflare.MaintenanceReport maintain(MaintenanceRequest request);
+
+    /**
+     * Rolls up every account's ledger entries made before {@code before}: for each account, the
+     * longest run of oldest entries whose time is before {@code before} (at least two entries,
+     * or one that is not an {@link dev.stripeflare.LedgerEntryKind#OPENING_BALANCE}) is handed
+     * to {@code sink} and replaced, in the same atomic step, by one {@code OPENING_BALANCE}
+     * entry of their sum at the time and balance of the last of them (no entry when they sum to
+     * 0), so balance == Σ ledger still holds. Atomic per account against charges and every other
+     * change of that account; accounts are rolled up one after another.
+     *
+     * @throws RuntimeException what {@code sink} throws: that account is left as it was, the
+     *                          accounts before it stay rolled up
+     * @throws StoreException   if the store fails
+     */
+    dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink);
 }

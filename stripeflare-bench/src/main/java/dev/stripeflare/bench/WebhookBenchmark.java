@@ -70,12 +70,14 @@ public class WebhookBenchmark {
         public void next(WebhookBenchmark benchmark) {
             long n = sequence++;
             String id = prefix + n;
+            long now = System.currentTimeMillis() / 1000;
             payload = benchmark.template
+                    // A fresh event: the wallet refuses events older than its operation retention.
+                    .replace("${CREATED}", Long.toString(now))
                     .replace("${EVENT_ID}", "evt_" + id)
                     .replace("${SESSION_ID}", "cs_test_" + id)
                     .replace("${PAYMENT_INTENT}", "pi_" + id)
                     .replace("${CLIENT_REFERENCE_ID}", benchmark.references[(int) (n % PAYERS)]);
-            long now = System.currentTimeMillis() / 1000;
             byte[] mac = hmac.doFinal((now + "." + payload).getBytes(StandardCharsets.UTF_8));
             signature = "t=" + now + ",v1=" + HexFormat.of().formatHex(mac);
         }

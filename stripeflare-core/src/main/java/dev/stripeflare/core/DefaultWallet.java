@@ -1,11 +1,14 @@
 package dev.stripeflare.core;
 
 import dev.stripeflare.AdjustmentResult;
+import dev.stripeflare.ArchiveReport;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
+import dev.stripeflare.LedgerArchive;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.SelfCheckReport;
+import dev.stripeflare.MaintenanceReport;
 import dev.stripeflare.Session;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
@@ -38,10 +41,13 @@ final class DefaultWallet implements Wallet {
     private volatile boolean closed;
     private final UnclaimedPayments unclaimed;
     private final Supplier<SelfCheckReport> selfCheck;
+    private final Maintainer maintainer;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
                   String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
-                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, UserOperations users) {
+                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, UserOperations users,
+                  Maintainer maintainer) {
+        this.maintainer = maintainer;
         this.store = store;
         this.unclaimed = unclaimed;
         this.selfCheck = selfCheck;
@@ -95,12 +101,15 @@ final class DefaultWallet implements Wallet {
         ChargeResult result = store.charge(Debit.ofTokenHash(tokenHash, request.amountCents(),
                 request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), at));
         users.afterTokenCharge(tokenHash, request.amountCents(), result, at);
+        maintainer.afterWrite();
         return result;
     }
 
     @Override
     public WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader) {
-        return webhooks.handle(payload, stripeSignatureHeader);
+        WebhookResult result = webhooks.handle(payload, stripeSignatureHeader);
+        maintainer.afterWrite();
+        return result;
     }
 
     @Override
@@ -137,6 +146,18 @@ final class DefaultWallet implements Wallet {
         return store.findByTokenHash(tokens.hash(accessToken))
                 .map(user -> store.ledger(user.userId()))
                 .orElse(List.of());
+    }
+
+    @Override
+    public MaintenanceReport maintain() {
+        return maintainer.maintainAll();
+    }
+
+    @Override
+    public ArchiveReport archiveBefore(Instant before, LedgerArchive sink) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(sink, "sink");
+        return store.archiveBefore(before, sink);
     }
 
     @Override

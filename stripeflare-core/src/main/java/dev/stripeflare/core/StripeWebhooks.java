@@ -65,17 +65,26 @@ final class StripeWebhooks {
     private final Handlers platform;
     private final Map<String, Handlers> connectedAccounts;
     private final Optional<Boolean> liveMode;
+    private final java.time.Duration maxEventAge;
+    private final java.time.Clock clock;
 
     /** The handlers of one Stripe account's events, calling Stripe's API in that account. */
     private record Handlers(CheckoutCompletedHandler checkouts, RefundHandler refunds, DisputeHandler disputes) {
     }
 
     StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings) {
-        this(store, tokens, cipher, settings, WalletEvents.none());
+        this(store, tokens, cipher, settings, WalletEvents.none(), Retention.defaults().maxEventAge());
     }
 
+    /**
+     * @param events      what to tell the wallet's listeners after each committed change
+     * @param maxEventAge events created longer ago than this are refused: the operation ids that
+     *                    would recognise them as duplicates may have been pruned (ADR 30)
+     */
     StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings,
-                   WalletEvents events) {
+                   WalletEvents events, java.time.Duration maxEventAge) {
+        this.maxEventAge = maxEventAge;
+        this.clock = settings.clock();
         this.verifier = new WebhookVerifier(settings.signingSecrets(), settings.tolerance(), settings.clock());
         this.rejections = new RejectionLog(settings.clock());
         this.liveMode = modeOf(settings.stripeSecretKey());
@@ -107,7 +116,13 @@ final class StripeWebhooks {
             Handlers handlers = event.getAccount() == null ? platform : connectedAccounts.get(event.getAccount());
             WebhookResult result;
             // Stripe marks every event; one without the mark is left to the checks below.
-            if (liveMode.isPresent() && event.getLivemode() != null && !liveMode.get().equals(event.getLivemode())) {
+            if (tooOld(event)) {
+                LOG.log(Level.WARNING, "Stripe event {0} ({1}) refused: created at epoch second {2}, longer ago"
+                        + " than the {3} days whose operation ids are kept; applying it could apply it twice", event.getId(),
+                        event.getType(), event.getCreated(), maxEventAge.toDays());
+                result = WebhookResults.settled(WebhookOutcome.IGNORED, "event older than the operation retention;"
+                        + " not applied");
+            } else if (liveMode.isPresent() && event.getLivemode() != null && !liveMode.get().equals(event.getLivemode())) {
                 // Test payments are not money; a live payment at a test wallet is, and no account gets it.
                 result = !liveMode.get() && handlers != null && PAID_CHECKOUTS.contains(event.getType())
                         ? handlers.checkouts().keepUnclaimed(reader.object(event, Session.class),
@@ -155,6 +170,16 @@ final class StripeWebhooks {
             case "charge.dispute.closed" -> handlers.disputes().closed(reader.object(event, Dispute.class));
             default -> WebhookResults.settled(WebhookOutcome.IGNORED, "event type not handled");
         };
+    }
+
+    /**
+     * Whether the event was created before the oldest time whose operation ids are surely still
+     * kept. An event without {@code created} is left to the handlers (Stripe always sets it).
+     */
+    private boolean tooOld(Event event) {
+        Long created = event.getCreated();
+        // Compared as seconds: any long is a possible (hostile) value, not every one an Instant.
+        return created != null && created < clock.instant().minus(maxEventAge).getEpochSecond();
     }
 
     /** Live (true) or test (false) for Stripe's secret and restricted keys; empty for anything else. */

@@ -77,6 +77,7 @@ public final class Stripeflare {
         private final List<WalletListener> listeners = new ArrayList<>();
         private Executor listenerExecutor;
         private long[] lowBalanceThresholds = new long[0];
+        private Retention retention = Retention.defaults();
 
         private Builder() {
         }
@@ -242,6 +243,16 @@ public final class Stripeflare {
         }
 
         /**
+         * How long idempotency keys, operation ids and payments are kept, and how they are pruned
+         * (default {@link Retention#defaults()}: keys 24 h, operation ids 35 days, payments 540
+         * days). Webhook events older than the operation retention less its margin are refused.
+         */
+        public Builder retention(Retention retention) {
+            this.retention = retention;
+            return this;
+        }
+
+        /**
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
@@ -281,6 +292,11 @@ public final class Stripeflare {
             if (paymentLinkId != null && !PAYMENT_LINK_ID.matcher(paymentLinkId).matches()) {
                 problems.add("paymentLinkId must be a plink_… id, was " + paymentLinkId);
             }
+            if (retention == null) {
+                problems.add("retention is missing");
+            } else {
+                problems.addAll(retention.problems());
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -293,13 +309,15 @@ public final class Stripeflare {
                     .withCheckoutPolicy(new WebhookSettings.CheckoutPolicy(Optional.ofNullable(paymentLinkId),
                             loginByPayment));
             WalletEvents events = WalletEvents.of(listeners, Optional.ofNullable(listenerExecutor));
-            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings, events);
+            StripeWebhooks webhooks = new StripeWebhooks(userStore, tokens, cipher, webhookSettings, events,
+                    retention.maxEventAge());
             WebhookSettings checked = webhookSettings;
             String link = paymentLink;
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
                     loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
                     () -> new SelfCheck(checked, link).run(),
-                    new UserOperations(userStore, clock, events, LowBalanceAlerts.of(lowBalanceThresholds, events)));
+                    new UserOperations(userStore, clock, events, LowBalanceAlerts.of(lowBalanceThresholds, events)),
+                    new Maintainer(userStore, retention, clock));
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {

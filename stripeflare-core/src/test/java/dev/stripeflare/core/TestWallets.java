@@ -12,6 +12,11 @@ final class TestWallets {
     static final String PAYMENT_LINK = "https://buy.stripe.com/test_abc123";
     static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
 
+    /** Operation ids kept ten years: every fixture event is recent enough. */
+    static final Retention LONG_RETENTION = Retention.defaults()
+            .withOperations(java.time.Duration.ofDays(3_650), java.time.Duration.ofDays(2))
+            .withPayments(java.time.Duration.ofDays(3_650));
+
     private TestWallets() {
     }
 
@@ -22,6 +27,9 @@ final class TestWallets {
                 .webhookSigningSecret(SIGNING_SECRET)
                 .stripeSecretKey("sk_test_0123456789")
                 .paymentLink(PAYMENT_LINK)
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC));
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                // The fixtures' events were created in November 2025, a year before NOW; the
+                // default retention would refuse them as too old. RetentionTest uses the defaults.
+                .retention(LONG_RETENTION);
     }
 }

@@ -128,4 +128,14 @@ class ForwardingWallet implements Wallet {
                                    boolean allowNegativeBalance) {
         return real.adjust(userId, signedCents, reason, operationId, allowNegativeBalance);
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain() {
+        return real.maintain();
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(java.time.Instant before, dev.stripeflare.LedgerArchive sink) {
+        return real.archiveBefore(before, sink);
+    }
 }

@@ -46,7 +46,7 @@ final class BankAudit {
         Optional<UserRecord> account = store.findById(userId);
         List<LedgerEntry> after = store.ledger(userId);
         checkRunningBalances(userId, before);
-        if (account.isPresent() && before.size() == after.size()) {
+        if (account.isPresent() && before.equals(after)) {
             long sum = before.stream().mapToLong(LedgerEntry::amountCents).sum();
             if (sum != account.get().balanceCents()) {
                 model.violation(Invariant.BALANCE_EQUALS_LEDGER, "account " + userId + " holds "
@@ -95,20 +95,22 @@ final class BankAudit {
                 model.violation(Invariant.MONEY_CONSERVED, "account " + userId + " vanished without a deletion");
                 continue;
             }
-            List<LedgerEntry> ledger = store.ledger(userId);
+            List<LedgerEntry> current = store.ledger(userId);
+            checkRunningBalances(userId, current);
+            long sum = current.stream().mapToLong(LedgerEntry::amountCents).sum();
+            // The whole history: what archive steps took, then what is left, without the opening
+            // balances that stand for the archived entries.
+            List<LedgerEntry> ledger = model.history(userId, current);
             ledgers.put(userId, ledger);
-            checkRunningBalances(userId, ledger);
-            long sum = ledger.stream().mapToLong(LedgerEntry::amountCents).sum();
             if (sum != account.get().balanceCents()) {
                 model.violation(Invariant.BALANCE_EQUALS_LEDGER, "account " + userId + " holds "
                         + account.get().balanceCents() + " but its ledger sums to " + sum);
             }
-            Set<String> keys = new HashSet<>();
             for (LedgerEntry entry : ledger) {
                 if (entry.kind() == LedgerEntryKind.CHARGE) {
-                    if (entry.operationId() != null && !keys.add(entry.operationId())) {
-                        model.violation(Invariant.APPLIED_AT_MOST_ONCE, "key " + entry.operationId()
-                                + " charged account " + userId + " twice");
+                    if (entry.operationId() != null) {
+                        model.violation(Invariant.APPLIED_AT_MOST_ONCE, "a charge's ledger entry repeats its"
+                                + " idempotency key (ADR 30 keeps it once): " + entry);
                     }
                     if ("checked".equals(entry.memo()) && entry.balanceAfterCents() < 0) {
                         model.violation(Invariant.NO_UNALLOWED_OVERDRAFT, "account " + userId + " went to "
@@ -317,6 +319,7 @@ final class BankAudit {
     private void checkCharges() {
         Map<Long, long[]> charged = new HashMap<>(); // account -> {count, cents}
         Map<Long, Set<String>> replayedKeys = new HashMap<>();
+        Map<Long, Set<String>> chargedKeys = new HashMap<>();
         synchronized (model.charges) {
             for (BankModel.ChargeCall call : model.charges) {
                 ChargeOutcome outcome = call.result().outcome();
@@ -332,6 +335,12 @@ final class BankAudit {
                     long[] sum = charged.computeIfAbsent(userId, u -> new long[2]);
                     sum[0]++;
                     sum[1] += call.amountCents();
+                    if (call.idempotencyKey() != null
+                            && !chargedKeys.computeIfAbsent(userId, u -> new HashSet<>()).add(call.idempotencyKey())
+                            && !model.keyMayHaveBeenForgotten(call.idempotencyKey())) {
+                        model.violation(Invariant.APPLIED_AT_MOST_ONCE, "key " + call.idempotencyKey()
+                                + " charged account " + userId + " twice");
+                    }
                 } else {
                     replayedKeys.computeIfAbsent(userId, u -> new HashSet<>()).add(call.idempotencyKey());
                 }
@@ -340,12 +349,11 @@ final class BankAudit {
         for (Map.Entry<Long, List<LedgerEntry>> ledger : ledgers.entrySet()) {
             long count = 0;
             long cents = 0;
-            Set<String> keys = new HashSet<>();
+            Set<String> keys = chargedKeys.getOrDefault(ledger.getKey(), Set.of());
             for (LedgerEntry entry : ledger.getValue()) {
                 if (entry.kind() == LedgerEntryKind.CHARGE) {
                     count++;
                     cents -= entry.amountCents();
-                    keys.add(entry.operationId());
                 }
             }
             long[] expected = charged.getOrDefault(ledger.getKey(), new long[2]);

@@ -3,6 +3,7 @@ package dev.stripeflare.tck;
 import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.Adjustment;
@@ -102,6 +103,14 @@ final class BankModel {
     final Map<String, List<Restoration>> restorationsByReversal = new ConcurrentHashMap<>();
     final List<ChargeCall> charges = Collections.synchronizedList(new ArrayList<>());
     final List<ClaimResult> claims = Collections.synchronizedList(new ArrayList<>());
+
+    /** When each idempotency key first charged (the charge's time). */
+    final Map<String, java.time.Instant> keyChargedAt = new ConcurrentHashMap<>();
+    /** The latest idempotency-key cut-off a maintenance step used: keys charged before it may be forgotten. */
+    final java.util.concurrent.atomic.AtomicReference<java.time.Instant> keysPrunedBefore =
+            new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.MIN);
+    /** Per account, the entries archive steps took, in the order they took them (each call once). */
+    final Map<Long, List<List<LedgerEntry>>> archived = new ConcurrentHashMap<>();
 
     /** The account each token opened (a token is attached at most once in its life). */
     final Map<String, Long> tokenAccounts = new ConcurrentHashMap<>();
@@ -399,5 +408,40 @@ final class BankModel {
             violation(Invariant.NO_UNALLOWED_OVERDRAFT, "adjustment " + adjustment.operationId() + " without permission left "
                     + call.result().balanceCents());
         }
+    }
+
+    /** Whether a maintenance step may have forgotten {@code key} (it first charged before a cut-off). */
+    boolean keyMayHaveBeenForgotten(String key) {
+        java.time.Instant at = keyChargedAt.get(key);
+        return at != null && at.isBefore(keysPrunedBefore.get());
+    }
+
+    /**
+     * Records what an archive step handed its sink for {@code userId}. A store may offer an
+     * account's entries again when its step is rolled back and rerun after a conflict: every
+     * offer starts with the account's first ledger entry at that moment, so an offer starting
+     * with the same entry as the last one replaces it (a committed roll-up leaves a new first
+     * entry). Archive steps run on one thread, so offers come in order.
+     */
+    void archivedOffer(long userId, List<LedgerEntry> entries) {
+        List<List<LedgerEntry>> offers = archived.computeIfAbsent(userId, u -> new ArrayList<>());
+        synchronized (offers) {
+            if (!offers.isEmpty() && offers.get(offers.size() - 1).get(0).equals(entries.get(0))) {
+                offers.remove(offers.size() - 1);
+            }
+            offers.add(List.copyOf(entries));
+        }
+    }
+
+    /** An account's whole history: archived entries, then {@code current}, without opening balances. */
+    List<LedgerEntry> history(long userId, List<LedgerEntry> current) {
+        List<LedgerEntry> all = new ArrayList<>();
+        List<List<LedgerEntry>> offers = archived.getOrDefault(userId, List.of());
+        synchronized (offers) {
+            offers.forEach(all::addAll);
+        }
+        all.addAll(current);
+        all.removeIf(entry -> entry.kind() == dev.stripeflare.LedgerEntryKind.OPENING_BALANCE);
+        return all;
     }
 }

@@ -306,12 +306,16 @@ public final class BankWorkload {
                 delete();
             } else if (dice < 950) {
                 keepUnclaimed();
-            } else if (dice < 960) {
+            } else if (dice < 958) {
                 resolveUnclaimed();
-            } else if (dice < 975) {
+            } else if (dice < 970) {
                 adjust();
-            } else if (dice < 990) {
+            } else if (dice < 982) {
                 chargeById();
+            } else if (dice < 988) {
+                maintain();
+            } else if (dice < 991 && thread == 0) {
+                archive();
             } else {
                 lookUp();
             }
@@ -458,6 +462,9 @@ public final class BankWorkload {
             boolean revokedBefore = model.knownRevoked(debit.tokenHash());
             try {
                 ChargeResult result = store.charge(debit);
+                if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                    model.keyChargedAt.putIfAbsent(debit.idempotencyKey(), debit.at());
+                }
                 model.charged(new BankModel.ChargeCall(debit.tokenHash(), debit.amountCents(), debit.idempotencyKey(),
                         debit.allowNegativeBalance(), result), revokedBefore);
             } catch (RuntimeException e) {
@@ -662,6 +669,39 @@ public final class BankWorkload {
                 }
             } catch (RuntimeException e) {
                 unexpected("resolving an unclaimed payment", e);
+            }
+        }
+
+        /**
+         * Prunes idempotency keys older than a few hundred operations, racing charges retried
+         * under them (a retry after the prune charges again, as documented). Operation ids and
+         * payments are not pruned here: this workload redelivers events of any age, which the
+         * wallet refuses once they are older than the operation retention (ADR 30).
+         */
+        private void maintain() {
+            count("maintain");
+            Instant cutOff = now().minusMillis(300);
+            model.keysPrunedBefore.accumulateAndGet(cutOff, (a, b) -> a.isAfter(b) ? a : b);
+            try {
+                dev.stripeflare.MaintenanceReport report = store.maintain(new dev.stripeflare.spi.MaintenanceRequest(
+                        cutOff, T0, T0, 1 + random.nextInt(50)));
+                if (report.operations() + report.payments() + report.checkouts() != 0
+                        || !report.expiredDeferredReversals().isEmpty()) {
+                    model.violation(Invariant.APPLIED_AT_MOST_ONCE, "maintenance removed what it was not asked to: "
+                            + report);
+                }
+            } catch (RuntimeException e) {
+                unexpected("maintenance", e);
+            }
+        }
+
+        /** Rolls up every ledger's entries older than a few operations into an opening balance. */
+        private void archive() {
+            count("archive");
+            try {
+                store.archiveBefore(now().minusMillis(100), model::archivedOffer);
+            } catch (RuntimeException e) {
+                unexpected("archive", e);
             }
         }
 

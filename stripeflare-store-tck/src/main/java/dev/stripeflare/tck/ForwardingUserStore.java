@@ -141,4 +141,14 @@ public abstract class ForwardingUserStore implements UserStore {
     public AdjustmentResult adjust(Adjustment adjustment) {
         return delegate.adjust(adjustment);
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        return delegate.maintain(request);
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        return delegate.archiveBefore(before, sink);
+    }
 }

@@ -52,7 +52,9 @@ abstract class LifecycleContract extends StoreContractSupport {
                 s -> s.recordSettled("op", "reason", T0),
                 s -> s.rotateToken(TokenHashes.of("alice"), TokenHashes.of("alice-2")),
                 s -> s.ledger(alice),
-                s -> s.deleteUser(alice));
+                s -> s.deleteUser(alice),
+                s -> s.maintain(new dev.stripeflare.spi.MaintenanceRequest(T0, T0, T0, 10)),
+                s -> s.archiveBefore(T0, (userId, entries) -> { }));
         for (Consumer<UserStore> call : calls) {
             assertThatThrownBy(() -> call.accept(closed)).isInstanceOf(StoreException.class);
         }

@@ -212,6 +212,14 @@ public abstract class UserStoreContract {
     }
 
     @Nested
+    class Retention extends RetentionContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
     class ChargesByUserId extends ChargeByUserContract {
         @Override
         UserStore newStore() {
@@ -221,6 +229,14 @@ public abstract class UserStoreContract {
 
     @Nested
     class Adjustments extends AdjustmentContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
+
+    @Nested
+    class Archive extends ArchiveContract {
         @Override
         UserStore newStore() {
             return UserStoreContract.this.newStore();

@@ -88,7 +88,16 @@ final class BuiltInSchema {
             // kept with every append, so that admin totals per day need not scan the ledger.
             "CREATE TABLE IF NOT EXISTS DAILY_TOTALS (UTC_DAY DATE NOT NULL, SHARD INT NOT NULL,"
                     + " CREDITS NUMERIC(38) NOT NULL, DEBITS NUMERIC(38) NOT NULL, ENTRIES BIGINT NOT NULL,"
-                    + " PRIMARY KEY (UTC_DAY, SHARD))");
+                    + " PRIMARY KEY (UTC_DAY, SHARD))",
+            // Store schema 3 (ADR 30): when each key, payment and checkout was recorded, and
+            // indexes by time, so maintenance prunes in small batches without scanning.
+            "ALTER TABLE IDEMPOTENCY ADD COLUMN IF NOT EXISTS AT TIMESTAMP(9)",
+            "ALTER TABLE PAYMENTS ADD COLUMN IF NOT EXISTS AT TIMESTAMP(9)",
+            "ALTER TABLE CHECKOUT_CLAIMS ADD COLUMN IF NOT EXISTS AT TIMESTAMP(9)",
+            "CREATE INDEX IF NOT EXISTS IDEMPOTENCY_BY_AT ON IDEMPOTENCY (AT)",
+            "CREATE INDEX IF NOT EXISTS OPERATIONS_BY_AT ON OPERATIONS (AT)",
+            "CREATE INDEX IF NOT EXISTS PAYMENTS_BY_AT ON PAYMENTS (AT)",
+            "CREATE INDEX IF NOT EXISTS CHECKOUT_CLAIMS_BY_AT ON CHECKOUT_CLAIMS (AT)");
 
     /** The store schema these statements make; {@link Migrator} records it in STORE_SCHEMA. */
     static final int VERSION = 3;
@@ -104,13 +113,21 @@ final class BuiltInSchema {
                     + " WHERE L.KIND IN ('REFUND', 'DISPUTE') AND L.OPERATION_ID IS NOT NULL"
                     + " AND NOT EXISTS (SELECT 1 FROM REVERSALS R WHERE R.OPERATION_ID = L.OPERATION_ID)");
 
-    /** One-time step to schema 3: the daily totals of the ledger so far, in shard 0 of each day. */
+    /**
+     * One-time steps to store schema 3 (ADR 29, ADR 30), idempotent: the daily totals of the
+     * ledger so far, in shard 0 of each day; and a time for the rows recorded before schema 3,
+     * which count from the upgrade (the one place the store reads the database's clock), so they
+     * are kept a full retention from then.
+     */
     static final List<String> UPGRADE_TO_3 = List.of(
             "DELETE FROM DAILY_TOTALS",
             "INSERT INTO DAILY_TOTALS (UTC_DAY, SHARD, CREDITS, DEBITS, ENTRIES)"
                     + " SELECT CAST(AT AS DATE), 0, SUM(CASE WHEN AMOUNT > 0 THEN CAST(AMOUNT AS NUMERIC(38)) ELSE 0 END),"
                     + " SUM(CASE WHEN AMOUNT < 0 THEN -CAST(AMOUNT AS NUMERIC(38)) ELSE 0 END), COUNT(*)"
-                    + " FROM LEDGER GROUP BY CAST(AT AS DATE)");
+                    + " FROM LEDGER GROUP BY CAST(AT AS DATE)",
+            "UPDATE IDEMPOTENCY SET AT = LOCALTIMESTAMP WHERE AT IS NULL",
+            "UPDATE PAYMENTS SET AT = LOCALTIMESTAMP WHERE AT IS NULL",
+            "UPDATE CHECKOUT_CLAIMS SET AT = LOCALTIMESTAMP WHERE AT IS NULL");
 
     private BuiltInSchema() {
     }

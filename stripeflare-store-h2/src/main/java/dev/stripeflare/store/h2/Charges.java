@@ -47,7 +47,7 @@ final class Charges {
     private static final String KEY_LOOKUP_BY_ID = "SELECT A.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM ACCOUNTS A"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = A.USER_ID AND I.IDEM_KEY = ? WHERE A.USER_ID = ?";
     private static final String INSERT_KEY =
-            "INSERT INTO IDEMPOTENCY (USER_ID, IDEM_KEY, AMOUNT, BALANCE_AFTER) VALUES (?, ?, ?, ?)";
+            "INSERT INTO IDEMPOTENCY (USER_ID, IDEM_KEY, AMOUNT, BALANCE_AFTER, AT) VALUES (?, ?, ?, ?, ?)";
     private static final String INSERT_LEDGER = "INSERT INTO LEDGER"
             + " (USER_ID, AMOUNT, BALANCE_AFTER, KIND, OPERATION_ID, MEMO, AT) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -138,6 +138,7 @@ final class Charges {
         key.setString(2, debit.idempotencyKey());
         key.setLong(3, debit.amountCents());
         key.setLong(4, balance);
+        key.setObject(5, LocalDateTime.ofInstant(debit.at(), ZoneOffset.UTC));
         key.executeUpdate();
         return ChargeResult.charged(balance);
     }
@@ -149,7 +150,8 @@ final class Charges {
         ledger.setLong(2, -debit.amountCents());
         ledger.setLong(3, balance);
         ledger.setString(4, LedgerEntryKind.CHARGE.name());
-        ledger.setString(5, debit.idempotencyKey());
+        // The key lives once, in IDEMPOTENCY, and only for its window (ADR 30).
+        ledger.setString(5, null);
         ledger.setString(6, debit.memo());
         ledger.setObject(7, LocalDateTime.ofInstant(debit.at(), ZoneOffset.UTC));
         ledger.executeUpdate();

@@ -59,13 +59,14 @@ final class Checkouts {
     }
 
     /** Records (or replaces) the claim waiting for the credit; a concurrent first claim collides on the key. */
-    static void recordPending(Handle h, String checkoutId, boolean exists, String tokenHash, Instant pendingUntil) {
+    static void recordPending(Handle h, String checkoutId, boolean exists, String tokenHash, Instant pendingUntil,
+                              Instant at) {
         if (exists) {
             h.execute("UPDATE CHECKOUT_CLAIMS SET PENDING_TOKEN_HASH = ?, PENDING_UNTIL = ? WHERE CHECKOUT_ID = ?",
                     tokenHash, Sql.toDb(pendingUntil), checkoutId);
         } else {
-            h.execute("INSERT INTO CHECKOUT_CLAIMS (CHECKOUT_ID, PENDING_TOKEN_HASH, PENDING_UNTIL) VALUES (?, ?, ?)",
-                    checkoutId, tokenHash, Sql.toDb(pendingUntil));
+            h.execute("INSERT INTO CHECKOUT_CLAIMS (CHECKOUT_ID, PENDING_TOKEN_HASH, PENDING_UNTIL, AT)"
+                    + " VALUES (?, ?, ?, ?)", checkoutId, tokenHash, Sql.toDb(pendingUntil), Sql.toDb(at));
         }
     }
 
@@ -74,7 +75,7 @@ final class Checkouts {
      * identity to keep until a browser of the account claims the checkout, or null.
      */
     static void recordCredit(Handle h, String checkoutId, boolean exists, long userId, String tokenHash,
-                             Instant claimableUntil, boolean claimed, PaymentProfile unvouched) {
+                             Instant claimableUntil, boolean claimed, PaymentProfile unvouched, Instant at) {
         String email = unvouched == null ? null : unvouched.verifiedEmail();
         String card = unvouched == null ? null : unvouched.cardFingerprint();
         if (exists) {
@@ -83,8 +84,8 @@ final class Checkouts {
                     userId, tokenHash, Sql.toDb(claimableUntil), claimed, email, card, checkoutId);
         } else {
             h.execute("INSERT INTO CHECKOUT_CLAIMS (CHECKOUT_ID, USER_ID, TOKEN_HASH, CLAIMABLE_UNTIL, CLAIMED,"
-                            + " PAYER_VERIFIED_EMAIL, PAYER_CARD_FINGERPRINT) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    checkoutId, userId, tokenHash, Sql.toDb(claimableUntil), claimed, email, card);
+                            + " PAYER_VERIFIED_EMAIL, PAYER_CARD_FINGERPRINT, AT) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    checkoutId, userId, tokenHash, Sql.toDb(claimableUntil), claimed, email, card, Sql.toDb(at));
         }
     }
 

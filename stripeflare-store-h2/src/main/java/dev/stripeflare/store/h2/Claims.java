@@ -29,7 +29,8 @@ final class Claims {
             if (otherWaiting || revoked) {
                 return refused(owner);
             }
-            Checkouts.recordPending(h, claim.checkoutId(), locked.isPresent(), claim.tokenHash(), claim.pendingUntil());
+            Checkouts.recordPending(h, claim.checkoutId(), locked.isPresent(), claim.tokenHash(), claim.pendingUntil(),
+                    claim.at());
             return new ClaimResult(ClaimResult.Status.PENDING, OptionalLong.empty());
         }
         Checkouts.Checkout checkout = locked.get();

@@ -53,7 +53,7 @@ final class Credits {
         if (applied.isPresent()) {
             return duplicate(h, c, applied.get());
         }
-        Payments.Payment payment = c.paymentReference() == null ? null : Payments.lock(h, c.paymentReference());
+        Payments.Payment payment = c.paymentReference() == null ? null : Payments.lock(h, c.paymentReference(), c.at());
         Optional<Checkouts.Checkout> checkout = c.checkoutId() == null ? Optional.empty()
                 : Checkouts.lock(h, c.checkoutId());
         Choice choice = choose(h, c, checkout, newUserId, schemaNeeded);
@@ -95,7 +95,7 @@ final class Credits {
         if (c.checkoutId() != null) {
             boolean claimed = vouched && how != CreditResult.Account.IDENTIFIED;
             Checkouts.recordCredit(h, c.checkoutId(), checkout.isPresent(), userId, c.tokenHash(),
-                    c.claimableUntil(), claimed, vouched ? null : c.profile());
+                    c.claimableUntil(), claimed, vouched ? null : c.profile(), c.at());
         }
         return new CreditResult(CreditResult.Status.APPLIED, userId, balance, how);
     }

@@ -642,7 +642,7 @@ public final class H2UserStore implements UserStore {
                 // again ("Chunk N not found") within a few kills of CrashTest; without it, none in
                 // 75 (see ADR.md). H2's background rewrite of sparse chunks still runs.
                 url = "jdbc:h2:file:" + base + ";WRITE_DELAY=" + chargeWriteDelay.toMillis()
-                        + ";MAX_COMPACT_TIME=0" + common;
+                        + ";MAX_COMPACT_TIME=0;RETENTION_TIME=" + Compaction.RETENTION_TIME_MS + common;
             }
             JdbcDataSource h2 = new JdbcDataSource();
             h2.setURL(url + extra);
@@ -709,5 +709,64 @@ public final class H2UserStore implements UserStore {
         Objects.requireNonNull(adjustment, "adjustment");
         return pool.inTransaction("adjusting a balance", h -> Adjustments.adjust(h, adjustment),
                 durableSync::awaitDurable);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each kind is deleted in its own short transaction through an index on its time; no
+     * fsync is forced (a crash can only undo a prune, which the next call redoes).
+     */
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Maintenance.run(pool, request);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Finds the accounts by scanning the ledger (there is no index on its time), then rolls
+     * each up in its own transaction, forced to disk like a credit.
+     */
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(sink, "sink");
+        List<Long> accounts = pool.inTransaction("finding ledgers to archive", h -> LedgerRollUp.candidates(h, before));
+        int rolled = 0;
+        long entries = 0;
+        for (long userId : accounts) {
+            int archived;
+            try {
+                archived = pool.inTransaction("archiving a ledger",
+                        h -> LedgerRollUp.rollUp(h, userId, before, LedgerRollUp.SinkFailed.guard(sink)),
+                        durableSync::awaitDurable);
+            } catch (StoreException e) {
+                throw LedgerRollUp.SinkFailed.unwrap(e);
+            }
+            if (archived > 0) {
+                rolled++;
+                entries += archived;
+            }
+        }
+        return new dev.stripeflare.ArchiveReport(rolled, entries);
+    }
+
+    /**
+     * Compacts an H2 file online for at most about {@code budget}: the live pages of sparse
+     * chunks are rewritten, so the file stops growing once {@link #maintain} keeps the data
+     * bounded (ADR 30). Safe to call while the store is in use; never moves chunks within the
+     * file, so it does not shrink a file that has grown (use {@code SHUTDOWN COMPACT} offline).
+     * Schedule it with {@code maintain}, e.g. every minute with a budget of 100 ms. Does nothing
+     * for an in-memory database or one reached through a server.
+     *
+     * @throws StoreException if the store fails or is closed
+     */
+    public H2Compaction compact(Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        return pool.inTransaction("compacting the file", h -> Compaction.storeOf(h.getConnection())
+                .map(store -> Compaction.run(store, budget))
+                .orElseGet(() -> new H2Compaction(0, 0, 100, 0, Duration.ZERO)));
     }
 }

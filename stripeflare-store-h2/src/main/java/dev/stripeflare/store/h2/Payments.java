@@ -31,12 +31,13 @@ final class Payments {
     }
 
     /** Locks the payment's row, creating it (not credited) if there is none. */
-    static Payment lock(Handle h, String reference) {
+    static Payment lock(Handle h, String reference, java.time.Instant at) {
         Optional<Payment> locked = lockExisting(h, reference);
         if (locked.isPresent()) {
             return locked.get();
         }
-        h.execute("INSERT INTO PAYMENTS (PAYMENT_REF, REVERSED) VALUES (?, 0)", reference);
+        // AT: when the payment was first seen, for the payment retention (ADR 30).
+        h.execute("INSERT INTO PAYMENTS (PAYMENT_REF, REVERSED, AT) VALUES (?, 0, ?)", reference, Sql.toDb(at));
         return new Payment(reference, null, null, 0);
     }
 

@@ -34,7 +34,7 @@ final class Reversals {
         if (applied.isPresent()) {
             return duplicate(h, applied.get());
         }
-        Payments.Payment payment = Payments.lock(h, r.paymentReference());
+        Payments.Payment payment = Payments.lock(h, r.paymentReference(), r.at());
         if (!payment.isCredited()) {
             h.createUpdate("INSERT INTO DEFERRED_REVERSALS"
                             + " (OPERATION_ID, PAYMENT_REF, AMOUNT, PAYMENT_TOTAL, KIND, MEMO, AT)"

@@ -70,7 +70,7 @@ final class Unclaimed {
         if (!Accounts.exists(h, a.userId())) {
             return new UnclaimedResolution(UnclaimedResolution.Status.NO_SUCH_ACCOUNT, found, 0);
         }
-        Payments.Payment locked = payment.paymentIntentId().map(ref -> Payments.lock(h, ref)).orElse(null);
+        Payments.Payment locked = payment.paymentIntentId().map(ref -> Payments.lock(h, ref, a.at())).orElse(null);
         UnclaimedPayment assigned = payment.assignedTo(a.userId(), a.note(), a.at());
         h.execute("UPDATE OPERATIONS SET KIND = 'CREDIT', USER_ID = ? WHERE OPERATION_ID = ?",
                 a.userId(), payment.operationId());

@@ -353,6 +353,9 @@ class MigrationTest {
         assertThat(strings("SELECT VERSION FROM SF.STORE_SCHEMA")).containsExactly("3");
         assertThat(strings("SELECT SUM(CREDITS) || '/' || SUM(DEBITS) FROM SF.DAILY_TOTALS WHERE UTC_DAY = DATE '2026-01-01'"))
                 .as("totals of the day, from the schema-1 ledger and the calls since").containsExactly("750/300");
+        // Schema 3: rows from before it count their retention from the upgrade (ADR 30).
+        assertThat(strings("SELECT COUNT(*) FROM SF.PAYMENTS WHERE AT IS NULL")).containsExactly("0");
+        assertThat(strings("SELECT COUNT(*) FROM SF.IDEMPOTENCY WHERE AT IS NULL")).containsExactly("0");
     }
 
     private Connection connect() throws SQLException {

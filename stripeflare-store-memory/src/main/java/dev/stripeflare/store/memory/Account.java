@@ -22,8 +22,8 @@ import java.util.Map;
  */
 final class Account {
 
-    /** What a charge under an idempotency key did, so a retry can replay it. */
-    private record KeyedCharge(long amountCents, long balanceAfterCents) { }
+    /** What a charge under an idempotency key did, so a retry can replay it, and when. */
+    private record KeyedCharge(long amountCents, long balanceAfterCents, Instant at) { }
 
     final long userId;
     final Instant createdAt;
@@ -86,14 +86,15 @@ final class Account {
             return ChargeResult.insufficientBalance(balanceCents);
         }
         long after = minus(balanceCents, debit.amountCents());
-        ledger.append(-debit.amountCents(), after, LedgerEntryKind.CHARGE, key, debit.memo(),
+        // The key is kept once, in chargesByKey, and only for its window (ADR 30).
+        ledger.append(-debit.amountCents(), after, LedgerEntryKind.CHARGE, null, debit.memo(),
                 debit.at());
         balanceCents = after;
         if (key != null) {
             if (chargesByKey == null) {
                 chargesByKey = new HashMap<>();
             }
-            chargesByKey.put(key, new KeyedCharge(debit.amountCents(), after));
+            chargesByKey.put(key, new KeyedCharge(debit.amountCents(), after, debit.at()));
         }
         return ChargeResult.charged(after);
     }
@@ -155,5 +156,32 @@ final class Account {
             throw new InvalidAmountException("balance " + balanceCents + " - " + amountCents
                     + " cents overflows a long");
         }
+    }
+
+    /**
+     * Forgets {@code key} if it is still the one recorded at {@code at} (a key recorded again
+     * after an earlier removal has its own expiry); true if it was removed.
+     */
+    boolean forgetKey(String key, Instant at) {
+        if (chargesByKey == null) {
+            return false;
+        }
+        KeyedCharge charge = chargesByKey.get(key);
+        if (charge == null || !charge.at().equals(at)) {
+            return false;
+        }
+        chargesByKey.remove(key);
+        if (chargesByKey.isEmpty()) {
+            chargesByKey = null; // a HashMap never shrinks its table
+        }
+        return true;
+    }
+
+    /**
+     * Rolls the ledger's oldest entries before {@code before} up into one opening balance, after
+     * handing them to {@code sink}; see {@link Ledger#rollUp}. Returns the entries archived.
+     */
+    int archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        return deleted ? 0 : ledger.rollUp(userId, before, sink);
     }
 }

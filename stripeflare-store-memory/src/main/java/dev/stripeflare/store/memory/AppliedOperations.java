@@ -1,6 +1,7 @@
 package dev.stripeflare.store.memory;
 
 import dev.stripeflare.spi.PaymentReversal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,6 +50,13 @@ final class AppliedOperations {
     private final Map<String, Payment> payments = new HashMap<>();
     private final Map<String, List<PaymentReversal>> deferredByPaymentReference = new HashMap<>();
     private final Set<String> restoredReversals = new HashSet<>();
+    // When each id or payment was recorded, oldest first, for pruning (ADR 30): credits,
+    // settlements, restorations, cancellations and deferred reversals expire with the operation
+    // retention; applied reversals (what a restoration gives back) and payments with the longer
+    // payment retention.
+    private final ExpiryQueue shortLived = new ExpiryQueue();
+    private final ExpiryQueue reversalsQueue = new ExpiryQueue();
+    private final ExpiryQueue paymentsQueue = new ExpiryQueue();
 
     Optional<Applied> find(String operationId) {
         return Optional.ofNullable(byOperationId.get(operationId));
@@ -72,12 +80,16 @@ final class AppliedOperations {
      * each took ({@code taken[i]} for {@code appliedDeferred.get(i)}).
      */
     void recordCredit(String operationId, String paymentReference, long amountCents, long userId,
-                      List<PaymentReversal> appliedDeferred, long[] taken) {
+                      List<PaymentReversal> appliedDeferred, long[] taken, Instant at) {
         byOperationId.put(operationId, new Applied(Kind.CREDIT, OptionalLong.of(userId), 0, paymentReference));
+        shortLived.add(operationId, at);
         if (paymentReference == null) {
             return;
         }
-        Payment payment = payments.computeIfAbsent(paymentReference, r -> new Payment(userId));
+        Payment payment = payments.computeIfAbsent(paymentReference, r -> {
+            paymentsQueue.add(r, at);
+            return new Payment(userId);
+        });
         payment.creditedCents += amountCents;
         deferredByPaymentReference.remove(paymentReference);
         for (int i = 0; i < appliedDeferred.size(); i++) {
@@ -85,12 +97,14 @@ final class AppliedOperations {
             payment.reversedCents += taken[i];
             byOperationId.put(reversal.operationId(), new Applied(Kind.REVERSAL,
                     OptionalLong.of(payment.userId), taken[i], paymentReference));
+            reversalsQueue.add(reversal.operationId(), at);
         }
     }
 
     void recordReversal(PaymentReversal reversal, OptionalLong userId, long takenCents) {
         byOperationId.put(reversal.operationId(), new Applied(Kind.REVERSAL, userId, takenCents,
                 reversal.paymentReference()));
+        reversalsQueue.add(reversal.operationId(), reversal.at());
         Payment payment = payments.get(reversal.paymentReference());
         if (payment != null) {
             payment.reversedCents += takenCents;
@@ -100,6 +114,7 @@ final class AppliedOperations {
     void defer(PaymentReversal reversal) {
         byOperationId.put(reversal.operationId(), new Applied(Kind.DEFERRED, OptionalLong.empty(), 0,
                 reversal.paymentReference()));
+        shortLived.add(reversal.operationId(), reversal.at());
         deferredByPaymentReference.computeIfAbsent(reversal.paymentReference(), r -> new ArrayList<>())
                 .add(reversal);
     }
@@ -113,8 +128,11 @@ final class AppliedOperations {
      * Cancels a reversal that took nothing yet: a deferred one leaves its queue, an unknown one
      * is recorded so that it never applies.
      */
-    void cancel(String restorationId, String reversalOperationId) {
+    void cancel(String restorationId, String reversalOperationId, Instant at) {
         Applied prior = byOperationId.get(reversalOperationId);
+        if (prior == null) {
+            shortLived.add(reversalOperationId, at);
+        }
         if (prior != null && prior.kind() == Kind.DEFERRED) {
             List<PaymentReversal> queue = deferredByPaymentReference.get(prior.paymentReference());
             if (queue != null) {
@@ -125,11 +143,11 @@ final class AppliedOperations {
             }
         }
         byOperationId.put(reversalOperationId, new Applied(Kind.CANCELLED, OptionalLong.empty(), 0, null));
-        recordRestoration(restorationId, reversalOperationId, OptionalLong.empty());
+        recordRestoration(restorationId, reversalOperationId, OptionalLong.empty(), at);
     }
 
     /** Records a restoration, and gives the reversal's cents back to its payment's allowance. */
-    void recordRestoration(String restorationId, String reversalOperationId, OptionalLong userId) {
+    void recordRestoration(String restorationId, String reversalOperationId, OptionalLong userId, Instant at) {
         Applied reversal = byOperationId.get(reversalOperationId);
         if (reversal != null && reversal.kind() == Kind.REVERSAL) {
             Payment payment = payments.get(reversal.paymentReference());
@@ -139,11 +157,85 @@ final class AppliedOperations {
         }
         restoredReversals.add(reversalOperationId);
         byOperationId.put(restorationId, new Applied(Kind.RESTORATION, userId, 0, null));
+        shortLived.add(restorationId, at);
     }
 
     /** Records a settlement; false if the id was already recorded. */
-    boolean recordSettled(String operationId) {
-        return byOperationId.putIfAbsent(operationId,
-                new Applied(Kind.SETTLED, OptionalLong.empty(), 0, null)) == null;
+    boolean recordSettled(String operationId, Instant at) {
+        if (byOperationId.putIfAbsent(operationId, new Applied(Kind.SETTLED, OptionalLong.empty(), 0, null)) != null) {
+            return false;
+        }
+        shortLived.add(operationId, at);
+        return true;
+    }
+
+    /**
+     * Forgets up to {@code batch} credit, settlement, restoration and cancellation ids recorded
+     * before {@code before}, and drops deferred reversals that waited since before it, adding
+     * their ids to {@code expiredDeferred}. Returns the ids forgotten (deferred ones included).
+     */
+    int pruneOperations(Instant before, int batch, List<String> expiredDeferred) {
+        int removed = 0;
+        while (removed < batch) {
+            String id = shortLived.pollBefore(before);
+            if (id == null) {
+                break;
+            }
+            Applied applied = byOperationId.get(id);
+            if (applied == null || applied.kind() == Kind.REVERSAL) {
+                continue; // gone already, or applied since: kept with the reversals
+            }
+            if (applied.kind() == Kind.DEFERRED) {
+                List<PaymentReversal> queue = deferredByPaymentReference.get(applied.paymentReference());
+                if (queue != null) {
+                    queue.removeIf(r -> r.operationId().equals(id));
+                    if (queue.isEmpty()) {
+                        deferredByPaymentReference.remove(applied.paymentReference());
+                    }
+                }
+                expiredDeferred.add(id);
+            }
+            byOperationId.remove(id);
+            restoredReversals.remove(id);
+            removed++;
+        }
+        return removed;
+    }
+
+    /** Forgets up to {@code batch} applied reversals recorded before {@code before}. */
+    int pruneReversals(Instant before, int batch) {
+        int removed = 0;
+        while (removed < batch) {
+            String id = reversalsQueue.pollBefore(before);
+            if (id == null) {
+                break;
+            }
+            if (byOperationId.remove(id) != null) {
+                restoredReversals.remove(id);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Forgets up to {@code batch} payments first credited before {@code before}. */
+    int prunePayments(Instant before, int batch) {
+        int removed = 0;
+        while (removed < batch) {
+            String reference = paymentsQueue.pollBefore(before);
+            if (reference == null) {
+                break;
+            }
+            if (payments.remove(reference) != null) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Whether any kind still has something recorded before its cut-off. */
+    boolean moreDue(Instant operationsBefore, Instant paymentsBefore) {
+        return shortLived.hasBefore(operationsBefore) || reversalsQueue.hasBefore(paymentsBefore)
+                || paymentsQueue.hasBefore(paymentsBefore);
     }
 }

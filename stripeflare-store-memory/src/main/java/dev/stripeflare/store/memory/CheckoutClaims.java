@@ -35,6 +35,8 @@ final class CheckoutClaims {
     }
 
     private final Map<String, Checkout> byCheckoutId = new HashMap<>();
+    // When each checkout was first named, for pruning with the operation retention (ADR 30).
+    private final ExpiryQueue recorded = new ExpiryQueue();
 
     /** The checkout, or null when neither a credit nor a claim has named it. */
     Checkout find(String checkoutId) {
@@ -42,8 +44,8 @@ final class CheckoutClaims {
     }
 
     void recordCredit(String checkoutId, long userId, String tokenHash, Instant claimableUntil, boolean claimed,
-                      PaymentProfile unvouchedProfile) {
-        Checkout checkout = byCheckoutId.computeIfAbsent(checkoutId, id -> new Checkout());
+                      PaymentProfile unvouchedProfile, Instant at) {
+        Checkout checkout = byCheckoutId.computeIfAbsent(checkoutId, id -> created(id, at));
         checkout.creditedUserId = userId;
         checkout.creditedTokenHash = tokenHash;
         checkout.claimableUntil = claimableUntil;
@@ -52,8 +54,32 @@ final class CheckoutClaims {
     }
 
     void recordPending(CheckoutClaim claim) {
-        Checkout checkout = byCheckoutId.computeIfAbsent(claim.checkoutId(), id -> new Checkout());
+        Checkout checkout = byCheckoutId.computeIfAbsent(claim.checkoutId(), id -> created(id, claim.at()));
         checkout.pendingTokenHash = claim.tokenHash();
         checkout.pendingUntil = claim.pendingUntil();
+    }
+
+    private Checkout created(String checkoutId, Instant at) {
+        recorded.add(checkoutId, at);
+        return new Checkout();
+    }
+
+    /** Forgets up to {@code batch} checkouts first named before {@code before}. */
+    int prune(Instant before, int batch) {
+        int removed = 0;
+        while (removed < batch) {
+            String id = recorded.pollBefore(before);
+            if (id == null) {
+                break;
+            }
+            if (byCheckoutId.remove(id) != null) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    boolean moreDue(Instant before) {
+        return recorded.hasBefore(before);
     }
 }

@@ -51,8 +51,9 @@ import java.util.function.Function;
  * changes anything: if it throws, it changed nothing. Each balance change appends its ledger
  * entry under the same account lock.
  *
- * <p><b>Memory.</b> Nothing is ever evicted: ledgers, applied operation ids and idempotency keys
- * grow with use. Not for long-running production wallets.
+ * <p><b>Memory.</b> Idempotency keys, operation ids, payments and checkouts are kept until
+ * {@link #maintain} prunes them (the wallet calls it); ledgers grow until
+ * {@link #archiveBefore} rolls them up. Balances are lost on restart.
  *
  * <p>After {@link #close()}, every method throws {@link StoreException}; closing twice is
  * harmless.
@@ -77,6 +78,10 @@ public final class InMemoryUserStore implements UserStore {
     // Rotated-away and deleted token hashes, with the account each used to open.
     private final Map<String, Long> revokedTokenHashes = new HashMap<>();
     private long lastUserId;
+    // Idempotency keys in the order they charged, for pruning after their window (ADR 30).
+    // Added under the account's lock by charges, polled only under writeLock.
+    private final java.util.concurrent.ConcurrentLinkedQueue<KeyExpiry> keyExpiries =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private volatile boolean closed;
 
@@ -138,7 +143,11 @@ public final class InMemoryUserStore implements UserStore {
             }
             synchronized (account) {
                 if (opens(tokenHash, account)) {
-                    return account.charge(debit);
+                    ChargeResult result = account.charge(debit);
+                    if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                        keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
+                    }
+                    return result;
                 }
             }
         }
@@ -236,11 +245,11 @@ public final class InMemoryUserStore implements UserStore {
             }
             entries.forEach(account::append);
             operations.recordCredit(credit.operationId(), credit.paymentReference(), credit.amountCents(),
-                    account.userId, deferred, taken);
+                    account.userId, deferred, taken, credit.at());
             if (credit.checkoutId() != null) {
                 checkouts.recordCredit(credit.checkoutId(), account.userId, credit.tokenHash(),
                         credit.claimableUntil(), vouched && how != CreditResult.Account.IDENTIFIED,
-                        vouched ? null : credit.profile());
+                        vouched ? null : credit.profile(), credit.at());
             }
             return new CreditResult(CreditResult.Status.APPLIED, account.userId, account.balanceCents(), how);
         }
@@ -310,14 +319,14 @@ public final class InMemoryUserStore implements UserStore {
             }
             Optional<AppliedOperations.Applied> target = operations.find(restoration.reversalOperationId());
             if (target.isEmpty() || target.get().kind() == AppliedOperations.Kind.DEFERRED) {
-                operations.cancel(restoration.operationId(), restoration.reversalOperationId());
+                operations.cancel(restoration.operationId(), restoration.reversalOperationId(), restoration.at());
                 return new ReversalResult(ReversalResult.Status.CANCELLED, OptionalLong.empty(), 0, 0);
             }
             AppliedOperations.Applied reversal = target.get();
             Account account = reversal.userId().isPresent() ? accountsById.get(reversal.userId().getAsLong()) : null;
             if (reversal.kind() != AppliedOperations.Kind.REVERSAL || reversal.movedCents() == 0 || account == null) {
                 operations.recordRestoration(restoration.operationId(), restoration.reversalOperationId(),
-                        OptionalLong.empty());
+                        OptionalLong.empty(), restoration.at());
                 return new ReversalResult(ReversalResult.Status.APPLIED, reversal.userId(),
                         account == null ? 0 : balanceOf(account), 0);
             }
@@ -327,7 +336,7 @@ public final class InMemoryUserStore implements UserStore {
                 account.append(new LedgerEntry(account.userId, reversal.movedCents(), after, restoration.kind(),
                         restoration.operationId(), restoration.memo(), restoration.at()));
                 operations.recordRestoration(restoration.operationId(), restoration.reversalOperationId(),
-                        OptionalLong.of(account.userId));
+                        OptionalLong.of(account.userId), restoration.at());
                 return new ReversalResult(ReversalResult.Status.APPLIED, OptionalLong.of(account.userId),
                         after, reversal.movedCents());
             }
@@ -408,7 +417,7 @@ public final class InMemoryUserStore implements UserStore {
         Objects.requireNonNull(at, "at");
         synchronized (writeLock) {
             ensureOpen();
-            return operations.recordSettled(operationId);
+            return operations.recordSettled(operationId, at);
         }
     }
 
@@ -487,6 +496,9 @@ public final class InMemoryUserStore implements UserStore {
         }
     }
 
+    /** An idempotency key that charged {@code account} at {@code at}. */
+    private record KeyExpiry(Account account, String key, Instant at) { }
+
     /**
      * Applies {@code action} to the account {@code tokenHash} opens, under that account's lock,
      * at a moment when the hash still opens it: a rotation or deletion that won the race makes
@@ -554,7 +566,7 @@ public final class InMemoryUserStore implements UserStore {
             if (operations.find(payment.operationId()).isPresent() || unclaimed.contains(payment.id())) {
                 return false;
             }
-            operations.recordSettled(payment.operationId());
+            operations.recordSettled(payment.operationId(), payment.receivedAt());
             unclaimed.put(payment);
             return true;
         }
@@ -619,12 +631,44 @@ public final class InMemoryUserStore implements UserStore {
                 // Nothing below throws.
                 entries.forEach(account::append);
                 operations.recordCredit(payment.operationId(), reference, payment.amountCents(), account.userId,
-                        deferred, taken);
+                        deferred, taken, assignment.at());
                 UnclaimedPayment assigned = payment.assignedTo(account.userId, assignment.note(), assignment.at());
                 unclaimed.put(assigned);
                 return new UnclaimedResolution(UnclaimedResolution.Status.RESOLVED, Optional.of(assigned),
                         account.balanceCents());
             }
+        }
+    }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        Objects.requireNonNull(request, "request");
+        synchronized (writeLock) {
+            ensureOpen();
+            int batch = request.batchSize();
+            int keys = 0;
+            while (keys < batch) {
+                KeyExpiry head = keyExpiries.peek();
+                if (head == null || !head.at().isBefore(request.idempotencyKeysBefore())) {
+                    break;
+                }
+                keyExpiries.poll();
+                synchronized (head.account()) {
+                    if (head.account().forgetKey(head.key(), head.at())) {
+                        keys++;
+                    }
+                }
+            }
+            List<String> expired = new ArrayList<>();
+            int ops = operations.pruneOperations(request.operationsBefore(), batch, expired);
+            ops += operations.pruneReversals(request.paymentsBefore(), batch);
+            int payments = operations.prunePayments(request.paymentsBefore(), batch);
+            int claims = checkouts.prune(request.operationsBefore(), batch);
+            KeyExpiry head = keyExpiries.peek();
+            boolean more = (head != null && head.at().isBefore(request.idempotencyKeysBefore()))
+                    || operations.moreDue(request.operationsBefore(), request.paymentsBefore())
+                    || checkouts.moreDue(request.operationsBefore());
+            return new dev.stripeflare.MaintenanceReport(keys, ops - expired.size(), payments, claims, expired, more);
         }
     }
 
@@ -701,5 +745,26 @@ public final class InMemoryUserStore implements UserStore {
                 return new AdjustmentResult(AdjustmentOutcome.APPLIED, after);
             }
         }
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(sink, "sink");
+        ensureOpen();
+        int accounts = 0;
+        long entries = 0;
+        for (Account account : List.copyOf(accountsById.values())) {
+            int archived;
+            synchronized (account) {
+                ensureOpen();
+                archived = account.archiveBefore(before, sink);
+            }
+            if (archived > 0) {
+                accounts++;
+                entries += archived;
+            }
+        }
+        return new dev.stripeflare.ArchiveReport(accounts, entries);
     }
 }

@@ -133,4 +133,37 @@ final class Ledger {
         tail = null;
         size = 0;
     }
+
+    /**
+     * Replaces the longest run of oldest entries made before {@code before} by one
+     * {@link LedgerEntryKind#OPENING_BALANCE} entry of their sum (none when the sum is 0), after
+     * {@code sink} took them; a run that is one opening balance already is left alone. Changes
+     * nothing when {@code sink} throws. Returns how many entries were archived.
+     */
+    int rollUp(long userId, Instant before, dev.stripeflare.LedgerArchive sink) {
+        List<LedgerEntry> all = entries(userId);
+        int n = 0;
+        while (n < all.size() && all.get(n).at().isBefore(before)) {
+            n++;
+        }
+        if (n == 0 || (n == 1 && all.get(0).kind() == LedgerEntryKind.OPENING_BALANCE)) {
+            return 0;
+        }
+        List<LedgerEntry> archived = all.subList(0, n);
+        long sum = 0;
+        for (LedgerEntry entry : archived) {
+            sum = Math.addExact(sum, entry.amountCents());
+        }
+        sink.accept(userId, archived);
+        LedgerEntry last = archived.get(n - 1);
+        clear();
+        if (sum != 0) {
+            append(sum, last.balanceAfterCents(), LedgerEntryKind.OPENING_BALANCE, null,
+                    "opening balance: " + n + " entries archived", last.at());
+        }
+        for (LedgerEntry entry : all.subList(n, all.size())) {
+            append(entry);
+        }
+        return n;
+    }
 }

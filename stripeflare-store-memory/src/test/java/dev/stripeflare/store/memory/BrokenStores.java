@@ -161,6 +161,12 @@ final class BrokenStores {
             return lower(delegate.findByTokenHash(tokenHash));
         }
 
+        /** Rolls nothing up: the entries this double invents sit at ledger positions a roll-up would move. */
+        @Override
+        public dev.stripeflare.ArchiveReport archiveBefore(java.time.Instant before, dev.stripeflare.LedgerArchive sink) {
+            return new dev.stripeflare.ArchiveReport(0, 0);
+        }
+
         @Override
         public synchronized List<LedgerEntry> ledger(long userId) {
             List<LedgerEntry> real = delegate.ledger(userId);

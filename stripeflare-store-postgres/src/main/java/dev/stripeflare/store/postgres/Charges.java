@@ -57,13 +57,13 @@ final class Charges {
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
         userByToken = sql.of("SELECT t.user_id FROM @token_hashes t" + asyncCommit
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
-        claimKey = sql.of("INSERT INTO @idempotency_keys (user_id, idem_key, amount, balance_after)"
-                + " VALUES (:id, :key, :amount, 0) ON CONFLICT DO NOTHING");
+        claimKey = sql.of("INSERT INTO @idempotency_keys (user_id, idem_key, amount, balance_after, at)"
+                + " VALUES (:id, :key, :amount, 0, :at) ON CONFLICT DO NOTHING");
         priorKey = sql.of("SELECT amount, balance_after FROM @idempotency_keys WHERE user_id = :id AND idem_key = :key");
         debitKeyed = sql.of("WITH debited AS (UPDATE @accounts SET balance = balance - :amount"
                 + " WHERE user_id = :id AND (:overdraft OR balance >= :amount) RETURNING user_id, balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
-                + " SELECT user_id, -:amount, balance, 'CHARGE', :key, :memo, :at FROM debited),"
+                + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited),"
                 + " keyed AS (UPDATE @idempotency_keys k SET balance_after = d.balance FROM debited d"
                 + " WHERE k.user_id = d.user_id AND k.idem_key = :key)"
                 + " SELECT balance FROM debited");
@@ -114,7 +114,7 @@ final class Charges {
             }
             long id = userId.get();
             int claimed = h.createUpdate(claimKey).bind("id", id).bind("key", debit.idempotencyKey())
-                    .bind("amount", debit.amountCents()).execute();
+                    .bind("amount", debit.amountCents()).bind("at", debit.at()).execute();
             if (claimed == 0) {
                 ChargeResult replay = replay(h, id, debit);
                 h.rollback();

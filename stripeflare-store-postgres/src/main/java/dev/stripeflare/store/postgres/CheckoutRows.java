@@ -35,7 +35,7 @@ final class CheckoutRows {
     private final String claimed;
 
     CheckoutRows(Sql sql) {
-        insert = sql.of("INSERT INTO @checkouts (checkout_id) VALUES (:id) ON CONFLICT DO NOTHING");
+        insert = sql.of("INSERT INTO @checkouts (checkout_id, at) VALUES (:id, :at) ON CONFLICT DO NOTHING");
         lock = sql.of("SELECT coalesce(credited_user_id, 0), credited_token_hash, claimable_until, claimed,"
                 + " pending_token_hash, pending_until, unvouched_verified_email, unvouched_card_fingerprint"
                 + " FROM @checkouts WHERE checkout_id = :id FOR UPDATE");
@@ -49,8 +49,8 @@ final class CheckoutRows {
     }
 
     /** Creates the checkout's row if needed and locks it until the transaction ends. */
-    Checkout lock(Handle h, String checkoutId) {
-        h.createUpdate(insert).bind("id", checkoutId).execute();
+    Checkout lock(Handle h, String checkoutId, java.time.Instant at) {
+        h.createUpdate(insert).bind("id", checkoutId).bind("at", at).execute();
         return h.createQuery(lock).bind("id", checkoutId).map((rs, ctx) -> new Checkout(checkoutId,
                         rs.getLong(1), rs.getString(2), Sql.fromDb(rs.getObject(3, OffsetDateTime.class)),
                         rs.getBoolean(4), rs.getString(5), Sql.fromDb(rs.getObject(6, OffsetDateTime.class)),

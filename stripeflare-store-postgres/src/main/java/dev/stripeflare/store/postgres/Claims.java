@@ -41,7 +41,7 @@ final class Claims {
 
     private ClaimResult decide(Handle h, CheckoutClaim claim) {
         String tokenHash = claim.tokenHash();
-        CheckoutRows.Checkout checkout = checkouts.lock(h, claim.checkoutId());
+        CheckoutRows.Checkout checkout = checkouts.lock(h, claim.checkoutId(), claim.at());
         Optional<TokenRows.Token> token = tokens.find(h, tokenHash);
         boolean revoked = token.isPresent() && token.get().revoked();
         OptionalLong current = token.isPresent() && !revoked ? OptionalLong.of(token.get().userId()) : OptionalLong.empty();

@@ -74,9 +74,9 @@ final class Credits {
             return duplicate;
         }
         PaymentRows.Payment payment = credit.paymentReference() == null
-                ? null : payments.lock(h, credit.paymentReference());
+                ? null : payments.lock(h, credit.paymentReference(), credit.at());
         CheckoutRows.Checkout checkout = credit.checkoutId() == null
-                ? null : checkouts.lock(h, credit.checkoutId());
+                ? null : checkouts.lock(h, credit.checkoutId(), credit.at());
         PaymentProfile profile = credit.profile();
         identities.lock(h, profile.verifiedEmail(), profile.cardFingerprint());
 

@@ -100,7 +100,23 @@ final class Migrations {
                             + " SELECT CAST(at AT TIME ZONE 'UTC' AS date), 0,"
                             + " coalesce(sum(amount) FILTER (WHERE amount > 0), 0),"
                             + " coalesce(-sum(amount) FILTER (WHERE amount < 0), 0), count(*)"
-                            + " FROM @ledger GROUP BY 1")));
+                            + " FROM @ledger GROUP BY 1")),
+            // Rows of earlier versions have no time: they count from the upgrade. A charge's ledger
+            // entry no longer repeats its idempotency key (ADR 30); older entries keep theirs.
+            new Version(6, "retention: when keys, payments and checkouts were recorded, indexed by time", List.of(
+                    "ALTER TABLE @idempotency_keys ADD COLUMN IF NOT EXISTS at timestamptz",
+                    "UPDATE @idempotency_keys SET at = now() WHERE at IS NULL",
+                    "ALTER TABLE @idempotency_keys ALTER COLUMN at SET NOT NULL",
+                    "ALTER TABLE @payments ADD COLUMN IF NOT EXISTS at timestamptz",
+                    "UPDATE @payments SET at = now() WHERE at IS NULL",
+                    "ALTER TABLE @payments ALTER COLUMN at SET NOT NULL",
+                    "ALTER TABLE @checkouts ADD COLUMN IF NOT EXISTS at timestamptz",
+                    "UPDATE @checkouts SET at = now() WHERE at IS NULL",
+                    "ALTER TABLE @checkouts ALTER COLUMN at SET NOT NULL",
+                    "CREATE INDEX IF NOT EXISTS idempotency_keys_by_at ON @idempotency_keys (at)",
+                    "CREATE INDEX IF NOT EXISTS operations_by_at ON @operations (kind, at)",
+                    "CREATE INDEX IF NOT EXISTS payments_by_at ON @payments (at)",
+                    "CREATE INDEX IF NOT EXISTS checkouts_by_at ON @checkouts (at)")));
 
     private Migrations() {
     }

@@ -36,7 +36,8 @@ final class PaymentRows {
     private final String dropOneDeferred;
 
     PaymentRows(Sql sql) {
-        insert = sql.of("INSERT INTO @payments (payment_ref) VALUES (:ref) ON CONFLICT DO NOTHING");
+        // at: when the payment was first seen, for the payment retention (ADR 30).
+        insert = sql.of("INSERT INTO @payments (payment_ref, at) VALUES (:ref, :at) ON CONFLICT DO NOTHING");
         lock = sql.of("SELECT coalesce(user_id, 0), credited_cents, reversed_cents FROM @payments"
                 + " WHERE payment_ref = :ref FOR UPDATE");
         update = sql.of("UPDATE @payments SET user_id = :id, credited_cents = :credited, reversed_cents = :reversed"
@@ -50,8 +51,8 @@ final class PaymentRows {
     }
 
     /** Creates the payment's row if needed and locks it until the transaction ends. */
-    Payment lock(Handle h, String reference) {
-        h.createUpdate(insert).bind("ref", reference).execute();
+    Payment lock(Handle h, String reference, java.time.Instant at) {
+        h.createUpdate(insert).bind("ref", reference).bind("at", at).execute();
         return h.createQuery(lock).bind("ref", reference)
                 .map((rs, ctx) -> new Payment(reference, rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .findOne().orElseThrow(() -> new Transactions.Conflict("payment row vanished"));

@@ -566,4 +566,41 @@ public final class PostgresUserStore implements UserStore {
         ensureOpen();
         return adjustments.adjust(adjustment);
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        return new Maintenance(sql, tx).run(request);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Finds the accounts by scanning the ledger (there is no index on its time), then rolls
+     * each up in its own transaction.
+     */
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(sink, "sink");
+        ensureOpen();
+        LedgerRollUp rollUp = new LedgerRollUp(sql);
+        List<Long> accounts = tx.autocommit("finding ledgers to archive", h -> rollUp.candidates(h, before));
+        int rolled = 0;
+        long entries = 0;
+        for (long userId : accounts) {
+            int archived;
+            try {
+                archived = tx.inTransaction("archiving a ledger", false, h -> rollUp.rollUp(h, userId, before, sink));
+            } catch (RuntimeException e) {
+                throw LedgerRollUp.SinkFailed.unwrap(e);
+            }
+            if (archived > 0) {
+                rolled++;
+                entries += archived;
+            }
+        }
+        return new dev.stripeflare.ArchiveReport(rolled, entries);
+    }
 }

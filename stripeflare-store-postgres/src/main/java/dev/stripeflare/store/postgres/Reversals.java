@@ -42,7 +42,7 @@ final class Reversals {
                 h.rollback();
                 return new ReversalResult(ReversalResult.Status.DUPLICATE, prior.userId(), balance, 0);
             }
-            PaymentRows.Payment payment = payments.lock(h, reversal.paymentReference());
+            PaymentRows.Payment payment = payments.lock(h, reversal.paymentReference(), reversal.at());
             if (!payment.credited()) {
                 payments.defer(h, reversal);
                 return new ReversalResult(ReversalResult.Status.DEFERRED, OptionalLong.empty(), 0, 0);
@@ -79,7 +79,7 @@ final class Reversals {
             PaymentRows.Payment lockedPayment = null;
             if (unlocked.isPresent() && unlocked.get().paymentReference() != null) {
                 // The payment row first, as credits and reversals lock it, then the reversal's record.
-                lockedPayment = payments.lock(h, unlocked.get().paymentReference());
+                lockedPayment = payments.lock(h, unlocked.get().paymentReference(), restoration.at());
             }
             Optional<Operations.Applied> reversal = operations.lock(h, target);
             if (reversal.isEmpty()) {

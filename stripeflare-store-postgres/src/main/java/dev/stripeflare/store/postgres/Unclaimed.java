@@ -93,7 +93,7 @@ final class Unclaimed {
             if (!payment.isOpen()) {
                 return UnclaimedResolution.alreadyResolved(payment);
             }
-            PaymentRows.Payment row = payment.paymentIntentId().map(ref -> payments.lock(h, ref)).orElse(null);
+            PaymentRows.Payment row = payment.paymentIntentId().map(ref -> payments.lock(h, ref, a.at())).orElse(null);
             if (accounts.lock(h, a.userId()).isEmpty()) {
                 h.rollback(); // the payment row may have been created just now
                 return new UnclaimedResolution(UnclaimedResolution.Status.NO_SUCH_ACCOUNT, found, 0);

@@ -154,4 +154,14 @@ final class TwoInstanceStore implements UserStore {
     public AdjustmentResult adjust(Adjustment adjustment) {
         return next().adjust(adjustment);
     }
+
+    @Override
+    public dev.stripeflare.MaintenanceReport maintain(dev.stripeflare.spi.MaintenanceRequest request) {
+        return next().maintain(request);
+    }
+
+    @Override
+    public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
+        return next().archiveBefore(before, sink);
+    }
 }

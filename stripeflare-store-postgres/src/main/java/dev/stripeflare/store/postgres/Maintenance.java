@@ -1,0 +1,94 @@
+package dev.stripeflare.store.postgres;
+
+import dev.stripeflare.MaintenanceReport;
+import dev.stripeflare.spi.MaintenanceRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * One bounded batch of pruning (ADR 30), each kind one short statement or transaction found
+ * through its index on {@code at}: idempotency keys; credit, settlement and cancellation ids;
+ * deferred reversals (dropped unapplied under their payment's row lock, the lock a credit
+ * applying them takes first); reversal and restoration records (kept with the payments, since a
+ * restoration needs what its reversal took, and the restoration marks it given back); payment
+ * rows; checkout rows. Balances and the ledger are never touched. Stateless apart from its SQL.
+ */
+final class Maintenance {
+
+    private static final String SHORT_KINDS = "('CREDIT', 'SETTLED', 'CANCELLED')";
+    private static final String LONG_KINDS = "('REVERSAL', 'RESTORATION')";
+
+    private final Transactions tx;
+    private final String keys;
+    private final String shortOps;
+    private final String longOps;
+    private final String payments;
+    private final String checkouts;
+    private final String dueDeferred;
+    private final String lockPayment;
+    private final String lockDeferred;
+    private final String dropDeferred;
+    private final String dropOperation;
+
+    Maintenance(Sql sql, Transactions tx) {
+        this.tx = tx;
+        keys = sql.of("DELETE FROM @idempotency_keys WHERE (user_id, idem_key) IN (SELECT user_id, idem_key"
+                + " FROM @idempotency_keys WHERE at < :before ORDER BY at LIMIT :n)");
+        shortOps = operations(sql, SHORT_KINDS);
+        longOps = operations(sql, LONG_KINDS);
+        payments = sql.of("DELETE FROM @payments WHERE payment_ref IN (SELECT payment_ref FROM @payments"
+                + " WHERE at < :before ORDER BY at LIMIT :n)");
+        checkouts = sql.of("DELETE FROM @checkouts WHERE checkout_id IN (SELECT checkout_id FROM @checkouts"
+                + " WHERE at < :before ORDER BY at LIMIT :n)");
+        dueDeferred = sql.of("SELECT operation_id FROM @operations WHERE kind = 'DEFERRED' AND at < :before"
+                + " ORDER BY at LIMIT :n");
+        lockPayment = sql.of("SELECT 1 FROM @payments p JOIN @deferred_reversals d ON d.payment_ref = p.payment_ref"
+                + " WHERE d.operation_id = :op FOR UPDATE OF p");
+        lockDeferred = sql.of("SELECT kind FROM @operations WHERE operation_id = :op FOR UPDATE");
+        dropDeferred = sql.of("DELETE FROM @deferred_reversals WHERE operation_id = :op");
+        dropOperation = sql.of("DELETE FROM @operations WHERE operation_id = :op");
+    }
+
+    private static String operations(Sql sql, String kinds) {
+        // The kind is checked again by the DELETE: a deferred reversal applied meanwhile is not taken.
+        return sql.of("DELETE FROM @operations WHERE kind IN " + kinds + " AND operation_id IN (SELECT operation_id"
+                + " FROM @operations WHERE kind IN " + kinds + " AND at < :before ORDER BY at LIMIT :n)");
+    }
+
+    MaintenanceReport run(MaintenanceRequest r) {
+        int n = r.batchSize();
+        int keyCount = delete("pruning idempotency keys", keys, r.idempotencyKeysBefore(), n);
+        List<String> expired = tx.inTransaction("expiring deferred reversals", true,
+                h -> expireDeferred(h, r.operationsBefore(), n));
+        int shortCount = delete("pruning operation ids", shortOps, r.operationsBefore(), n);
+        int longCount = delete("pruning reversal records", longOps, r.paymentsBefore(), n);
+        int paymentCount = delete("pruning payments", payments, r.paymentsBefore(), n);
+        int checkoutCount = delete("pruning checkouts", checkouts, r.operationsBefore(), n);
+        boolean more = keyCount == n || expired.size() == n || shortCount == n || longCount == n
+                || paymentCount == n || checkoutCount == n;
+        return new MaintenanceReport(keyCount, shortCount + longCount, paymentCount, checkoutCount, expired, more);
+    }
+
+    private int delete(String what, String statement, Instant before, int n) {
+        return tx.autocommit(what, h -> h.createUpdate(statement).bind("before", before).bind("n", n).execute());
+    }
+
+    private List<String> expireDeferred(Handle h, Instant before, int n) {
+        List<String> due = h.createQuery(dueDeferred).bind("before", before).bind("n", n)
+                .mapTo(String.class).list();
+        List<String> expired = new ArrayList<>();
+        for (String id : due) {
+            h.createQuery(lockPayment).bind("op", id).mapTo(Integer.class).findOne();
+            Optional<String> kind = h.createQuery(lockDeferred).bind("op", id).mapTo(String.class).findOne();
+            if (kind.isPresent() && kind.get().equals("DEFERRED")) {
+                h.createUpdate(dropDeferred).bind("op", id).execute();
+                h.createUpdate(dropOperation).bind("op", id).execute();
+                expired.add(id);
+            }
+        }
+        return expired;
+    }
+}
