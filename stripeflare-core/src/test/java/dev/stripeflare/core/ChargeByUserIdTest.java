@@ -55,7 +55,10 @@ class ChargeByUserIdTest {
         assertThat(result).isEqualTo(ChargeResult.charged(380));
         assertThat(harness.balance(ada)).isEqualTo(380);
         assertThat(harness.wallet.ledger(id)).isEqualTo(harness.ledger(ada)).last()
-                .isEqualTo(new LedgerEntry(id, -120, 380, LedgerEntryKind.CHARGE, "render-1", "render 1", TestWallets.NOW));
+                .isEqualTo(new LedgerEntry(id, -120, 380, LedgerEntryKind.CHARGE, null, "render 1", TestWallets.NOW));
+        // The key is kept once, in the key table (ADR 30): retrying it replays.
+        assertThat(harness.wallet.chargeUser(UserChargeRequest.of(id, 120).withIdempotencyKey("render-1")).outcome())
+                .isEqualTo(ChargeOutcome.REPLAYED);
         assertThat(harness.wallet.chargeUser(id, 80)).isEqualTo(ChargeResult.charged(300));
     }
 
