@@ -15,5 +15,11 @@ public enum LedgerEntryKind {
     /** A dispute the merchant won: what the dispute took is given back (money in). */
     DISPUTE_WON,
     /** A refund that failed after it was taken back: the refunded amount is given back (money in). */
-    REFUND_FAILED
+    REFUND_FAILED,
+    /** Free credit given by the application ({@link Wallet#grant}); spent before paid credit (money in). */
+    GRANT,
+    /** The unspent remainder of a grant that reached its expiry (money out). */
+    GRANT_EXPIRED,
+    /** The unspent remainder of a grant the application voided ({@link Wallet#voidGrant}) (money out). */
+    GRANT_VOIDED
 }

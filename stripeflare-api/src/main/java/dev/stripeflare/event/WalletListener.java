@@ -37,4 +37,12 @@ public interface WalletListener {
     /** An operator assigned an unclaimed payment to an account, or marked it refunded. */
     default void onUnclaimedPaymentResolved(UnclaimedPaymentResolvedEvent event) {
     }
+
+    /** Free credit was given to an account ({@code Wallet.grant}). */
+    default void onGranted(GrantedEvent event) {
+    }
+
+    /** A grant's unspent remainder left the balance: it expired, or it was voided. */
+    default void onGrantExpired(GrantExpiredEvent event) {
+    }
 }
