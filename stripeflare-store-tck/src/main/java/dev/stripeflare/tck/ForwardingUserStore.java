@@ -1,5 +1,10 @@
 package dev.stripeflare.tck;
 
+import dev.stripeflare.Grant;
+import dev.stripeflare.spi.CreditGrant;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.UnclaimedPayment;
@@ -127,5 +132,30 @@ public abstract class ForwardingUserStore implements UserStore {
     @Override
     public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
         return delegate.markUnclaimedRefunded(unclaimedId, note, at);
+    }
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        return delegate.grant(grant);
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        return delegate.voidGrant(grantVoid);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        return delegate.expireGrants(userId, at);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        return delegate.expireGrants(at);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return delegate.grants(userId);
     }
 }
