@@ -24,9 +24,9 @@ final class Charges {
 
     private static final String DEBIT_BY_TOKEN = "SELECT USER_ID, BALANCE FROM FINAL TABLE"
             + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?"
-            + " WHERE USER_ID = (SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?)";
+            + " WHERE USER_ID = (SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?) AND GRANTED = 0";
     private static final String DEBIT_BY_ID = "SELECT USER_ID, BALANCE FROM FINAL TABLE"
-            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ? WHERE USER_ID = ?";
+            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ? WHERE USER_ID = ? AND GRANTED = 0";
     private static final String COVERED = " AND BALANCE >= ?)";
     private static final String UNCOVERED = ")";
     // Whole statements as constants: concatenating per call allocated a new String (and hashed
@@ -35,9 +35,10 @@ final class Charges {
     private static final String DEBIT_BY_TOKEN_UNCOVERED = DEBIT_BY_TOKEN + UNCOVERED;
     private static final String DEBIT_BY_ID_COVERED = DEBIT_BY_ID + COVERED;
     private static final String DEBIT_BY_ID_UNCOVERED = DEBIT_BY_ID + UNCOVERED;
-    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE FROM TOKENS T"
+    // Where the debit updated nothing: no account, too low a balance, or grant credit to spend.
+    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE, A.GRANTED, A.USER_ID FROM TOKENS T"
             + " JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID WHERE T.TOKEN_HASH = ?";
-    private static final String BALANCE_BY_ID = "SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ?";
+    private static final String BALANCE_BY_ID = "SELECT BALANCE, GRANTED, USER_ID FROM ACCOUNTS WHERE USER_ID = ?";
     private static final String KEY_LOOKUP = "SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ? WHERE T.TOKEN_HASH = ?";
     private static final String INSERT_KEY =
@@ -66,8 +67,7 @@ final class Charges {
         long balance;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
-                long current = singleLong(statements.get(BALANCE_BY_TOKEN), debit.tokenHash());
-                return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
+                return declinedOrGranted(statements, statements.get(BALANCE_BY_TOKEN), debit.tokenHash(), debit);
             }
             userId = rs.getLong(1);
             balance = rs.getLong(2);
@@ -103,19 +103,53 @@ final class Charges {
         long balance;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
-                long current = singleLong(statements.get(BALANCE_BY_ID), userId);
-                return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
+                ChargeResult other = declinedOrGranted(statements, statements.get(BALANCE_BY_ID), userId, debit);
+                if (other.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                    insertKey(statements, userId, debit, other.balanceCents());
+                }
+                return other;
             }
             balance = rs.getLong(2);
         }
         appendLedger(statements, userId, balance, debit);
+        insertKey(statements, userId, debit, balance);
+        return ChargeResult.charged(balance);
+    }
+
+    private static void insertKey(StatementCache statements, long userId, Debit debit, long balance)
+            throws SQLException {
         PreparedStatement key = statements.get(INSERT_KEY);
         key.setLong(1, userId);
         key.setString(2, debit.idempotencyKey());
         key.setLong(3, debit.amountCents());
         key.setLong(4, balance);
         key.executeUpdate();
-        return ChargeResult.charged(balance);
+    }
+
+    /**
+     * Why the one-statement debit updated nothing: no account, a balance too low, or grant credit
+     * on the account, which {@link Grants#charge} then spends (ADR 33).
+     */
+    private static ChargeResult declinedOrGranted(StatementCache statements, PreparedStatement query,
+                                                  Object parameter, Debit debit) throws SQLException {
+        query.setObject(1, parameter);
+        long balance;
+        long granted;
+        long userId;
+        try (ResultSet rs = query.executeQuery()) {
+            if (!rs.next()) {
+                return ChargeResult.notRegistered();
+            }
+            balance = rs.getLong(1);
+            granted = rs.getLong(2);
+            userId = rs.getLong(3);
+        }
+        if (granted > 0) {
+            return Grants.charge(statements::get, userId, debit);
+        }
+        // The debit may also have missed a grant spent out meanwhile: charge under the lock then.
+        return balance >= debit.amountCents() || debit.allowNegativeBalance()
+                ? Grants.charge(statements::get, userId, debit) : ChargeResult.insufficientBalance(balance);
     }
 
     private static void appendLedger(StatementCache statements, long userId, long balance, Debit debit)

@@ -178,6 +178,7 @@ final class Account {
     /** Gives {@code grant} (its operation id is new); throws, changing nothing, on overflow. */
     GrantChange grant(CreditGrant grant) {
         long after = plus(balanceCents, grant.amountCents());
+        plus(grantedCents(), grant.amountCents());
         requireLedgerRoomFor(1);
         if (grants == null) {
             grants = new AccountGrants();
