@@ -71,7 +71,17 @@ final class Migrations {
                             + " id text PRIMARY KEY, operation_id text NOT NULL, payment_intent text,"
                             + " amount bigint NOT NULL, currency text NOT NULL, payer_email text, reason text NOT NULL,"
                             + " received_at timestamptz NOT NULL, status text NOT NULL, assigned_user_id bigint,"
-                            + " note text, resolved_at timestamptz)")));
+                            + " note text, resolved_at timestamptz)")),
+            new Version(4, "grants of free credit (ADR 33)", List.of(
+                    "ALTER TABLE @accounts ADD COLUMN IF NOT EXISTS granted bigint NOT NULL DEFAULT 0",
+                    "ALTER TABLE @accounts ADD COLUMN IF NOT EXISTS grant_expires timestamptz",
+                    "CREATE TABLE IF NOT EXISTS @grants ("
+                            + " operation_id text PRIMARY KEY, user_id bigint NOT NULL, amount bigint NOT NULL,"
+                            + " remaining bigint NOT NULL, ended bigint NOT NULL DEFAULT 0, expires_at timestamptz,"
+                            + " granted_at timestamptz NOT NULL, reason text, status text NOT NULL,"
+                            + " seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE)",
+                    "CREATE INDEX IF NOT EXISTS grants_by_user ON @grants (user_id, status)",
+                    "CREATE INDEX IF NOT EXISTS grants_due ON @grants (status, expires_at)")));
 
     private Migrations() {
     }

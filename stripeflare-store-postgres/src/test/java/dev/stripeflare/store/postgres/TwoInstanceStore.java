@@ -1,5 +1,10 @@
 package dev.stripeflare.store.postgres;
 
+import dev.stripeflare.Grant;
+import dev.stripeflare.spi.CreditGrant;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.UnclaimedPayment;
@@ -137,5 +142,30 @@ final class TwoInstanceStore implements UserStore {
     @Override
     public UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at) {
         return next().markUnclaimedRefunded(unclaimedId, note, at);
+    }
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        return next().grant(grant);
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        return next().voidGrant(grantVoid);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        return next().expireGrants(userId, at);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        return next().expireGrants(at);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return next().grants(userId);
     }
 }
