@@ -1,5 +1,8 @@
 package dev.stripeflare.core;
 
+import dev.stripeflare.Grant;
+import dev.stripeflare.GrantRequest;
+import dev.stripeflare.GrantResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -35,18 +38,21 @@ final class DefaultWallet implements Wallet {
     private volatile boolean closed;
     private final UnclaimedPayments unclaimed;
     private final Supplier<SelfCheckReport> selfCheck;
+    private final GrantDesk grants;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
                   String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
-                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck) {
+                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, GrantDesk grants) {
         this.store = store;
+        this.grants = grants;
         this.unclaimed = unclaimed;
         this.selfCheck = selfCheck;
         this.tokens = tokens;
         this.cipher = cipher;
         this.webhooks = webhooks;
         this.checkoutReturns = new CheckoutReturns(store, tokens,
-                (token, hash) -> store.findByTokenHash(hash).map(record -> toUser(record, cipher.encrypt(token))),
+                (token, hash) -> store.findByTokenHash(hash).map(grants::fresh)
+                        .map(record -> toUser(record, cipher.encrypt(token))),
                 checkoutPendingWindow, loginByPayment, clock);
         this.paymentLinkBase = paymentLink + (paymentLink.contains("?") ? "&" : "?") + "client_reference_id=";
         this.clock = clock;
@@ -59,7 +65,7 @@ final class DefaultWallet implements Wallet {
         // read either way: the account found decides a legacy token and is the session's user.
         boolean authentic = tokens.isAuthentic(presentedTokenOrNull);
         Optional<UserRecord> account = authentic || AccessTokens.isLegacy(presentedTokenOrNull)
-                ? store.findByTokenHash(tokens.hash(presentedTokenOrNull)) : Optional.empty();
+                ? store.findByTokenHash(tokens.hash(presentedTokenOrNull)).map(grants::fresh) : Optional.empty();
         boolean keep = authentic || account.isPresent();
         String token = keep ? presentedTokenOrNull : tokens.mint();
         String reference = cipher.encrypt(token);
@@ -126,7 +132,7 @@ final class DefaultWallet implements Wallet {
         if (!tokens.mayOpenAccount(accessToken)) {
             return List.of();
         }
-        return store.findByTokenHash(tokens.hash(accessToken))
+        return store.findByTokenHash(tokens.hash(accessToken)).map(grants::fresh)
                 .map(user -> store.ledger(user.userId()))
                 .orElse(List.of());
     }
@@ -144,7 +150,7 @@ final class DefaultWallet implements Wallet {
     }
 
     private Optional<User> find(String token, String reference) {
-        return store.findByTokenHash(tokens.hash(token)).map(record -> toUser(record, reference));
+        return store.findByTokenHash(tokens.hash(token)).map(grants::fresh).map(record -> toUser(record, reference));
     }
 
     private String linkFor(String reference) {
@@ -156,7 +162,8 @@ final class DefaultWallet implements Wallet {
         return new User(record.userId(), record.balanceCents(),
                 Optional.ofNullable(record.name()), Optional.ofNullable(record.email()),
                 Optional.ofNullable(record.verifiedEmail()), Optional.ofNullable(record.cardFingerprint()),
-                clientReferenceId, record.customFields());
+                clientReferenceId, record.customFields(), record.grantedCents(),
+                Optional.ofNullable(record.nextGrantExpiry()));
     }
 
     @Override
@@ -182,5 +189,31 @@ final class DefaultWallet implements Wallet {
     @Override
     public SelfCheckReport selfCheck() {
         return selfCheck.get();
+    }
+
+    // Grants of free credit (ADR 33).
+
+    @Override
+    public GrantResult grant(GrantRequest request) {
+        requireOpen();
+        return grants.grant(request);
+    }
+
+    @Override
+    public long voidGrant(long userId, String grantOperationId, String memo) {
+        requireOpen();
+        return grants.voidGrant(userId, grantOperationId, memo);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        requireOpen();
+        return grants.grants(userId);
+    }
+
+    @Override
+    public int expireGrants() {
+        requireOpen();
+        return grants.expireAll();
     }
 }

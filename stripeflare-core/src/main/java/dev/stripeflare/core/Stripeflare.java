@@ -297,7 +297,7 @@ public final class Stripeflare {
             String link = paymentLink;
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
                     loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
-                    () -> new SelfCheck(checked, link).run());
+                    () -> new SelfCheck(checked, link).run(), new GrantDesk(userStore, clock, events));
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {

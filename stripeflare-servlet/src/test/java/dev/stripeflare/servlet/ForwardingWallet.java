@@ -1,5 +1,8 @@
 package dev.stripeflare.servlet;
 
+import dev.stripeflare.Grant;
+import dev.stripeflare.GrantRequest;
+import dev.stripeflare.GrantResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -89,5 +92,25 @@ class ForwardingWallet implements Wallet {
     @Override
     public SelfCheckReport selfCheck() {
         return real.selfCheck();
+    }
+
+    @Override
+    public GrantResult grant(GrantRequest request) {
+        return real.grant(request);
+    }
+
+    @Override
+    public long voidGrant(long userId, String grantOperationId, String memo) {
+        return real.voidGrant(userId, grantOperationId, memo);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return real.grants(userId);
+    }
+
+    @Override
+    public int expireGrants() {
+        return real.expireGrants();
     }
 }
