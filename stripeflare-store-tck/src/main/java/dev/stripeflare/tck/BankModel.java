@@ -379,4 +379,7 @@ final class BankModel {
             result.payment().orElseThrow().assignedUserId().ifPresent(accountsSeen::add);
         }
     }
+
+    /** Grants and what their callers were told (ADR 33). */
+    final BankGrants grants = new BankGrants();
 }

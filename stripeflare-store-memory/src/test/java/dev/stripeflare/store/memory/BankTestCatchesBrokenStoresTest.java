@@ -94,4 +94,12 @@ class BankTestCatchesBrokenStoresTest {
         assertThat(report.violated(Invariant.APPLIED_AT_MOST_ONCE)).as(report.violations().toString()).isTrue();
         assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("unclaimed payment"));
     }
+
+    @Test
+    void aGrantAppliedAgainOnReplayIsCaught() {
+        BankReport report = caught(BrokenStores::grantAppliedAgainOnReplay, Invariant.GRANTS);
+
+        assertThat(report.violated(Invariant.GRANTS)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("applied twice"));
+    }
 }

@@ -1,5 +1,7 @@
 package dev.stripeflare.store.memory;
 
+import dev.stripeflare.spi.CreditGrant;
+import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
@@ -205,6 +207,24 @@ final class BrokenStores {
                         || real.status() == UnclaimedResolution.Status.ALREADY_REFUNDED) {
                     return new UnclaimedResolution(UnclaimedResolution.Status.RESOLVED, Optional.of(real.payment()
                             .orElseThrow().assignedTo(assignment.userId(), assignment.note(), assignment.at())), 0);
+                }
+                return real;
+            }
+        };
+    }
+
+    /**
+     * A grant whose exactly-once record is not checked (as an INSERT without its unique key): a
+     * replayed operation id gives the credit again and is answered "applied".
+     */
+    static UserStore grantAppliedAgainOnReplay(UserStore store) {
+        return new ForwardingUserStore(store) {
+            @Override
+            public GrantChange grant(CreditGrant grant) {
+                GrantChange real = delegate.grant(grant);
+                if (real.status() == GrantChange.Status.DUPLICATE && delegate.findById(grant.userId()).isPresent()) {
+                    return delegate.grant(new CreditGrant(grant.userId(), grant.amountCents(),
+                            grant.operationId() + "#again", grant.reason(), grant.expiresAt(), grant.at()));
                 }
                 return real;
             }
