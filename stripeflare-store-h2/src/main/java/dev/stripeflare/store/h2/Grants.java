@@ -51,6 +51,8 @@ final class Grants {
     private static final String SET_ACCOUNT = "UPDATE ACCOUNTS SET BALANCE = ?, GRANTED = ?,"
             + " GRANT_EXPIRES = (SELECT MIN(EXPIRES_AT) FROM GRANTS WHERE USER_ID = ? AND STATUS = 'ACTIVE'"
             + " AND REMAINING > 0) WHERE USER_ID = ?";
+    // When no grant ran out, the earliest expiry stays: no need to look for it again.
+    private static final String SET_BALANCES = "UPDATE ACCOUNTS SET BALANCE = ?, GRANTED = ? WHERE USER_ID = ?";
     private static final String PRIOR = "SELECT USER_ID, AMOUNT FROM GRANTS WHERE OPERATION_ID = ?";
     private static final String INSERT = "INSERT INTO GRANTS (OPERATION_ID, USER_ID, AMOUNT, REMAINING, EXPIRES_AT,"
             + " GRANTED_AT, REASON, STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE')";
@@ -145,6 +147,7 @@ final class Grants {
         }
         long after = minus(account.balance, debit.amountCents());
         long left = debit.amountCents();
+        boolean ranOut = false;
         if (account.granted > 0) {
             List<String> ids = new ArrayList<>();
             List<Long> remaining = new ArrayList<>();
@@ -156,6 +159,7 @@ final class Grants {
                     left -= take;
                     ids.add(rs.getString(1));
                     remaining.add(rs.getLong(2) - take);
+                    ranOut |= rs.getLong(2) == take;
                 }
             }
             PreparedStatement set = s.get(SET_REMAINING);
@@ -167,7 +171,15 @@ final class Grants {
             account.granted -= debit.amountCents() - left;
         }
         account.balance = after;
-        store(s, account);
+        if (ranOut) {
+            store(s, account);
+        } else {
+            PreparedStatement set = s.get(SET_BALANCES);
+            set.setLong(1, account.balance);
+            set.setLong(2, account.granted);
+            set.setLong(3, userId);
+            set.executeUpdate();
+        }
         ledger(s, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, debit.idempotencyKey(),
                 debit.memo(), debit.at());
         return ChargeResult.charged(after);

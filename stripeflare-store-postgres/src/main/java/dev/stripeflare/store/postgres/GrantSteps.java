@@ -48,6 +48,7 @@ final class GrantSteps {
     private final String setRemaining;
     private final String setAccount;
     private final String prior;
+    private final String setBalances;
     private final String insert;
     private final String one;
     private final String all;
@@ -66,6 +67,8 @@ final class GrantSteps {
         setAccount = sql.of("UPDATE @accounts SET balance = :balance, granted = :granted,"
                 + " grant_expires = (SELECT min(expires_at) FROM @grants WHERE user_id = :id AND status = 'ACTIVE'"
                 + " AND remaining > 0) WHERE user_id = :id");
+        // When no grant ran out, the earliest expiry stays: no need to look for it again.
+        setBalances = sql.of("UPDATE @accounts SET balance = :balance, granted = :granted WHERE user_id = :id");
         prior = sql.of("SELECT user_id, amount FROM @grants WHERE operation_id = :op");
         insert = sql.of("INSERT INTO @grants (operation_id, user_id, amount, remaining, expires_at, granted_at,"
                 + " reason, status) VALUES (:op, :id, :amount, :amount, :expires, :at, :reason, 'ACTIVE')");
@@ -97,6 +100,7 @@ final class GrantSteps {
         }
         long after = minus(account.balance, debit.amountCents());
         long left = debit.amountCents();
+        boolean ranOut = false;
         if (account.granted > 0) {
             List<Object[]> rows = h.createQuery(spendable).bind("id", userId)
                     .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getLong(2)}).list();
@@ -107,12 +111,18 @@ final class GrantSteps {
                 long remaining = (Long) row[1];
                 long take = Math.min(left, remaining);
                 left -= take;
+                ranOut |= take == remaining;
                 h.createUpdate(setRemaining).bind("remaining", remaining - take).bind("op", (String) row[0]).execute();
             }
             account.granted -= debit.amountCents() - left;
         }
         account.balance = after;
-        store(h, account);
+        if (ranOut) {
+            store(h, account);
+        } else {
+            h.createUpdate(setBalances).bind("balance", account.balance).bind("granted", account.granted)
+                    .bind("id", userId).execute();
+        }
         ledger(h, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, debit.idempotencyKey(), debit.memo(),
                 debit.at());
         return ChargeResult.charged(after);
