@@ -20,6 +20,7 @@ import dev.stripeflare.spi.UserRecord;
 import dev.stripeflare.spi.UserStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,12 +40,15 @@ final class DefaultWallet implements Wallet {
     private final UnclaimedPayments unclaimed;
     private final Supplier<SelfCheckReport> selfCheck;
     private final GrantDesk grants;
+    private final Optional<Allowances> allowances;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
                   String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
-                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, GrantDesk grants) {
+                  UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, GrantDesk grants,
+                  Optional<Allowances> allowances) {
         this.store = store;
         this.grants = grants;
+        this.allowances = allowances;
         this.unclaimed = unclaimed;
         this.selfCheck = selfCheck;
         this.tokens = tokens;
@@ -92,8 +96,13 @@ final class DefaultWallet implements Wallet {
         if (!tokens.mayOpenAccount(request.accessToken())) {
             return ChargeResult.notRegistered();
         }
-        return store.charge(new Debit(tokens.hash(request.accessToken()), request.amountCents(),
-                request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), clock.instant()));
+        String tokenHash = tokens.hash(request.accessToken());
+        Instant now = clock.instant();
+        if (allowances.isPresent()) {
+            allowances.get().beforeCharge(tokenHash, now);
+        }
+        return store.charge(new Debit(tokenHash, request.amountCents(),
+                request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), now));
     }
 
     @Override

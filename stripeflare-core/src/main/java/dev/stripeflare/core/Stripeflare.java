@@ -1,5 +1,6 @@
 package dev.stripeflare.core;
 
+import dev.stripeflare.Allowance;
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.event.WalletListener;
@@ -76,6 +77,7 @@ public final class Stripeflare {
         private String paymentLinkId;
         private final List<WalletListener> listeners = new ArrayList<>();
         private Executor listenerExecutor;
+        private Allowance allowance;
 
         private Builder() {
         }
@@ -297,7 +299,8 @@ public final class Stripeflare {
             String link = paymentLink;
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
                     loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
-                    () -> new SelfCheck(checked, link).run(), new GrantDesk(userStore, clock, events));
+                    () -> new SelfCheck(checked, link).run(), new GrantDesk(userStore, clock, events),
+                    Optional.ofNullable(allowance).map(a -> new Allowances(a, userStore, events)));
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {
@@ -375,6 +378,17 @@ public final class Stripeflare {
             all.add(first);
             all.addAll(Arrays.asList(rest));
             return all;
+        }
+
+        /**
+         * A recurring free tier (ADR 33): each account gets {@code allowance.cents()} of free credit
+         * at its first charge in each period, spent before paid credit and expiring at the period's
+         * end; exactly once per account and period. Only accounts get one (a visitor has no
+         * account until a first payment). Default: none.
+         */
+        public Builder allowance(Allowance allowance) {
+            this.allowance = Objects.requireNonNull(allowance, "allowance");
+            return this;
         }
 
         @Override
