@@ -546,6 +546,13 @@ final class BankAudit {
                 stored.put(grant.operationId(), grant);
             }
         }
+        synchronized (model.grants.noAccount) {
+            for (BankGrants.Asked asked : model.grants.noAccount) {
+                if (!model.deletedAccounts.contains(asked.userId())) {
+                    model.violation(Invariant.GRANTS, "grant " + asked + " to a live account answered NO_SUCH_ACCOUNT");
+                }
+            }
+        }
         for (BankGrants.Asked asked : model.grants.applied.values()) {
             if (model.deletedAccounts.contains(asked.userId())) {
                 continue;
