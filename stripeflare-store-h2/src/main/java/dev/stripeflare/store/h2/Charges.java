@@ -22,11 +22,16 @@ import java.time.ZoneOffset;
  */
 final class Charges {
 
-    private static final String DEBIT_BY_TOKEN = "SELECT USER_ID, BALANCE FROM FINAL TABLE"
-            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?"
-            + " WHERE USER_ID = (SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?) AND GRANTED = 0";
-    private static final String DEBIT_BY_ID = "SELECT USER_ID, BALANCE FROM FINAL TABLE"
-            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ? WHERE USER_ID = ? AND GRANTED = 0";
+    // Old values (OLD TABLE): the grant credit there was tells how much of it the debit spent
+    // (ADR 33). An account with a grant due to expire is not debited here: Grants.charge expires
+    // it first, under the account's lock.
+    private static final String DEBIT_BY_TOKEN = "SELECT USER_ID, BALANCE, GRANTED FROM OLD TABLE"
+            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?, GRANTED = GREATEST(GRANTED - ?, 0)"
+            + " WHERE USER_ID = (SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?)"
+            + " AND (GRANT_EXPIRES IS NULL OR GRANT_EXPIRES > ?)";
+    private static final String DEBIT_BY_ID = "SELECT USER_ID, BALANCE, GRANTED FROM OLD TABLE"
+            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?, GRANTED = GREATEST(GRANTED - ?, 0) WHERE USER_ID = ?"
+            + " AND (GRANT_EXPIRES IS NULL OR GRANT_EXPIRES > ?)";
     private static final String COVERED = " AND BALANCE >= ?)";
     private static final String UNCOVERED = ")";
     // Whole statements as constants: concatenating per call allocated a new String (and hashed
@@ -61,16 +66,23 @@ final class Charges {
         PreparedStatement update = statements.get(
                 debit.allowNegativeBalance() ? DEBIT_BY_TOKEN_UNCOVERED : DEBIT_BY_TOKEN_COVERED);
         update.setLong(1, debit.amountCents());
-        update.setString(2, debit.tokenHash());
+        update.setLong(2, debit.amountCents());
+        update.setString(3, debit.tokenHash());
+        update.setObject(4, Sql.toDb(debit.at()));
         bindCover(update, debit);
         long userId;
         long balance;
+        long granted;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
                 return declinedOrGranted(statements, statements.get(BALANCE_BY_TOKEN), debit.tokenHash(), debit);
             }
             userId = rs.getLong(1);
-            balance = rs.getLong(2);
+            balance = rs.getLong(2) - debit.amountCents();
+            granted = rs.getLong(3);
+        }
+        if (granted > 0) {
+            Grants.spend(statements::get, userId, Math.min(granted, debit.amountCents()));
         }
         appendLedger(statements, userId, balance, debit);
         return ChargeResult.charged(balance);
@@ -98,9 +110,12 @@ final class Charges {
         PreparedStatement update = statements.get(
                 debit.allowNegativeBalance() ? DEBIT_BY_ID_UNCOVERED : DEBIT_BY_ID_COVERED);
         update.setLong(1, debit.amountCents());
-        update.setLong(2, userId);
+        update.setLong(2, debit.amountCents());
+        update.setLong(3, userId);
+        update.setObject(4, Sql.toDb(debit.at()));
         bindCover(update, debit);
         long balance;
+        long granted;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
                 ChargeResult other = declinedOrGranted(statements, statements.get(BALANCE_BY_ID), userId, debit);
@@ -109,7 +124,11 @@ final class Charges {
                 }
                 return other;
             }
-            balance = rs.getLong(2);
+            balance = rs.getLong(2) - debit.amountCents();
+            granted = rs.getLong(3);
+        }
+        if (granted > 0) {
+            Grants.spend(statements::get, userId, Math.min(granted, debit.amountCents()));
         }
         appendLedger(statements, userId, balance, debit);
         insertKey(statements, userId, debit, balance);
@@ -127,8 +146,9 @@ final class Charges {
     }
 
     /**
-     * Why the one-statement debit updated nothing: no account, a balance too low, or grant credit
-     * on the account, which {@link Grants#charge} then spends (ADR 33).
+     * Why the one-statement debit updated nothing: no account, a balance too low, or a grant due
+     * to expire, which {@link Grants#charge} expires under the account's lock before it charges
+     * (ADR 33).
      */
     private static ChargeResult declinedOrGranted(StatementCache statements, PreparedStatement query,
                                                   Object parameter, Debit debit) throws SQLException {
@@ -174,7 +194,7 @@ final class Charges {
 
     private static void bindCover(PreparedStatement update, Debit debit) throws SQLException {
         if (!debit.allowNegativeBalance()) {
-            update.setLong(3, debit.amountCents());
+            update.setLong(5, debit.amountCents());
         }
     }
 }

@@ -25,11 +25,12 @@ import java.util.Optional;
 /**
  * Grants of free credit (ADR 33): the GRANTS table, one row per grant, and on ACCOUNTS the unspent
  * total (GRANTED) and the earliest expiry of a grant with credit left (GRANT_EXPIRES). A charge's
- * one-statement debit runs only where GRANTED is 0, so accounts without grant credit pay nothing
- * for grants; the others take {@link #charge}: lock the account row, expire what is due, check,
- * debit, spend the grants in order. Every step here locks the ACCOUNTS row first, then GRANTS
- * rows, as every other balance change does. Plain JDBC on the caller's connection, so the charge
- * path can use the kept statements.
+ * one-statement debit also lowers GRANTED and reads the old value, so an account without grant
+ * credit pays one column more; one with grant credit then takes it from the grant rows
+ * ({@link #spend}). An account whose next expiry has passed takes {@link #charge} instead: lock the
+ * account row, expire what is due, check, debit, spend. Every step here holds the ACCOUNTS row
+ * lock before touching GRANTS rows, as every other balance change does. Plain JDBC on the
+ * caller's connection, so the charge path can use the kept statements.
  */
 final class Grants {
 
@@ -53,6 +54,8 @@ final class Grants {
             + " AND REMAINING > 0) WHERE USER_ID = ?";
     // When no grant ran out, the earliest expiry stays: no need to look for it again.
     private static final String SET_BALANCES = "UPDATE ACCOUNTS SET BALANCE = ?, GRANTED = ? WHERE USER_ID = ?";
+    private static final String SET_NEXT_EXPIRY = "UPDATE ACCOUNTS SET GRANT_EXPIRES = (SELECT MIN(EXPIRES_AT)"
+            + " FROM GRANTS WHERE USER_ID = ? AND STATUS = 'ACTIVE' AND REMAINING > 0) WHERE USER_ID = ?";
     private static final String PRIOR = "SELECT USER_ID, AMOUNT FROM GRANTS WHERE OPERATION_ID = ?";
     private static final String INSERT = "INSERT INTO GRANTS (OPERATION_ID, USER_ID, AMOUNT, REMAINING, EXPIRES_AT,"
             + " GRANTED_AT, REASON, STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE')";
@@ -183,6 +186,41 @@ final class Grants {
         ledger(s, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, debit.idempotencyKey(),
                 debit.memo(), debit.at());
         return ChargeResult.charged(after);
+    }
+
+    /**
+     * After the one-statement debit took {@code spentCents} of the account's grant credit (its row
+     * is locked by that UPDATE): takes them from the grants in spending order, and looks up the
+     * next expiry again when a grant ran out.
+     */
+    static void spend(Statements s, long userId, long spentCents) throws SQLException {
+        long left = spentCents;
+        boolean ranOut = false;
+        List<String> ids = new ArrayList<>();
+        List<Long> remaining = new ArrayList<>();
+        PreparedStatement spendable = s.get(SPENDABLE);
+        spendable.setLong(1, userId);
+        try (ResultSet rs = spendable.executeQuery()) {
+            while (left > 0 && rs.next()) {
+                long take = Math.min(left, rs.getLong(2));
+                left -= take;
+                ids.add(rs.getString(1));
+                remaining.add(rs.getLong(2) - take);
+                ranOut |= rs.getLong(2) == take;
+            }
+        }
+        PreparedStatement set = s.get(SET_REMAINING);
+        for (int i = 0; i < ids.size(); i++) {
+            set.setLong(1, remaining.get(i));
+            set.setString(2, ids.get(i));
+            set.executeUpdate();
+        }
+        if (ranOut) {
+            PreparedStatement next = s.get(SET_NEXT_EXPIRY);
+            next.setLong(1, userId);
+            next.setLong(2, userId);
+            next.executeUpdate();
+        }
     }
 
     static GrantChange grant(Statements s, CreditGrant grant) throws SQLException {
