@@ -21,5 +21,11 @@ public enum LedgerEntryKind {
      * opening balance for the entries that follow. Never 0 cents (an archived prefix summing to
      * 0 leaves no entry). Carries no operation id.
      */
-    OPENING_BALANCE
+    OPENING_BALANCE,
+    /** Free credit given by the application ({@link Wallet#grant}); spent before paid credit (money in). */
+    GRANT,
+    /** The unspent remainder of a grant that reached its expiry (money out). */
+    GRANT_EXPIRED,
+    /** The unspent remainder of a grant the application voided ({@link Wallet#voidGrant}) (money out). */
+    GRANT_VOIDED
 }

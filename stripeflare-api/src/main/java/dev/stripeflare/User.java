@@ -1,5 +1,6 @@
 package dev.stripeflare;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,10 @@ import java.util.Optional;
  * @param cardFingerprint   the fingerprint of the card that paid, if known
  * @param clientReferenceId the {@code client_reference_id} of the token this user was read through
  * @param customFields      application-defined fields (e.g. columns a migration added); unmodifiable
+ * @param grantedCents      the part of {@code balanceCents} that is unspent granted (free) credit,
+ *                          never negative; spent before paid credit (see {@link Wallet#grant})
+ * @param nextGrantExpiry   when the next grant's unspent remainder expires, if one of the grants
+ *                          with credit left has an expiry
  */
 public record User(
         long userId,
@@ -25,15 +30,38 @@ public record User(
         Optional<String> verifiedEmail,
         Optional<String> cardFingerprint,
         String clientReferenceId,
-        Map<String, Object> customFields) {
+        Map<String, Object> customFields,
+        long grantedCents,
+        Optional<Instant> nextGrantExpiry) {
 
     public User {
+        Objects.requireNonNull(nextGrantExpiry, "nextGrantExpiry");
+        if (grantedCents < 0) {
+            throw new IllegalArgumentException("grantedCents must be >= 0, was " + grantedCents);
+        }
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(email, "email");
         Objects.requireNonNull(verifiedEmail, "verifiedEmail");
         Objects.requireNonNull(cardFingerprint, "cardFingerprint");
         Objects.requireNonNull(clientReferenceId, "clientReferenceId");
         customFields = Map.copyOf(customFields);
+    }
+
+    /** A user without granted credit: as the canonical constructor with no grants (kept from before grants). */
+    public User(long userId, long balanceCents, Optional<String> name, Optional<String> email,
+                Optional<String> verifiedEmail, Optional<String> cardFingerprint, String clientReferenceId,
+                Map<String, Object> customFields) {
+        this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, clientReferenceId, customFields,
+                0, Optional.empty());
+    }
+
+    /**
+     * The part of the balance that is paid credit: {@code balanceCents - grantedCents}. Negative
+     * when refunds, disputes or an overdraft took more than was paid (grants are never taken by
+     * refunds or disputes).
+     */
+    public long paidCents() {
+        return balanceCents - grantedCents;
     }
 
     /**
@@ -56,6 +84,7 @@ public record User(
     public String toString() {
         return "User[userId=" + userId + ", balanceCents=" + balanceCents + ", name=" + name + ", email=" + email
                 + ", verifiedEmail=" + verifiedEmail + ", cardFingerprint=" + cardFingerprint
-                + ", clientReferenceId=<redacted>, customFields=" + customFields + "]";
+                + ", clientReferenceId=<redacted>, customFields=" + customFields + ", grantedCents=" + grantedCents
+                + ", nextGrantExpiry=" + nextGrantExpiry + "]";
     }
 }

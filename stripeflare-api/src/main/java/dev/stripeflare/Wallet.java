@@ -333,4 +333,61 @@ public interface Wallet extends AutoCloseable {
      * @throws StoreException       if the store fails; accounts rolled up before stay so
      */
     ArchiveReport archiveBefore(java.time.Instant before, LedgerArchive sink);
+
+    // Grants of free credit (issue 13, ADR 33).
+
+    /**
+     * Gives free credit to account {@code request.userId()}, exactly once per operation id: the
+     * balance grows with a {@link LedgerEntryKind#GRANT} entry. Granted credit is spent before paid
+     * credit (earliest expiry first, grants without expiry last); at its expiry the unspent
+     * remainder leaves the balance with a {@link LedgerEntryKind#GRANT_EXPIRED} entry — applied on
+     * the account's next charge or read through the wallet, or by {@link #expireGrants()}. Refunds
+     * and disputes never take granted credit. A listener hears {@code onGranted} after the grant
+     * committed (not for a replay).
+     *
+     * @return whether this call gave it ({@code applied}) or an earlier call with the same operation
+     *         id did (a replay; nothing changed), and the account's balance and granted credit
+     * @throws NullPointerException   if {@code request} is null
+     * @throws UnknownUserException   if no account has the user id; nothing changed
+     * @throws InvalidGrantException  if the expiry is not after the wallet's clock, or the operation
+     *                                id already gave a grant to another account or of another
+     *                                amount; nothing changed
+     * @throws InvalidAmountException if the balance would overflow; nothing changed
+     * @throws StoreException         if the store fails; nothing changed
+     */
+    GrantResult grant(GrantRequest request);
+
+    /**
+     * Ends one grant early: its unspent remainder leaves the balance with a
+     * {@link LedgerEntryKind#GRANT_VOIDED} entry (memo {@code memo}); what was spent stays spent.
+     * Of a void racing charges, each cent of the grant is either spent or voided, never both. A
+     * listener hears {@code onGrantExpired} with {@code voided} set.
+     *
+     * @return the cents voided, possibly 0 (all of it was spent)
+     * @throws NullPointerException  if {@code grantOperationId} is null
+     * @throws UnknownUserException  if no account has the user id; nothing changed
+     * @throws InvalidGrantException if the account has no grant under that operation id, or it
+     *                               already expired or was voided; nothing changed
+     * @throws StoreException        if the store fails; nothing changed
+     */
+    long voidGrant(long userId, String grantOperationId, String memo);
+
+    /**
+     * Every grant account {@code userId} was given, oldest first, after expiring those that are
+     * due; empty for an unknown account.
+     *
+     * @throws StoreException if the store fails
+     */
+    List<Grant> grants(long userId);
+
+    /**
+     * Expires every grant that has reached its expiry by the wallet's clock, in every account:
+     * for a host's own scheduled maintenance (the wallet runs no thread for it; without it, an
+     * expiry is applied at the account's next charge or read through the wallet). Each account's
+     * expiries are one atomic step; listeners hear {@code onGrantExpired} for each.
+     *
+     * @return how many grants expired
+     * @throws StoreException if the store fails; the accounts done before it stay done
+     */
+    int expireGrants();
 }

@@ -54,4 +54,12 @@ public interface WalletListener {
      */
     default void onLowBalance(LowBalanceEvent event) {
     }
+
+    /** Free credit was given to an account ({@code Wallet.grant}). */
+    default void onGranted(GrantedEvent event) {
+    }
+
+    /** A grant's unspent remainder left the balance: it expired, or it was voided. */
+    default void onGrantExpired(GrantExpiredEvent event) {
+    }
 }

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param customFields    application-defined fields; unmodifiable, never null; a field whose
  *                        value is null is left out
  * @param createdAt       when the account was created
+ * @param grantedCents    the part of the balance that is unspent granted credit (ACTIVE grants'
+ *                        remainders), never negative
+ * @param nextGrantExpiry the earliest expiry among ACTIVE grants with credit left, or null
  */
 public record UserRecord(
         long userId,
@@ -25,10 +28,21 @@ public record UserRecord(
         String verifiedEmail,
         String cardFingerprint,
         Map<String, Object> customFields,
-        Instant createdAt) {
+        Instant createdAt,
+        long grantedCents,
+        Instant nextGrantExpiry) {
 
     public UserRecord {
+        if (grantedCents < 0) {
+            throw new IllegalArgumentException("grantedCents must be >= 0, was " + grantedCents);
+        }
         Objects.requireNonNull(createdAt, "createdAt");
         customFields = Map.copyOf(customFields);
+    }
+
+    /** An account without granted credit (the constructor from before grants). */
+    public UserRecord(long userId, long balanceCents, String name, String email, String verifiedEmail,
+                      String cardFingerprint, Map<String, Object> customFields, Instant createdAt) {
+        this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, customFields, createdAt, 0, null);
     }
 }

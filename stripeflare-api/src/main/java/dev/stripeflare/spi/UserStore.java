@@ -2,6 +2,7 @@ package dev.stripeflare.spi;
 
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.Grant;
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
@@ -304,4 +305,54 @@ public interface UserStore extends AutoCloseable {
      * @throws StoreException   if the store fails
      */
     dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink);
+
+    // Grants of free credit (issue 13, ADR 33).
+    //
+    // Granted credit is part of the balance, tracked per grant. {@link #charge} spends it before
+    // paid credit, grants in order of expiry (earliest first, grants without expiry last, then
+    // oldest first), and before its balance check expires every grant of the account that has
+    // reached its expiry at the debit's time. Refunds and disputes never take granted credit.
+    // An account's ledger then always satisfies: balance == sum(ledger), granted == the ACTIVE
+    // grants' remainders, and per grant granted == spent + remaining + ended.
+
+    /**
+     * Atomically gives free credit to an existing account, exactly once per operation id (its
+     * own namespace, apart from payments): the balance and the granted credit grow by the amount
+     * with a {@link dev.stripeflare.LedgerEntryKind#GRANT} entry whose operation id is the grant's
+     * and whose memo is its reason. A repeated operation id answers {@code DUPLICATE} (naming the
+     * account and cents it granted), an unknown or deleted account {@code NO_SUCH_ACCOUNT}; both
+     * change nothing.
+     *
+     * @throws InvalidAmountException if the balance would overflow a {@code long}; nothing changed
+     */
+    GrantChange grant(CreditGrant grant);
+
+    /**
+     * Atomically ends one ACTIVE grant: its remainder leaves the balance with a
+     * {@link dev.stripeflare.LedgerEntryKind#GRANT_VOIDED} entry (none when the remainder is 0) and
+     * it becomes {@code VOIDED}. What was spent of it stays spent. A grant not in that account
+     * answers {@code NOT_FOUND}, an expired or voided one {@code ENDED}; both change nothing.
+     */
+    GrantChange voidGrant(GrantVoid grantVoid);
+
+    /**
+     * Atomically expires the account's ACTIVE grants whose expiry is at or before {@code at}: each
+     * remainder leaves the balance with a {@link dev.stripeflare.LedgerEntryKind#GRANT_EXPIRED}
+     * entry (operation id the grant's; none when it is 0) and the grant becomes {@code EXPIRED}.
+     *
+     * @return the grants expired, earliest expiry first; empty when none was due or there is no
+     *         such account
+     */
+    List<ExpiredGrant> expireGrants(long userId, Instant at);
+
+    /**
+     * Expires, as {@link #expireGrants(long, Instant)} does, the due grants of every account; each
+     * account in its own atomic step. For a host's maintenance job; never called by a store itself.
+     *
+     * @return the grants expired
+     */
+    List<ExpiredGrant> expireGrants(Instant at);
+
+    /** Every grant the account was given, oldest first; empty for an unknown or deleted account. */
+    List<Grant> grants(long userId);
 }

@@ -2,6 +2,9 @@ package dev.stripeflare.core;
 
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ArchiveReport;
+import dev.stripeflare.Grant;
+import dev.stripeflare.GrantRequest;
+import dev.stripeflare.GrantResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -42,20 +45,25 @@ final class DefaultWallet implements Wallet {
     private final UnclaimedPayments unclaimed;
     private final Supplier<SelfCheckReport> selfCheck;
     private final Maintainer maintainer;
+    private final GrantDesk grants;
+    private final Optional<Allowances> allowances;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
                   String paymentLink, Duration checkoutPendingWindow, boolean loginByPayment, Clock clock,
                   UnclaimedPayments unclaimed, Supplier<SelfCheckReport> selfCheck, UserOperations users,
-                  Maintainer maintainer) {
+                  Maintainer maintainer, GrantDesk grants, Optional<Allowances> allowances) {
         this.maintainer = maintainer;
         this.store = store;
+        this.grants = grants;
+        this.allowances = allowances;
         this.unclaimed = unclaimed;
         this.selfCheck = selfCheck;
         this.tokens = tokens;
         this.cipher = cipher;
         this.webhooks = webhooks;
         this.checkoutReturns = new CheckoutReturns(store, tokens,
-                (token, hash) -> store.findByTokenHash(hash).map(record -> toUser(record, cipher.encrypt(token))),
+                (token, hash) -> store.findByTokenHash(hash).map(grants::fresh)
+                        .map(record -> toUser(record, cipher.encrypt(token))),
                 checkoutPendingWindow, loginByPayment, clock);
         this.paymentLinkBase = paymentLink + (paymentLink.contains("?") ? "&" : "?") + "client_reference_id=";
         this.clock = clock;
@@ -69,7 +77,7 @@ final class DefaultWallet implements Wallet {
         // read either way: the account found decides a legacy token and is the session's user.
         boolean authentic = tokens.isAuthentic(presentedTokenOrNull);
         Optional<UserRecord> account = authentic || AccessTokens.isLegacy(presentedTokenOrNull)
-                ? store.findByTokenHash(tokens.hash(presentedTokenOrNull)) : Optional.empty();
+                ? store.findByTokenHash(tokens.hash(presentedTokenOrNull)).map(grants::fresh) : Optional.empty();
         boolean keep = authentic || account.isPresent();
         String token = keep ? presentedTokenOrNull : tokens.mint();
         String reference = cipher.encrypt(token);
@@ -98,6 +106,9 @@ final class DefaultWallet implements Wallet {
         }
         String tokenHash = tokens.hash(request.accessToken());
         Instant at = clock.instant();
+        if (allowances.isPresent()) {
+            allowances.get().beforeCharge(tokenHash, at);
+        }
         ChargeResult result = store.charge(Debit.ofTokenHash(tokenHash, request.amountCents(),
                 request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), at));
         users.afterTokenCharge(tokenHash, request.amountCents(), result, at);
@@ -143,7 +154,7 @@ final class DefaultWallet implements Wallet {
         if (!tokens.mayOpenAccount(accessToken)) {
             return List.of();
         }
-        return store.findByTokenHash(tokens.hash(accessToken))
+        return store.findByTokenHash(tokens.hash(accessToken)).map(grants::fresh)
                 .map(user -> store.ledger(user.userId()))
                 .orElse(List.of());
     }
@@ -173,7 +184,7 @@ final class DefaultWallet implements Wallet {
     }
 
     private Optional<User> find(String token, String reference) {
-        return store.findByTokenHash(tokens.hash(token)).map(record -> toUser(record, reference));
+        return store.findByTokenHash(tokens.hash(token)).map(grants::fresh).map(record -> toUser(record, reference));
     }
 
     private String linkFor(String reference) {
@@ -185,7 +196,8 @@ final class DefaultWallet implements Wallet {
         return new User(record.userId(), record.balanceCents(),
                 Optional.ofNullable(record.name()), Optional.ofNullable(record.email()),
                 Optional.ofNullable(record.verifiedEmail()), Optional.ofNullable(record.cardFingerprint()),
-                clientReferenceId, record.customFields());
+                clientReferenceId, record.customFields(), record.grantedCents(),
+                Optional.ofNullable(record.nextGrantExpiry()));
     }
 
     @Override
@@ -251,5 +263,31 @@ final class DefaultWallet implements Wallet {
     public AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId,
                                    boolean allowNegativeBalance) {
         return users.adjust(userId, signedCents, reason, operationId, allowNegativeBalance);
+    }
+
+    // Grants of free credit (ADR 33).
+
+    @Override
+    public GrantResult grant(GrantRequest request) {
+        requireOpen();
+        return grants.grant(request);
+    }
+
+    @Override
+    public long voidGrant(long userId, String grantOperationId, String memo) {
+        requireOpen();
+        return grants.voidGrant(userId, grantOperationId, memo);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        requireOpen();
+        return grants.grants(userId);
+    }
+
+    @Override
+    public int expireGrants() {
+        requireOpen();
+        return grants.expireAll();
     }
 }

@@ -1,5 +1,6 @@
 package dev.stripeflare.core;
 
+import dev.stripeflare.Allowance;
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.event.WalletListener;
@@ -78,6 +79,7 @@ public final class Stripeflare {
         private Executor listenerExecutor;
         private long[] lowBalanceThresholds = new long[0];
         private Retention retention = Retention.defaults();
+        private Allowance allowance;
 
         private Builder() {
         }
@@ -317,7 +319,8 @@ public final class Stripeflare {
                     loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
                     () -> new SelfCheck(checked, link).run(),
                     new UserOperations(userStore, clock, events, LowBalanceAlerts.of(lowBalanceThresholds, events)),
-                    new Maintainer(userStore, retention, clock));
+                    new Maintainer(userStore, retention, clock), new GrantDesk(userStore, clock, events),
+                    Optional.ofNullable(allowance).map(a -> new Allowances(a, userStore, events)));
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {
@@ -395,6 +398,17 @@ public final class Stripeflare {
             all.add(first);
             all.addAll(Arrays.asList(rest));
             return all;
+        }
+
+        /**
+         * A recurring free tier (ADR 33): each account gets {@code allowance.cents()} of free credit
+         * at its first charge in each period, spent before paid credit and expiring at the period's
+         * end; exactly once per account and period. Only accounts get one (a visitor has no
+         * account until a first payment). Default: none.
+         */
+        public Builder allowance(Allowance allowance) {
+            this.allowance = Objects.requireNonNull(allowance, "allowance");
+            return this;
         }
 
         @Override

@@ -1,6 +1,9 @@
 package dev.stripeflare.servlet;
 
 import dev.stripeflare.AdjustmentResult;
+import dev.stripeflare.Grant;
+import dev.stripeflare.GrantRequest;
+import dev.stripeflare.GrantResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -137,5 +140,25 @@ class ForwardingWallet implements Wallet {
     @Override
     public dev.stripeflare.ArchiveReport archiveBefore(java.time.Instant before, dev.stripeflare.LedgerArchive sink) {
         return real.archiveBefore(before, sink);
+    }
+
+    @Override
+    public GrantResult grant(GrantRequest request) {
+        return real.grant(request);
+    }
+
+    @Override
+    public long voidGrant(long userId, String grantOperationId, String memo) {
+        return real.voidGrant(userId, grantOperationId, memo);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return real.grants(userId);
+    }
+
+    @Override
+    public int expireGrants() {
+        return real.expireGrants();
     }
 }

@@ -2,6 +2,7 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.ChargeOutcome;
+import dev.stripeflare.Grant;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.UnclaimedPayment;
@@ -77,6 +78,7 @@ final class BankAudit {
         checkCharges();
         checkMoneyConserved();
         checkUnclaimed();
+        checkGrants();
         checkTokens(deviceTokens);
         checkOneAccountPerPayer();
         checkAdjustments();
@@ -116,6 +118,8 @@ final class BankAudit {
                         model.violation(Invariant.NO_UNALLOWED_OVERDRAFT, "account " + userId + " went to "
                                 + entry.balanceAfterCents() + " by a charge without permission: " + entry);
                     }
+                } else if (entry.kind() == LedgerEntryKind.GRANT_EXPIRED || entry.kind() == LedgerEntryKind.GRANT_VOIDED) {
+                    continue; // under its grant's operation id; checkGrants matches it with the grant
                 } else if (entry.operationId() == null) {
                     model.violation(Invariant.APPLIED_AT_MOST_ONCE, "entry without operation id: " + entry);
                 } else if (entriesByOperation.putIfAbsent(entry.operationId(), entry) != null) {
@@ -418,6 +422,15 @@ final class BankAudit {
             }
         }
         addAdjustments(expected);
+        for (BankGrants.Asked grant : model.grants.applied.values()) {
+            expected.merge(grant.userId(), grant.cents(), Long::sum);
+        }
+        for (long userId : ledgers.keySet()) {
+            for (Grant grant : store.grants(userId)) {
+                // Expiries a charge applied were told to no caller: the store's grant says what left.
+                expected.merge(userId, -grant.endedCents(), Long::sum);
+            }
+        }
         for (long userId : ledgers.keySet()) {
             long balance = store.findById(userId).map(UserRecord::balanceCents).orElse(0L);
             long sum = expected.getOrDefault(userId, 0L);
@@ -599,6 +612,65 @@ final class BankAudit {
                                 + entry.balanceAfterCents() + ": " + entry);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Grants (ADR 33): every live account's grants consistent with its ledger and granted credit
+     * ({@link GrantAssertions}); every grant a caller was told applied is in its account with its
+     * cents; every duplicate answer names the account and cents first asked; every end a caller was
+     * told is what the store's grant says ended.
+     */
+    private void checkGrants() {
+        Map<String, Grant> stored = new HashMap<>();
+        for (long userId : ledgers.keySet()) {
+            try {
+                GrantAssertions.assertGrantsConsistent(store, userId);
+            } catch (AssertionError e) {
+                model.violation(Invariant.GRANTS, "account " + userId + ": " + e.getMessage());
+            }
+            for (Grant grant : store.grants(userId)) {
+                stored.put(grant.operationId(), grant);
+            }
+        }
+        synchronized (model.grants.noAccount) {
+            for (BankGrants.Asked asked : model.grants.noAccount) {
+                if (!model.deletedAccounts.contains(asked.userId())) {
+                    model.violation(Invariant.GRANTS, "grant " + asked + " to a live account answered NO_SUCH_ACCOUNT");
+                }
+            }
+        }
+        for (BankGrants.Asked asked : model.grants.applied.values()) {
+            if (model.deletedAccounts.contains(asked.userId())) {
+                continue;
+            }
+            Grant grant = stored.get(asked.operationId());
+            if (grant == null || grant.userId() != asked.userId() || grant.grantedCents() != asked.cents()) {
+                model.violation(Invariant.GRANTS, "grant " + asked + " applied but the store holds " + grant);
+            }
+        }
+        synchronized (model.grants.duplicates) {
+            for (Object[] duplicate : model.grants.duplicates) {
+                BankGrants.Asked asked = (BankGrants.Asked) duplicate[0];
+                dev.stripeflare.spi.GrantChange result = (dev.stripeflare.spi.GrantChange) duplicate[1];
+                BankGrants.Asked first = model.grants.applied.get(asked.operationId());
+                if (first == null || first.userId() != result.userId() || first.cents() != result.cents()) {
+                    model.violation(Invariant.GRANTS, "duplicate grant " + asked + " answered " + result
+                            + ", first applied " + first);
+                }
+            }
+        }
+        for (Map.Entry<String, Long> told : model.grants.ended.entrySet()) {
+            Grant grant = stored.get(told.getKey());
+            BankGrants.Asked asked = model.grants.applied.get(told.getKey());
+            if (asked != null && model.deletedAccounts.contains(asked.userId())) {
+                continue;
+            }
+            if (grant == null || grant.endedCents() != told.getValue()
+                    || grant.status() == Grant.Status.ACTIVE) {
+                model.violation(Invariant.GRANTS, "grant " + told.getKey() + " was told to have ended with "
+                        + told.getValue() + " cents, the store holds " + grant);
             }
         }
     }

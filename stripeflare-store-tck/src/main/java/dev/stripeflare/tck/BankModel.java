@@ -444,4 +444,7 @@ final class BankModel {
         all.removeIf(entry -> entry.kind() == dev.stripeflare.LedgerEntryKind.OPENING_BALANCE);
         return all;
     }
+
+    /** Grants and what their callers were told (ADR 33). */
+    final BankGrants grants = new BankGrants();
 }

@@ -53,7 +53,13 @@ public record BankReport(
         /** A checkout is claimed only by its own token, in time, never by another. */
         CLAIMS,
         /** The store threw where the contract says it must not. */
-        UNEXPECTED_EXCEPTION
+        UNEXPECTED_EXCEPTION,
+        /**
+         * Grants (ADR 33): each given at most once; each grant's cents spent, left or ended, never
+         * two of these; granted credit equals the active grants' remainders (so paid + granted ==
+         * balance); grant credit spent only by charges.
+         */
+        GRANTS
     }
 
     /** One broken invariant, with what was seen. */

@@ -8,8 +8,11 @@ import dev.stripeflare.UnknownUserException;
 import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
+import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.PaymentRestoration;
@@ -102,6 +105,7 @@ public final class BankWorkload {
     private final Pool<BankModel.Reversal> reversals = new Pool<>();
     private final Pool<String> revokedTokens = new Pool<>();
     private final Pool<BankModel.Unclaimed> unclaimed = new Pool<>();
+    private final Pool<BankGrants.Asked> grantsGiven = new Pool<>();
 
     private BankWorkload(Settings settings, UserStore store) {
         this.settings = settings;
@@ -308,14 +312,20 @@ public final class BankWorkload {
                 keepUnclaimed();
             } else if (dice < 958) {
                 resolveUnclaimed();
-            } else if (dice < 970) {
+            } else if (dice < 966) {
                 adjust();
-            } else if (dice < 982) {
+            } else if (dice < 974) {
                 chargeById();
-            } else if (dice < 988) {
+            } else if (dice < 978) {
                 maintain();
-            } else if (dice < 991 && thread == 0) {
+            } else if (dice < 980 && thread == 0) {
                 archive();
+            } else if (dice < 986) {
+                grant();
+            } else if (dice < 989) {
+                voidGrant();
+            } else if (dice < 992) {
+                expireGrants();
             } else {
                 lookUp();
             }
@@ -782,6 +792,66 @@ public final class BankWorkload {
                 }
             } catch (RuntimeException e) {
                 unexpected("charge by id " + key, e);
+            }
+        }
+
+        /**
+         * Free credit for a known account, expiring within a few seconds of the run's clock (so
+         * charges, reads and sweeps meet expiries) or never; sometimes an operation id again.
+         */
+        private void grant() {
+            count("grant");
+            Long account = model.tokenAccounts.get(liveTokenOf(randomDevice()));
+            BankGrants.Asked again = random.nextInt(5) == 0 ? grantsGiven.pick(random) : null;
+            BankGrants.Asked asked = again != null ? again
+                    : account == null ? null : new BankGrants.Asked(id("grant"), account, 1 + random.nextInt(500));
+            if (asked == null) {
+                return;
+            }
+            Instant at = now();
+            Instant expiresAt = random.nextInt(3) == 0 ? null : at.plusMillis(1 + random.nextInt(3_000));
+            try {
+                model.grants.granted(model, asked, store.grant(new CreditGrant(asked.userId(), asked.cents(),
+                        asked.operationId(), "bank", expiresAt, at)));
+            } catch (RuntimeException e) {
+                unexpected("grant " + asked.operationId(), e);
+            }
+            grantsGiven.add(asked);
+        }
+
+        private void voidGrant() {
+            count("void-grant");
+            BankGrants.Asked asked = grantsGiven.pick(random);
+            if (asked == null) {
+                return;
+            }
+            try {
+                GrantChange result = store.voidGrant(new GrantVoid(asked.userId(), asked.operationId(), "bank", now()));
+                if (result.status() == GrantChange.Status.APPLIED) {
+                    model.grants.ended(model, asked.operationId(), result.cents());
+                } else if (result.status() == GrantChange.Status.NOT_FOUND
+                        && model.grants.applied.containsKey(asked.operationId())) {
+                    model.violation(Invariant.GRANTS, "void of applied grant " + asked.operationId() + " answered "
+                            + result);
+                }
+            } catch (RuntimeException e) {
+                unexpected("void of grant " + asked.operationId(), e);
+            }
+        }
+
+        private void expireGrants() {
+            count("expire-grants");
+            try {
+                if (random.nextBoolean()) {
+                    model.grants.expired(model, store.expireGrants(now()));
+                } else {
+                    Long account = model.tokenAccounts.get(liveTokenOf(randomDevice()));
+                    if (account != null) {
+                        model.grants.expired(model, store.expireGrants(account, now()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                unexpected("expiring grants", e);
             }
         }
     }

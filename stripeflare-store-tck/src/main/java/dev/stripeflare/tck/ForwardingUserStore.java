@@ -2,6 +2,11 @@ package dev.stripeflare.tck;
 
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.spi.Adjustment;
+import dev.stripeflare.Grant;
+import dev.stripeflare.spi.CreditGrant;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.UnclaimedPayment;
@@ -150,5 +155,30 @@ public abstract class ForwardingUserStore implements UserStore {
     @Override
     public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
         return delegate.archiveBefore(before, sink);
+    }
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        return delegate.grant(grant);
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        return delegate.voidGrant(grantVoid);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        return delegate.expireGrants(userId, at);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        return delegate.expireGrants(at);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return delegate.grants(userId);
     }
 }

@@ -242,4 +242,12 @@ public abstract class UserStoreContract {
             return UserStoreContract.this.newStore();
         }
     }
+
+    @Nested
+    class Grants extends GrantContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
 }

@@ -28,6 +28,8 @@ final class AccountLayout {
     private final int verifiedEmail;
     private final int cardFingerprint;
     private final int createdAt;
+    private final int granted;
+    private final int grantExpires;
     private final int[] customPositions;
     private final String[] customLabels;
 
@@ -51,6 +53,8 @@ final class AccountLayout {
         verifiedEmail = position(builtIn, "VERIFIED_EMAIL");
         cardFingerprint = position(builtIn, "CARD_FINGERPRINT");
         createdAt = position(builtIn, "CREATED_AT");
+        granted = position(builtIn, "GRANTED");
+        grantExpires = position(builtIn, "GRANT_EXPIRES");
         customPositions = positions.stream().mapToInt(Integer::intValue).toArray();
         customLabels = labels.toArray(new String[0]);
     }
@@ -80,7 +84,13 @@ final class AccountLayout {
                 rs.getString(verifiedEmail),
                 rs.getString(cardFingerprint),
                 custom,
-                Sql.fromDb(rs.getObject(createdAt, LocalDateTime.class)));
+                Sql.fromDb(rs.getObject(createdAt, LocalDateTime.class)),
+                rs.getLong(granted),
+                nextExpiry(rs.getObject(grantExpires, LocalDateTime.class)));
+    }
+
+    private static java.time.Instant nextExpiry(LocalDateTime at) {
+        return at == null ? null : Sql.fromDb(at);
     }
 
     private static int position(Map<String, Integer> builtIn, String column) throws SQLException {

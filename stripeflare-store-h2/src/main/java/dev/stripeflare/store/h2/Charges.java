@@ -25,11 +25,16 @@ import java.time.ZoneOffset;
  */
 final class Charges {
 
-    private static final String DEBIT_BY_TOKEN = "SELECT USER_ID, BALANCE FROM FINAL TABLE"
-            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?"
-            + " WHERE USER_ID = (SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?)";
-    private static final String DEBIT_BY_ID = "SELECT USER_ID, BALANCE FROM FINAL TABLE"
-            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ? WHERE USER_ID = ?";
+    // Old values (OLD TABLE): the grant credit there was tells how much of it the debit spent
+    // (ADR 33). An account with a grant due to expire is not debited here: Grants.charge expires
+    // it first, under the account's lock.
+    private static final String DEBIT_BY_TOKEN = "SELECT USER_ID, BALANCE, GRANTED FROM OLD TABLE"
+            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?, GRANTED = GREATEST(GRANTED - ?, 0)"
+            + " WHERE USER_ID = (SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?)"
+            + " AND (GRANT_EXPIRES IS NULL OR GRANT_EXPIRES > ?)";
+    private static final String DEBIT_BY_ID = "SELECT USER_ID, BALANCE, GRANTED FROM OLD TABLE"
+            + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?, GRANTED = GREATEST(GRANTED - ?, 0) WHERE USER_ID = ?"
+            + " AND (GRANT_EXPIRES IS NULL OR GRANT_EXPIRES > ?)";
     private static final String COVERED = " AND BALANCE >= ?)";
     private static final String UNCOVERED = ")";
     // Whole statements as constants: concatenating per call allocated a new String (and hashed
@@ -38,9 +43,10 @@ final class Charges {
     private static final String DEBIT_BY_TOKEN_UNCOVERED = DEBIT_BY_TOKEN + UNCOVERED;
     private static final String DEBIT_BY_ID_COVERED = DEBIT_BY_ID + COVERED;
     private static final String DEBIT_BY_ID_UNCOVERED = DEBIT_BY_ID + UNCOVERED;
-    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE FROM TOKENS T"
+    // Where the debit updated nothing: no account, too low a balance, or grant credit to spend.
+    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE, A.GRANTED, A.USER_ID FROM TOKENS T"
             + " JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID WHERE T.TOKEN_HASH = ?";
-    private static final String BALANCE_BY_ID = "SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ?";
+    private static final String BALANCE_BY_ID = "SELECT BALANCE, GRANTED, USER_ID FROM ACCOUNTS WHERE USER_ID = ?";
     private static final String KEY_LOOKUP = "SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ? WHERE T.TOKEN_HASH = ?";
     // By user id (issue 13): the account named by id instead of through a token.
@@ -74,23 +80,29 @@ final class Charges {
                 ? debit.allowNegativeBalance() ? DEBIT_BY_ID_UNCOVERED : DEBIT_BY_ID_COVERED
                 : debit.allowNegativeBalance() ? DEBIT_BY_TOKEN_UNCOVERED : DEBIT_BY_TOKEN_COVERED);
         update.setLong(1, debit.amountCents());
+        update.setLong(2, debit.amountCents());
         if (byId) {
-            update.setLong(2, debit.userId());
+            update.setLong(3, debit.userId());
         } else {
-            update.setString(2, debit.tokenHash());
+            update.setString(3, debit.tokenHash());
         }
+        update.setObject(4, Sql.toDb(debit.at()));
         bindCover(update, debit);
         long userId;
         long balance;
+        long granted;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
-                long current = byId
-                        ? singleLong(statements.get(BALANCE_BY_ID), debit.userId())
-                        : singleLong(statements.get(BALANCE_BY_TOKEN), debit.tokenHash());
-                return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
+                return byId
+                        ? declinedOrGranted(statements, statements.get(BALANCE_BY_ID), debit.userId(), debit)
+                        : declinedOrGranted(statements, statements.get(BALANCE_BY_TOKEN), debit.tokenHash(), debit);
             }
             userId = rs.getLong(1);
-            balance = rs.getLong(2);
+            balance = rs.getLong(2) - debit.amountCents();
+            granted = rs.getLong(3);
+        }
+        if (granted > 0) {
+            Grants.spend(statements::get, userId, Math.min(granted, debit.amountCents()));
         }
         appendLedger(statements, userId, balance, debit);
         return ChargeResult.charged(balance);
@@ -122,17 +134,33 @@ final class Charges {
         PreparedStatement update = statements.get(
                 debit.allowNegativeBalance() ? DEBIT_BY_ID_UNCOVERED : DEBIT_BY_ID_COVERED);
         update.setLong(1, debit.amountCents());
-        update.setLong(2, userId);
+        update.setLong(2, debit.amountCents());
+        update.setLong(3, userId);
+        update.setObject(4, Sql.toDb(debit.at()));
         bindCover(update, debit);
         long balance;
+        long granted;
         try (ResultSet rs = update.executeQuery()) {
             if (!rs.next()) {
-                long current = singleLong(statements.get(BALANCE_BY_ID), userId);
-                return current == NONE ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(current);
+                ChargeResult other = declinedOrGranted(statements, statements.get(BALANCE_BY_ID), userId, debit);
+                if (other.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                    insertKey(statements, userId, debit, other.balanceCents());
+                }
+                return other;
             }
-            balance = rs.getLong(2);
+            balance = rs.getLong(2) - debit.amountCents();
+            granted = rs.getLong(3);
+        }
+        if (granted > 0) {
+            Grants.spend(statements::get, userId, Math.min(granted, debit.amountCents()));
         }
         appendLedger(statements, userId, balance, debit);
+        insertKey(statements, userId, debit, balance);
+        return ChargeResult.charged(balance);
+    }
+
+    private static void insertKey(StatementCache statements, long userId, Debit debit, long balance)
+            throws SQLException {
         PreparedStatement key = statements.get(INSERT_KEY);
         key.setLong(1, userId);
         key.setString(2, debit.idempotencyKey());
@@ -140,7 +168,33 @@ final class Charges {
         key.setLong(4, balance);
         key.setObject(5, LocalDateTime.ofInstant(debit.at(), ZoneOffset.UTC));
         key.executeUpdate();
-        return ChargeResult.charged(balance);
+    }
+
+    /**
+     * Why the one-statement debit updated nothing: no account, a balance too low, or a grant due
+     * to expire, which {@link Grants#charge} expires under the account's lock before it charges
+     * (ADR 33).
+     */
+    private static ChargeResult declinedOrGranted(StatementCache statements, PreparedStatement query,
+                                                  Object parameter, Debit debit) throws SQLException {
+        query.setObject(1, parameter);
+        long balance;
+        long granted;
+        long userId;
+        try (ResultSet rs = query.executeQuery()) {
+            if (!rs.next()) {
+                return ChargeResult.notRegistered();
+            }
+            balance = rs.getLong(1);
+            granted = rs.getLong(2);
+            userId = rs.getLong(3);
+        }
+        if (granted > 0) {
+            return Grants.charge(statements::get, userId, debit);
+        }
+        // The debit may also have missed a grant spent out meanwhile: charge under the lock then.
+        return balance >= debit.amountCents() || debit.allowNegativeBalance()
+                ? Grants.charge(statements::get, userId, debit) : ChargeResult.insufficientBalance(balance);
     }
 
     private static void appendLedger(StatementCache statements, long userId, long balance, Debit debit)
@@ -167,7 +221,7 @@ final class Charges {
 
     private static void bindCover(PreparedStatement update, Debit debit) throws SQLException {
         if (!debit.allowNegativeBalance()) {
-            update.setLong(3, debit.amountCents());
+            update.setLong(5, debit.amountCents());
         }
     }
 }

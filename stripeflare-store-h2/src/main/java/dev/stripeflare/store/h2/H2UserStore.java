@@ -3,13 +3,18 @@ package dev.stripeflare.store.h2;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.ConfigurationException;
+import dev.stripeflare.Grant;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
+import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
@@ -768,5 +773,43 @@ public final class H2UserStore implements UserStore {
         return pool.inTransaction("compacting the file", h -> Compaction.storeOf(h.getConnection())
                 .map(store -> Compaction.run(store, budget))
                 .orElseGet(() -> new H2Compaction(0, 0, 100, 0, Duration.ZERO)));
+    }
+
+    // Grants of free credit (ADR 33). Giving and voiding are forced to disk like credits.
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        return pool.inTransaction("giving a grant", h -> Grants.oneOff(h.getConnection(), s -> Grants.grant(s, grant)),
+                durableSync::awaitDurable);
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        Objects.requireNonNull(grantVoid, "grantVoid");
+        return pool.inTransaction("voiding a grant", h -> Grants.oneOff(h.getConnection(), s -> Grants.voidGrant(s, grantVoid)),
+                durableSync::awaitDurable);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return pool.inStatements("expiring grants", statements -> Grants.expire(statements::get, userId, at));
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        Objects.requireNonNull(at, "at");
+        List<Long> due = pool.inStatements("finding due grants", statements -> Grants.accountsDue(statements::get, at));
+        List<ExpiredGrant> expired = new ArrayList<>();
+        for (long userId : due) {
+            expired.addAll(expireGrants(userId, at));
+        }
+        return expired;
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return pool.inStatements("reading grants", statements -> Grants.all(statements::get, userId));
     }
 }

@@ -5,10 +5,16 @@ import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.Grant;
+import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.UserRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +43,8 @@ final class Account {
     private final Ledger ledger = new Ledger();
     // Created on first keyed charge: most accounts are never charged with a key.
     private Map<String, KeyedCharge> chargesByKey;
+    // Created on the first grant: most accounts never get one.
+    private AccountGrants grants;
 
     Account(long userId, Instant createdAt, PaymentProfile profile) {
         this.userId = userId;
@@ -55,6 +63,7 @@ final class Account {
         deleted = true;
         ledger.clear();
         chargesByKey = null;
+        grants = null;
     }
 
     long balanceCents() {
@@ -82,6 +91,9 @@ final class Account {
                 return ChargeResult.replayed(prior.balanceAfterCents());
             }
         }
+        if (grants != null && grants.grantedCents() > 0) {
+            expireGrants(debit.at());
+        }
         if (!debit.allowNegativeBalance() && balanceCents < debit.amountCents()) {
             return ChargeResult.insufficientBalance(balanceCents);
         }
@@ -90,6 +102,9 @@ final class Account {
         ledger.append(-debit.amountCents(), after, LedgerEntryKind.CHARGE, null, debit.memo(),
                 debit.at());
         balanceCents = after;
+        if (grants != null) {
+            grants.spend(debit.amountCents());
+        }
         if (key != null) {
             if (chargesByKey == null) {
                 chargesByKey = new HashMap<>();
@@ -137,7 +152,8 @@ final class Account {
 
     UserRecord snapshot() {
         return new UserRecord(userId, balanceCents, name, email, verifiedEmail, cardFingerprint,
-                Map.of(), createdAt);
+                Map.of(), createdAt, grants == null ? 0 : grants.grantedCents(),
+                grants == null ? null : grants.nextExpiry());
     }
 
     static long plus(long balanceCents, long amountCents) {
@@ -183,5 +199,73 @@ final class Account {
      */
     int archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
         return deleted ? 0 : ledger.rollUp(userId, before, sink);
+    }
+
+    // Grants (ADR 33).
+
+    /** Gives {@code grant} (its operation id is new); throws, changing nothing, on overflow. */
+    GrantChange grant(CreditGrant grant) {
+        long after = plus(balanceCents, grant.amountCents());
+        plus(grantedCents(), grant.amountCents());
+        requireLedgerRoomFor(1);
+        if (grants == null) {
+            grants = new AccountGrants();
+        }
+        ledger.append(grant.amountCents(), after, LedgerEntryKind.GRANT, grant.operationId(), grant.reason(),
+                grant.at());
+        balanceCents = after;
+        grants.add(grant);
+        return new GrantChange(GrantChange.Status.APPLIED, userId, grant.amountCents(), balanceCents,
+                grants.grantedCents());
+    }
+
+    /** Voids the grant under {@code grantVoid}'s operation id, if this account has it and it is active. */
+    GrantChange voidGrant(GrantVoid grantVoid) {
+        AccountGrants.Entry entry = grants == null ? null : grants.find(grantVoid.grantOperationId());
+        if (entry == null) {
+            return new GrantChange(GrantChange.Status.NOT_FOUND, userId, 0, balanceCents, grantedCents());
+        }
+        if (entry.status != Grant.Status.ACTIVE) {
+            return new GrantChange(GrantChange.Status.ENDED, userId, 0, balanceCents, grantedCents());
+        }
+        requireLedgerRoomFor(1);
+        long voided = grants.end(entry, Grant.Status.VOIDED);
+        if (voided > 0) {
+            balanceCents -= voided;
+            ledger.append(-voided, balanceCents, LedgerEntryKind.GRANT_VOIDED, entry.operationId, grantVoid.memo(),
+                    grantVoid.at());
+        }
+        return new GrantChange(GrantChange.Status.APPLIED, userId, voided, balanceCents, grants.grantedCents());
+    }
+
+    /** Expires the ACTIVE grants due at {@code at}; the balance never overflows, as it only shrinks. */
+    List<ExpiredGrant> expireGrants(Instant at) {
+        if (grants == null) {
+            return List.of();
+        }
+        List<AccountGrants.Entry> due = grants.due(at);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        requireLedgerRoomFor(due.size());
+        List<ExpiredGrant> expired = new ArrayList<>(due.size());
+        for (AccountGrants.Entry entry : due) {
+            long left = grants.end(entry, Grant.Status.EXPIRED);
+            if (left > 0) {
+                balanceCents -= left;
+                ledger.append(-left, balanceCents, LedgerEntryKind.GRANT_EXPIRED, entry.operationId,
+                        "grant expired", at);
+            }
+            expired.add(new ExpiredGrant(userId, entry.operationId, left, balanceCents, entry.expiresAt, at));
+        }
+        return expired;
+    }
+
+    long grantedCents() {
+        return grants == null ? 0 : grants.grantedCents();
+    }
+
+    List<Grant> grants() {
+        return grants == null ? List.of() : grants.views(userId);
     }
 }

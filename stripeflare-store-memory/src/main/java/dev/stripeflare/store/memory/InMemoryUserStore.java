@@ -4,6 +4,7 @@ import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.IdempotencyKeyReusedException;
+import dev.stripeflare.Grant;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
@@ -12,7 +13,11 @@ import dev.stripeflare.UnknownUserException;
 import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
+import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -747,6 +752,59 @@ public final class InMemoryUserStore implements UserStore {
         }
     }
 
+    // Grants (ADR 33). Giving and voiding take the write lock (rare, and a grant's operation id
+    // is store-wide); spending happens inside a charge under the account's lock alone.
+
+    // Every operation id that gave a grant: {user id, cents}. Guarded by writeLock; kept when the
+    // account is deleted, so a replay stays a duplicate.
+    private final Map<String, long[]> grantOperations = new HashMap<>();
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        synchronized (writeLock) {
+            ensureOpen();
+            long[] prior = grantOperations.get(grant.operationId());
+            if (prior != null) {
+                Account account = accountsById.get(prior[0]);
+                return account == null
+                        ? new GrantChange(GrantChange.Status.DUPLICATE, prior[0], prior[1], 0, 0)
+                        : duplicateGrant(account, prior[1]);
+            }
+            Account account = accountsById.get(grant.userId());
+            if (account == null) {
+                return new GrantChange(GrantChange.Status.NO_SUCH_ACCOUNT, grant.userId(), 0, 0, 0);
+            }
+            synchronized (account) {
+                GrantChange change = account.grant(grant);
+                grantOperations.put(grant.operationId(), new long[] {account.userId, grant.amountCents()});
+                return change;
+            }
+        }
+    }
+
+    private static GrantChange duplicateGrant(Account account, long cents) {
+        synchronized (account) {
+            return new GrantChange(GrantChange.Status.DUPLICATE, account.userId, cents, account.balanceCents(),
+                    account.grantedCents());
+        }
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        Objects.requireNonNull(grantVoid, "grantVoid");
+        synchronized (writeLock) {
+            ensureOpen();
+            Account account = accountsById.get(grantVoid.userId());
+            if (account == null) {
+                return new GrantChange(GrantChange.Status.NO_SUCH_ACCOUNT, grantVoid.userId(), 0, 0, 0);
+            }
+            synchronized (account) {
+                return account.voidGrant(grantVoid);
+            }
+        }
+    }
+
     @Override
     public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
         Objects.requireNonNull(before, "before");
@@ -766,5 +824,41 @@ public final class InMemoryUserStore implements UserStore {
             }
         }
         return new dev.stripeflare.ArchiveReport(accounts, entries);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        Account account = accountsById.get(userId);
+        if (account == null) {
+            return List.of();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? List.of() : account.expireGrants(at);
+        }
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        List<ExpiredGrant> expired = new ArrayList<>();
+        for (Long userId : List.copyOf(accountsById.keySet())) {
+            expired.addAll(expireGrants(userId, at));
+        }
+        return expired;
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        ensureOpen();
+        Account account = accountsById.get(userId);
+        if (account == null) {
+            return List.of();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? List.of() : account.grants();
+        }
     }
 }

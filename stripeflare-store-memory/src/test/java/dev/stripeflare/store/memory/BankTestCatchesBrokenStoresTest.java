@@ -110,4 +110,12 @@ class BankTestCatchesBrokenStoresTest {
         assertThat(report.violated(Invariant.NO_UNALLOWED_OVERDRAFT)).as(report.violations().toString()).isTrue();
         assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("adjustment"));
     }
+
+    @Test
+    void aGrantAppliedAgainOnReplayIsCaught() {
+        BankReport report = caught(BrokenStores::grantAppliedAgainOnReplay, Invariant.GRANTS);
+
+        assertThat(report.violated(Invariant.GRANTS)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("applied twice"));
+    }
 }

@@ -4,6 +4,8 @@ import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.spi.Adjustment;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.stripeflare.spi.CreditGrant;
+import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
@@ -249,6 +251,24 @@ final class BrokenStores {
             public AdjustmentResult adjust(Adjustment adjustment) {
                 return delegate.adjust(new Adjustment(adjustment.userId(), adjustment.amountCents(), true,
                         adjustment.reason(), adjustment.operationId(), adjustment.at()));
+            }
+        };
+    }
+
+    /**
+     * A grant whose exactly-once record is not checked (as an INSERT without its unique key): a
+     * replayed operation id gives the credit again and is answered "applied".
+     */
+    static UserStore grantAppliedAgainOnReplay(UserStore store) {
+        return new ForwardingUserStore(store) {
+            @Override
+            public GrantChange grant(CreditGrant grant) {
+                GrantChange real = delegate.grant(grant);
+                if (real.status() == GrantChange.Status.DUPLICATE && delegate.findById(grant.userId()).isPresent()) {
+                    return delegate.grant(new CreditGrant(grant.userId(), grant.amountCents(),
+                            grant.operationId() + "#again", grant.reason(), grant.expiresAt(), grant.at()));
+                }
+                return real;
             }
         };
     }

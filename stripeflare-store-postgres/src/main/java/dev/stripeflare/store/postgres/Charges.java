@@ -35,6 +35,8 @@ final class Charges {
     private final String debitKeyed;
     private final String balance;
     private final String debitById;
+    private final String setKeyBalance;
+    private final GrantSteps grants;
 
     /**
      * @param synchronousCommit whether a charge's commit waits for its WAL flush; when false the
@@ -49,11 +51,12 @@ final class Charges {
         debitByToken = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
                 + " FROM @token_hashes t" + asyncCommit
                 + " WHERE t.token_hash = :hash AND NOT t.revoked AND a.user_id = t.user_id"
-                + " AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
+                + " AND a.granted = 0 AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
                 + " SELECT balance FROM debited");
-        balanceByToken = sql.of("SELECT a.balance FROM @token_hashes t JOIN @accounts a ON a.user_id = t.user_id"
+        balanceByToken = sql.of("SELECT a.balance, a.granted, a.user_id FROM @token_hashes t"
+                + " JOIN @accounts a ON a.user_id = t.user_id"
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
         userByToken = sql.of("SELECT t.user_id FROM @token_hashes t" + asyncCommit
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
@@ -61,18 +64,22 @@ final class Charges {
                 + " VALUES (:id, :key, :amount, 0, :at) ON CONFLICT DO NOTHING");
         priorKey = sql.of("SELECT amount, balance_after FROM @idempotency_keys WHERE user_id = :id AND idem_key = :key");
         debitKeyed = sql.of("WITH debited AS (UPDATE @accounts SET balance = balance - :amount"
-                + " WHERE user_id = :id AND (:overdraft OR balance >= :amount) RETURNING user_id, balance),"
+                + " WHERE user_id = :id AND granted = 0 AND (:overdraft OR balance >= :amount)"
+                + " RETURNING user_id, balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited),"
                 + " keyed AS (UPDATE @idempotency_keys k SET balance_after = d.balance FROM debited d"
                 + " WHERE k.user_id = d.user_id AND k.idem_key = :key)"
                 + " SELECT balance FROM debited");
-        balance = sql.of("SELECT balance FROM @accounts WHERE user_id = :id");
+        balance = sql.of("SELECT balance, granted, user_id FROM @accounts WHERE user_id = :id");
+        setKeyBalance = sql.of("UPDATE @idempotency_keys SET balance_after = :balance"
+                + " WHERE user_id = :id AND idem_key = :key");
+        grants = new GrantSteps(sql);
         // By user id (issue 13): the same statement with the account named by id.
         debitById = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
                 + (synchronousCommit ? "" : " FROM (SELECT set_config('synchronous_commit', 'off', true)) cfg")
                 + " WHERE a.user_id = :id"
-                + " AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
+                + " AND a.granted = 0 AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
                 + " SELECT balance FROM debited");
@@ -94,13 +101,27 @@ final class Charges {
         if (after.isPresent()) {
             return ChargeResult.charged(after.get());
         }
-        Optional<Long> now = tx.autocommit("reading a balance", h -> (byId
+        Optional<long[]> now = tx.autocommit("reading a balance", h -> (byId
                         ? h.createQuery(balance).bind("id", debit.userId())
                         : h.createQuery(balanceByToken).bind("hash", debit.tokenHash()))
-                .mapTo(Long.class).findOne());
-        // With an overdraft allowed, only a vanished account declines.
-        return now.isEmpty() || debit.allowNegativeBalance()
-                ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get());
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne());
+        if (now.isEmpty()) {
+            return ChargeResult.notRegistered();
+        }
+        if (grantPath(now.get(), debit)) {
+            long userId = now.get()[2];
+            return tx.inTransaction("charging", false, h -> grants.charge(h, userId, debit));
+        }
+        return ChargeResult.insufficientBalance(now.get()[0]);
+    }
+
+    /**
+     * Whether a debit that updated nothing must be retried under the account lock: the account
+     * holds grant credit (ADR 33), or its balance covered the debit after all (a grant was spent
+     * out meanwhile, or an overdraft is allowed).
+     */
+    private static boolean grantPath(long[] balanceGrantedUser, Debit debit) {
+        return balanceGrantedUser[1] > 0 || debit.allowNegativeBalance() || balanceGrantedUser[0] >= debit.amountCents();
     }
 
     private ChargeResult keyed(Debit debit) {
@@ -126,10 +147,20 @@ final class Charges {
             if (after.isPresent()) {
                 return ChargeResult.charged(after.get());
             }
-            Optional<Long> now = h.createQuery(balance).bind("id", id).mapTo(Long.class).findOne();
+            Optional<long[]> now = h.createQuery(balance).bind("id", id)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne();
+            if (now.isPresent() && grantPath(now.get(), debit)) {
+                ChargeResult result = grants.charge(h, id, debit);
+                if (result.charged()) {
+                    h.createUpdate(setKeyBalance).bind("balance", result.balanceCents()).bind("id", id)
+                            .bind("key", debit.idempotencyKey()).execute();
+                } else {
+                    h.rollback();
+                }
+                return result;
+            }
             h.rollback();
-            return now.isEmpty() || debit.allowNegativeBalance()
-                    ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get());
+            return now.isEmpty() ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get()[0]);
         });
     }
 

@@ -116,7 +116,17 @@ final class Migrations {
                     "CREATE INDEX IF NOT EXISTS idempotency_keys_by_at ON @idempotency_keys (at)",
                     "CREATE INDEX IF NOT EXISTS operations_by_at ON @operations (kind, at)",
                     "CREATE INDEX IF NOT EXISTS payments_by_at ON @payments (at)",
-                    "CREATE INDEX IF NOT EXISTS checkouts_by_at ON @checkouts (at)")));
+                    "CREATE INDEX IF NOT EXISTS checkouts_by_at ON @checkouts (at)")),
+            new Version(7, "grants of free credit (ADR 33)", List.of(
+                    "ALTER TABLE @accounts ADD COLUMN IF NOT EXISTS granted bigint NOT NULL DEFAULT 0",
+                    "ALTER TABLE @accounts ADD COLUMN IF NOT EXISTS grant_expires timestamptz",
+                    "CREATE TABLE IF NOT EXISTS @grants ("
+                            + " operation_id text PRIMARY KEY, user_id bigint NOT NULL, amount bigint NOT NULL,"
+                            + " remaining bigint NOT NULL, ended bigint NOT NULL DEFAULT 0, expires_at timestamptz,"
+                            + " granted_at timestamptz NOT NULL, reason text, status text NOT NULL,"
+                            + " seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE)",
+                    "CREATE INDEX IF NOT EXISTS grants_by_user ON @grants (user_id, status)",
+                    "CREATE INDEX IF NOT EXISTS grants_due ON @grants (status, expires_at)")));
 
     private Migrations() {
     }

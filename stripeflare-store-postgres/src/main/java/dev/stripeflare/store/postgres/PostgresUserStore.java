@@ -4,13 +4,18 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
+import dev.stripeflare.Grant;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
+import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
@@ -82,6 +87,7 @@ public final class PostgresUserStore implements UserStore {
     private final Jdbi jdbi;
     private final Sql sql;
     private final Transactions tx;
+    private final GrantSteps grantSteps;
     private final Accounts accounts;
     private final Charges charges;
     private final Credits credits;
@@ -119,6 +125,7 @@ public final class PostgresUserStore implements UserStore {
         this.admin = new PostgresAdmin(sql, tx, accounts, this::ensureOpen);
         this.unclaimed = new Unclaimed(sql, tx, accounts, balances, operations, payments);
         this.adjustments = new Adjustments(sql, tx);
+        this.grantSteps = new GrantSteps(sql);
     }
 
     /**
@@ -602,5 +609,45 @@ public final class PostgresUserStore implements UserStore {
             }
         }
         return new dev.stripeflare.ArchiveReport(rolled, entries);
+    }
+
+    // Grants of free credit (ADR 33).
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        ensureOpen();
+        return tx.inTransaction("giving a grant", true, h -> grantSteps.grant(h, grant));
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        Objects.requireNonNull(grantVoid, "grantVoid");
+        ensureOpen();
+        return tx.inTransaction("voiding a grant", false, h -> grantSteps.voidGrant(h, grantVoid));
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        return tx.inTransaction("expiring grants", false, h -> grantSteps.expire(h, userId, at));
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        List<ExpiredGrant> expired = new ArrayList<>();
+        for (long userId : tx.autocommit("finding due grants", h -> grantSteps.accountsDue(h, at))) {
+            expired.addAll(expireGrants(userId, at));
+        }
+        return expired;
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        ensureOpen();
+        return tx.autocommit("reading grants", h -> grantSteps.all(h, userId));
     }
 }

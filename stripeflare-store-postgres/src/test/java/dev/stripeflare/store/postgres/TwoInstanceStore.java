@@ -2,6 +2,11 @@ package dev.stripeflare.store.postgres;
 
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.spi.Adjustment;
+import dev.stripeflare.Grant;
+import dev.stripeflare.spi.CreditGrant;
+import dev.stripeflare.spi.ExpiredGrant;
+import dev.stripeflare.spi.GrantChange;
+import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.UnclaimedPayment;
@@ -163,5 +168,30 @@ final class TwoInstanceStore implements UserStore {
     @Override
     public dev.stripeflare.ArchiveReport archiveBefore(Instant before, dev.stripeflare.LedgerArchive sink) {
         return next().archiveBefore(before, sink);
+    }
+
+    @Override
+    public GrantChange grant(CreditGrant grant) {
+        return next().grant(grant);
+    }
+
+    @Override
+    public GrantChange voidGrant(GrantVoid grantVoid) {
+        return next().voidGrant(grantVoid);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(long userId, Instant at) {
+        return next().expireGrants(userId, at);
+    }
+
+    @Override
+    public List<ExpiredGrant> expireGrants(Instant at) {
+        return next().expireGrants(at);
+    }
+
+    @Override
+    public List<Grant> grants(long userId) {
+        return next().grants(userId);
     }
 }
