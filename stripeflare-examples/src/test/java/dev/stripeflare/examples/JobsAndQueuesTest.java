@@ -93,8 +93,7 @@ class JobsAndQueuesTest {
 
         assertThat(wallet.findUser(rich).orElseThrow().balanceCents()).isEqualTo(490);
         assertThat(wallet.ledger(rich)).filteredOn(e -> e.kind() == LedgerEntryKind.CHARGE)
-                .singleElement().extracting(LedgerEntry::operationId, LedgerEntry::memo)
-                .containsExactly("storage-2026-11-29", "storage 2026-11-29");
+                .singleElement().extracting(LedgerEntry::memo).isEqualTo("storage 2026-11-29");
         assertThat(jobs.suspended).containsExactly(poor);
         assertThat(jobs.forgotten).containsExactly(deleted);
     }
