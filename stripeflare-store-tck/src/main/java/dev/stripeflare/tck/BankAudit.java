@@ -626,7 +626,7 @@ final class BankAudit {
         Map<String, Grant> stored = new HashMap<>();
         for (long userId : ledgers.keySet()) {
             try {
-                GrantAssertions.assertGrantsConsistent(store, userId);
+                GrantAssertions.assertGrantsConsistent(store, userId, ledgers.get(userId));
             } catch (AssertionError e) {
                 model.violation(Invariant.GRANTS, "account " + userId + ": " + e.getMessage());
             }

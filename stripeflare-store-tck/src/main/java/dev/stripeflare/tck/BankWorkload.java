@@ -312,19 +312,19 @@ public final class BankWorkload {
                 keepUnclaimed();
             } else if (dice < 958) {
                 resolveUnclaimed();
-            } else if (dice < 966) {
+            } else if (dice < 970) {
                 adjust();
-            } else if (dice < 974) {
+            } else if (dice < 980) {
                 chargeById();
-            } else if (dice < 978) {
+            } else if (dice < 984) {
                 maintain();
-            } else if (dice < 980 && thread == 0) {
+            } else if (dice < 986 && thread == 0) {
                 archive();
-            } else if (dice < 986) {
-                grant();
-            } else if (dice < 989) {
-                voidGrant();
             } else if (dice < 992) {
+                grant();
+            } else if (dice < 994) {
+                voidGrant();
+            } else if (dice < 996) {
                 expireGrants();
             } else {
                 lookUp();

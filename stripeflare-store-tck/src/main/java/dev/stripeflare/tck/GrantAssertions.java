@@ -26,9 +26,17 @@ public final class GrantAssertions {
 
     /** Asserts every invariant above for account {@code userId}, which must exist. */
     public static void assertGrantsConsistent(UserStore store, long userId) {
+        assertGrantsConsistent(store, userId, store.ledger(userId));
+    }
+
+    /**
+     * As above, over the account's whole {@code history}: entries a ledger roll-up archived
+     * (ADR 30) and then those left, without opening balances.
+     */
+    public static void assertGrantsConsistent(UserStore store, long userId, List<LedgerEntry> history) {
         UserRecord account = store.findById(userId).orElseThrow(() -> new AssertionError("no account " + userId));
         List<Grant> grants = store.grants(userId);
-        List<LedgerEntry> ledger = store.ledger(userId);
+        List<LedgerEntry> ledger = history;
         long remaining = 0;
         long spent = 0;
         Map<String, Grant> byOperation = new HashMap<>();
