@@ -186,7 +186,10 @@ class MigrationTest {
         try (Connection c = connect()) {
             c.createStatement().execute("SET SCHEMA SF");
             for (String statement : BuiltInSchema.STATEMENTS) {
-                c.createStatement().execute(statement);
+                // Its CREATE statements; an ALTER of the new ACCOUNTS would itself leave a copy.
+                if (statement.startsWith("CREATE")) {
+                    c.createStatement().execute(statement);
+                }
             }
         }
         try (H2UserStore store = H2UserStore.builder().file(file())
