@@ -757,7 +757,7 @@ public final class BankWorkload {
                 }
                 boolean overdraft = random.nextInt(8) == 0;
                 long cents = (random.nextBoolean() ? 1 : -1)
-                        * (1 + (random.nextInt(4) == 0 ? random.nextInt(3_000) : random.nextInt(300)));
+                        * (1 + (random.nextInt(2) == 0 ? random.nextInt(10_000) : random.nextInt(300)));
                 adjustment = new Adjustment(account, cents, overdraft, overdraft ? "overdraft" : "checked",
                         id("adjust"), now());
                 adjustmentsMade.add(adjustment);
