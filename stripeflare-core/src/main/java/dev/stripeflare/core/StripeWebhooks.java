@@ -72,10 +72,6 @@ final class StripeWebhooks {
     private record Handlers(CheckoutCompletedHandler checkouts, RefundHandler refunds, DisputeHandler disputes) {
     }
 
-    StripeWebhooks(UserStore store, AccessTokens tokens, ReferenceCipher cipher, WebhookSettings settings) {
-        this(store, tokens, cipher, settings, WalletEvents.none(), Retention.defaults().maxEventAge());
-    }
-
     /**
      * @param events      what to tell the wallet's listeners after each committed change
      * @param maxEventAge events created longer ago than this are refused: the operation ids that
