@@ -53,23 +53,20 @@ final class UserOperations {
         if (result.outcome() == ChargeOutcome.NOT_REGISTERED) {
             throw new UnknownUserException(request.userId());
         }
-        afterCharge(request.userId(), request.amountCents(), result, at);
+        if (crossedBy(request.amountCents(), result)) {
+            alerts.raise(request.userId(), result.balanceCents() + request.amountCents(), result.balanceCents(), at);
+        }
         return result;
     }
 
     /** For a charge through a token: the account is looked up only when a threshold was crossed. */
     void afterTokenCharge(String tokenHash, long amountCents, ChargeResult result, Instant at) {
-        if (result.outcome() != ChargeOutcome.CHARGED) {
-            return;
-        }
-        long after = result.balanceCents();
-        long before = after + amountCents;
-        if (!alerts.crossed(before, after)) {
+        if (!crossedBy(amountCents, result)) {
             return;
         }
         Optional<Long> userId = store.findByTokenHash(tokenHash).map(record -> record.userId());
         if (userId.isPresent()) {
-            alerts.raise(userId.get(), before, after, at);
+            alerts.raise(userId.get(), result.balanceCents() + amountCents, result.balanceCents(), at);
         } else {
             // The token was rotated away or its account deleted between the charge and this read.
             LOG.log(Level.WARNING, "A charge crossed a low-balance threshold but its token opens no account any"
@@ -77,14 +74,10 @@ final class UserOperations {
         }
     }
 
-    private void afterCharge(long userId, long amountCents, ChargeResult result, Instant at) {
-        if (result.outcome() == ChargeOutcome.CHARGED) {
-            long after = result.balanceCents();
-            long before = after + amountCents;
-            if (alerts.crossed(before, after)) {
-                alerts.raise(userId, before, after, at);
-            }
-        }
+    /** Whether this charge took the balance across a threshold (from its balance before, derived). */
+    private boolean crossedBy(long amountCents, ChargeResult result) {
+        return result.outcome() == ChargeOutcome.CHARGED
+                && alerts.crossed(result.balanceCents() + amountCents, result.balanceCents());
     }
 
     Optional<User> find(long userId) {
