@@ -54,8 +54,6 @@ final class Charges {
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = A.USER_ID AND I.IDEM_KEY = ? WHERE A.USER_ID = ?";
     private static final String INSERT_KEY =
             "INSERT INTO IDEMPOTENCY (USER_ID, IDEM_KEY, AMOUNT, BALANCE_AFTER, AT) VALUES (?, ?, ?, ?, ?)";
-    private static final String INSERT_LEDGER = "INSERT INTO LEDGER"
-            + " (USER_ID, AMOUNT, BALANCE_AFTER, KIND, OPERATION_ID, MEMO, AT) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private static final long NONE = Long.MIN_VALUE;
 
@@ -102,7 +100,7 @@ final class Charges {
             granted = rs.getLong(3);
         }
         if (granted > 0) {
-            Grants.spend(statements::get, userId, Math.min(granted, debit.amountCents()));
+            Grants.spend(statements, userId, Math.min(granted, debit.amountCents()));
         }
         appendLedger(statements, userId, balance, debit);
         return ChargeResult.charged(balance);
@@ -152,7 +150,7 @@ final class Charges {
             granted = rs.getLong(3);
         }
         if (granted > 0) {
-            Grants.spend(statements::get, userId, Math.min(granted, debit.amountCents()));
+            Grants.spend(statements, userId, Math.min(granted, debit.amountCents()));
         }
         appendLedger(statements, userId, balance, debit);
         insertKey(statements, userId, debit, balance);
@@ -190,26 +188,18 @@ final class Charges {
             userId = rs.getLong(3);
         }
         if (granted > 0) {
-            return Grants.charge(statements::get, userId, debit);
+            return Grants.charge(statements, userId, debit);
         }
         // The debit may also have missed a grant spent out meanwhile: charge under the lock then.
         return balance >= debit.amountCents() || debit.allowNegativeBalance()
-                ? Grants.charge(statements::get, userId, debit) : ChargeResult.insufficientBalance(balance);
+                ? Grants.charge(statements, userId, debit) : ChargeResult.insufficientBalance(balance);
     }
 
     private static void appendLedger(StatementCache statements, long userId, long balance, Debit debit)
             throws SQLException {
-        PreparedStatement ledger = statements.get(INSERT_LEDGER);
-        ledger.setLong(1, userId);
-        ledger.setLong(2, -debit.amountCents());
-        ledger.setLong(3, balance);
-        ledger.setString(4, LedgerEntryKind.CHARGE.name());
         // The key lives once, in IDEMPOTENCY, and only for its window (ADR 30).
-        ledger.setString(5, null);
-        ledger.setString(6, debit.memo());
-        ledger.setObject(7, LocalDateTime.ofInstant(debit.at(), ZoneOffset.UTC));
-        ledger.executeUpdate();
-        DailyTotals.add(statements, userId, -debit.amountCents(), DailyTotals.dayOf(debit.at()));
+        Grants.ledger(statements, userId, -debit.amountCents(), balance, LedgerEntryKind.CHARGE, null, debit.memo(),
+                debit.at());
     }
 
     private static long singleLong(PreparedStatement query, Object parameter) throws SQLException {

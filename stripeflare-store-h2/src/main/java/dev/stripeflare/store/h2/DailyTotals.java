@@ -68,11 +68,6 @@ final class DailyTotals {
     }
 
     /** As {@link #add(Handle, long, long, Instant)}, on kept statements (the charge path). */
-    static void add(StatementCache statements, long userId, long amount, LocalDate day) throws SQLException {
-        add((Grants.Statements) statements::get, userId, amount, day);
-    }
-
-    /** As above, on statements a grant step keeps. */
     static void add(Grants.Statements statements, long userId, long amount, LocalDate day) throws SQLException {
         assert amount != Long.MIN_VALUE : "a charge's amount is positive, so its entry is above Long.MIN_VALUE";
         PreparedStatement add = statements.get(ADD);

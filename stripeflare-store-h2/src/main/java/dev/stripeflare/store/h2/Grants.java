@@ -387,7 +387,8 @@ final class Grants {
         set.executeUpdate();
     }
 
-    private static void ledger(Statements s, long userId, long amount, long balanceAfter, LedgerEntryKind kind,
+    /** Appends a ledger entry and adds it to its day's totals: every ledger write on kept statements. */
+    static void ledger(Statements s, long userId, long amount, long balanceAfter, LedgerEntryKind kind,
                                String operationId, String memo, Instant at) throws SQLException {
         PreparedStatement ledger = s.get(INSERT_LEDGER);
         ledger.setLong(1, userId);

@@ -794,13 +794,13 @@ public final class H2UserStore implements UserStore {
     @Override
     public List<ExpiredGrant> expireGrants(long userId, Instant at) {
         Objects.requireNonNull(at, "at");
-        return pool.inStatements("expiring grants", statements -> Grants.expire(statements::get, userId, at));
+        return pool.inStatements("expiring grants", statements -> Grants.expire(statements, userId, at));
     }
 
     @Override
     public List<ExpiredGrant> expireGrants(Instant at) {
         Objects.requireNonNull(at, "at");
-        List<Long> due = pool.inStatements("finding due grants", statements -> Grants.accountsDue(statements::get, at));
+        List<Long> due = pool.inStatements("finding due grants", statements -> Grants.accountsDue(statements, at));
         List<ExpiredGrant> expired = new ArrayList<>();
         for (long userId : due) {
             expired.addAll(expireGrants(userId, at));
@@ -810,6 +810,6 @@ public final class H2UserStore implements UserStore {
 
     @Override
     public List<Grant> grants(long userId) {
-        return pool.inStatements("reading grants", statements -> Grants.all(statements::get, userId));
+        return pool.inStatements("reading grants", statements -> Grants.all(statements, userId));
     }
 }

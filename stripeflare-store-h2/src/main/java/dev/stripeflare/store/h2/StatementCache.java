@@ -15,7 +15,7 @@ import java.util.Map;
  * (measured at a quarter of a charge's time, see NOTES.md). Used only by the thread that holds
  * the connection, so not thread-safe by design.
  */
-final class StatementCache {
+final class StatementCache implements Grants.Statements {
 
     /** A checked SQL failure carried through code paths that cannot throw it. */
     static final class Failure extends RuntimeException {
@@ -39,7 +39,8 @@ final class StatementCache {
         return connection;
     }
 
-    PreparedStatement get(String sql) {
+    @Override
+    public PreparedStatement get(String sql) {
         PreparedStatement statement = statements.get(sql);
         if (statement == null) {
             try {
