@@ -6,12 +6,15 @@ import static dev.stripeflare.tck.StoreFixtures.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stripeflare.AdjustmentOutcome;
+import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.Grant;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.ExpiredGrant;
@@ -66,6 +69,20 @@ abstract class GrantContract extends StoreContractSupport {
     private Grant grantOf(long userId, String operationId) {
         return store.grants(userId).stream().filter(g -> g.operationId().equals(operationId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no grant " + operationId));
+    }
+
+    @Test
+    void aNegativeAdjustmentWithoutOverdraftCannotTakeGrantedCreditThatLeavesAgain() {
+        long alice = register("alice", 1);
+        give(alice, 300, "g1", at(3_600));
+
+        AdjustmentResult declined = store.adjust(new Adjustment(alice, -301, false, "take back", "adj-1", at(10)));
+        AdjustmentResult paidPart = store.adjust(new Adjustment(alice, -1, false, "take back", "adj-2", at(10)));
+        store.expireGrants(alice, at(7_200));
+
+        assertThat(declined.outcome()).isEqualTo(AdjustmentOutcome.INSUFFICIENT_BALANCE);
+        assertThat(paidPart.outcome()).isEqualTo(AdjustmentOutcome.APPLIED);
+        assertThat(account(alice).balanceCents()).isZero();
     }
 
     @Test

@@ -29,8 +29,8 @@ final class Adjustments {
     static AdjustmentResult adjust(Handle h, Adjustment adjustment) {
         long userId = adjustment.userId();
         DailyTotals.ensureDay(h, adjustment.at()); // before the account's row is locked (see DailyTotals)
-        Optional<Long> balance = h.createQuery("SELECT BALANCE FROM ACCOUNTS WHERE USER_ID = ? FOR UPDATE")
-                .bind(0, userId).mapTo(Long.class).findOne();
+        Optional<long[]> balance = h.createQuery("SELECT BALANCE, GRANTED FROM ACCOUNTS WHERE USER_ID = ? FOR UPDATE")
+                .bind(0, userId).map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne();
         if (balance.isEmpty()) {
             throw new UnknownUserException(userId);
         }
@@ -46,7 +46,8 @@ final class Adjustments {
             }
             return new AdjustmentResult(AdjustmentOutcome.REPLAYED, p.balanceAfterCents());
         }
-        long before = balance.get();
+        long before = balance.get()[0];
+        long granted = balance.get()[1];
         long after;
         try {
             after = Math.addExact(before, adjustment.amountCents());
@@ -54,7 +55,8 @@ final class Adjustments {
             throw new InvalidAmountException("balance " + before + " + " + adjustment.amountCents()
                     + " cents overflows a long");
         }
-        if (adjustment.amountCents() < 0 && after < 0 && !adjustment.allowNegativeBalance()) {
+        // Against the paid part: granted credit leaves again when its grant ends (ADR 33).
+        if (adjustment.amountCents() < 0 && after - granted < 0 && !adjustment.allowNegativeBalance()) {
             return new AdjustmentResult(AdjustmentOutcome.INSUFFICIENT_BALANCE, before);
         }
         LocalDateTime at = LocalDateTime.ofInstant(adjustment.at(), ZoneOffset.UTC);

@@ -739,7 +739,9 @@ public final class InMemoryUserStore implements UserStore {
             synchronized (account) {
                 long before = account.balanceCents();
                 long after = Account.plus(before, adjustment.amountCents());
-                if (adjustment.amountCents() < 0 && after < 0 && !adjustment.allowNegativeBalance()) {
+                // Against the paid part: granted credit leaves again when its grant ends (ADR 33).
+                if (adjustment.amountCents() < 0 && after - account.grantedCents() < 0
+                        && !adjustment.allowNegativeBalance()) {
                     return new AdjustmentResult(AdjustmentOutcome.INSUFFICIENT_BALANCE, before);
                 }
                 account.requireLedgerRoomFor(1);

@@ -27,7 +27,7 @@ final class Adjustments {
 
     Adjustments(Sql sql, Transactions tx) {
         this.tx = tx;
-        lockBalance = sql.of("SELECT balance FROM @accounts WHERE user_id = :id FOR UPDATE");
+        lockBalance = sql.of("SELECT balance, granted FROM @accounts WHERE user_id = :id FOR UPDATE");
         prior = sql.of("SELECT user_id, amount, balance_after FROM @adjustments WHERE operation_id = :op");
         apply = sql.of("WITH updated AS (UPDATE @accounts SET balance = :after WHERE user_id = :id RETURNING user_id),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
@@ -39,7 +39,8 @@ final class Adjustments {
     AdjustmentResult adjust(Adjustment adjustment) {
         long userId = adjustment.userId();
         return tx.inTransaction("adjusting a balance", true, h -> {
-            Optional<Long> balance = h.createQuery(lockBalance).bind("id", userId).mapTo(Long.class).findOne();
+            Optional<long[]> balance = h.createQuery(lockBalance).bind("id", userId)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne();
             if (balance.isEmpty()) {
                 throw new UnknownUserException(userId);
             }
@@ -54,7 +55,8 @@ final class Adjustments {
                 h.rollback();
                 return new AdjustmentResult(AdjustmentOutcome.REPLAYED, p.balanceAfterCents());
             }
-            long before = balance.get();
+            long before = balance.get()[0];
+            long granted = balance.get()[1];
             long after;
             try {
                 after = Math.addExact(before, adjustment.amountCents());
@@ -62,7 +64,8 @@ final class Adjustments {
                 throw new InvalidAmountException("balance " + before + " + " + adjustment.amountCents()
                         + " cents overflows a long");
             }
-            if (adjustment.amountCents() < 0 && after < 0 && !adjustment.allowNegativeBalance()) {
+            // Against the paid part: granted credit leaves again when its grant ends (ADR 33).
+            if (adjustment.amountCents() < 0 && after - granted < 0 && !adjustment.allowNegativeBalance()) {
                 h.rollback();
                 return new AdjustmentResult(AdjustmentOutcome.INSUFFICIENT_BALANCE, before);
             }
