@@ -9,14 +9,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
+import dev.stripeflare.MaintenanceReport;
 import dev.stripeflare.UnclaimedPayment;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.MaintenanceRequest;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.UnclaimedAssignment;
 import dev.stripeflare.spi.UnclaimedResolution;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -213,6 +216,86 @@ abstract class UnclaimedPaymentContract extends StoreContractSupport {
                 .containsExactly(LedgerEntryKind.PAYMENT, LedgerEntryKind.PAYMENT, LedgerEntryKind.REFUND);
         assertThat(store.reverse(refundOf("refund:re_1", "cs_u1", 700)).status())
                 .isEqualTo(ReversalResult.Status.DUPLICATE);
+    }
+
+    /**
+     * A refund of an open unclaimed payment waits as a deferred reversal; maintenance must not
+     * drop it while the payment can still be assigned, or the assignment would credit money
+     * the payer already got back (found by review, issue 11).
+     */
+    @Test
+    void aRefundOfAnOpenUnclaimedPaymentOutlivesRetentionUntilTheAssignment() {
+        long alice = register("alice", 1);
+        store.recordUnclaimed(unclaimed("cs_u1", 700));
+        assertThat(store.reverse(refundOf("refund:re_1", "cs_u1", 700)).status())
+                .isEqualTo(ReversalResult.Status.DEFERRED);
+        Instant later = T0.plus(Duration.ofDays(36));
+
+        MaintenanceReport report = store.maintain(new MaintenanceRequest(later, later, T0, 100));
+
+        assertThat(report.expiredDeferredReversals()).as("kept while the payment is open").isEmpty();
+        assertThat(assign("cs_u1", alice).status()).isEqualTo(UnclaimedResolution.Status.RESOLVED);
+        assertThat(balanceOf(alice)).as("the refunded payment came in and went back out").isEqualTo(1);
+        assertThat(store.reverse(refundOf("refund:re_1", "cs_u1", 700)).status())
+                .isEqualTo(ReversalResult.Status.DUPLICATE);
+    }
+
+    @Test
+    void aPartialRefundOfAnOpenUnclaimedPaymentOutlivesRetentionToo() {
+        long alice = register("alice", 1);
+        store.recordUnclaimed(unclaimed("cs_u1", 700));
+        store.reverse(refundOf("refund:re_1", "cs_u1", 300));
+        Instant later = T0.plus(Duration.ofDays(36));
+        for (int sweep = 0; sweep < 3; sweep++) {
+            store.maintain(new MaintenanceRequest(later, later, T0, 100));
+        }
+
+        assign("cs_u1", alice);
+
+        assertThat(balanceOf(alice)).isEqualTo(401);
+    }
+
+    /** Once the payment is resolved another way, its deferred refund expires as any other. */
+    @Test
+    void aRefundOfAPaymentMarkedRefundedExpiresWithRetention() {
+        store.recordUnclaimed(unclaimed("cs_u1", 700));
+        store.reverse(refundOf("refund:re_1", "cs_u1", 700));
+        Instant later = T0.plus(Duration.ofDays(36));
+        store.maintain(new MaintenanceRequest(later, later, T0, 100));
+        store.markUnclaimedRefunded("cs_u1", "refunded in the Dashboard", at(90));
+
+        MaintenanceReport report = store.maintain(new MaintenanceRequest(later, later, T0, 100));
+
+        assertThat(report.expiredDeferredReversals()).containsExactly("refund:re_1");
+    }
+
+    /** A deferred refund of a payment no unclaimed payment names expires as before. */
+    @Test
+    void aRefundOfAnUnknownPaymentStillExpires() {
+        store.recordUnclaimed(unclaimed("cs_u1", 700));
+        store.reverse(new PaymentReversal("refund:re_9", "pi_other", 500, LedgerEntryKind.REFUND, null, at(30)));
+        Instant later = T0.plus(Duration.ofDays(36));
+
+        MaintenanceReport report = store.maintain(new MaintenanceRequest(later, later, T0, 100));
+
+        assertThat(report.expiredDeferredReversals()).containsExactly("refund:re_9");
+    }
+
+    /** Race: 7 threads run maintenance while one assigns the payment; the refund is never lost. */
+    @Test
+    void maintenanceRacingAnAssignmentNeverLosesTheRefund() {
+        Instant later = T0.plus(Duration.ofDays(36));
+        for (int round = 0; round < ROUNDS; round++) {
+            String id = "cs_r" + round;
+            long account = register("acct" + round, 1);
+            store.recordUnclaimed(unclaimed(id, 700));
+            store.reverse(refundOf("refund:re_" + round, id, 700));
+            ConcurrentRun.race(THREADS, TIMEOUT, thread -> thread == 0
+                    ? assign(id, account)
+                    : store.maintain(new MaintenanceRequest(later, later, T0, 100)));
+            assertThat(balanceOf(account)).as("round %d", round).isEqualTo(1);
+            assertLedgerConsistent(account);
+        }
     }
 
     /** Abuse: a second record under another operation id cannot replace a payment kept under its id. */

@@ -62,8 +62,14 @@ final class Maintenance {
 
     /** Drops up to {@code batch} reversals deferred before {@code before}; returns their ids. */
     private static List<String> expireDeferred(Handle h, Instant before, int batch) {
-        List<String> ids = h.createQuery("SELECT OPERATION_ID FROM OPERATIONS WHERE AT < ? AND KIND = 'DEFERRED'"
-                        + " ORDER BY AT FETCH FIRST ? ROWS ONLY")
+        // A refund of an open unclaimed payment waits for its assignment whatever its age: no
+        // unclaimed payment can be recorded after its refunds are due here, as an event that old
+        // is ignored (ADR 30, 31).
+        List<String> ids = h.createQuery("SELECT O.OPERATION_ID FROM OPERATIONS O WHERE O.AT < ?"
+                        + " AND O.KIND = 'DEFERRED' AND NOT EXISTS (SELECT 1 FROM DEFERRED_REVERSALS D"
+                        + " JOIN UNCLAIMED_PAYMENTS U ON U.PAYMENT_INTENT = D.PAYMENT_REF"
+                        + " WHERE D.OPERATION_ID = O.OPERATION_ID AND U.STATUS = 'OPEN')"
+                        + " ORDER BY O.AT FETCH FIRST ? ROWS ONLY")
                 .bind(0, Sql.toDb(before)).bind(1, batch).mapTo(String.class).list();
         List<String> expired = new ArrayList<>();
         for (String id : ids) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The operation ids a store has applied, what each payment credited and had taken back, and
@@ -57,6 +58,9 @@ final class AppliedOperations {
     private final ExpiryQueue shortLived = new ExpiryQueue();
     private final ExpiryQueue reversalsQueue = new ExpiryQueue();
     private final ExpiryQueue paymentsQueue = new ExpiryQueue();
+    // Deferred reversals past their retention kept because an open unclaimed payment may still
+    // be assigned and must then take them (issue 11 review).
+    private final List<String> parkedDeferred = new ArrayList<>();
 
     Optional<Applied> find(String operationId) {
         return Optional.ofNullable(byOperationId.get(operationId));
@@ -173,9 +177,26 @@ final class AppliedOperations {
      * Forgets up to {@code batch} credit, settlement, restoration and cancellation ids recorded
      * before {@code before}, and drops deferred reversals that waited since before it, adding
      * their ids to {@code expiredDeferred}. Returns the ids forgotten (deferred ones included).
+     * A deferred reversal whose payment reference {@code stillClaimable} accepts (an open
+     * unclaimed payment names it) is parked instead: it stays until that payment is resolved,
+     * and is looked at again by every later call.
      */
-    int pruneOperations(Instant before, int batch, List<String> expiredDeferred) {
+    int pruneOperations(Instant before, int batch, List<String> expiredDeferred, Predicate<String> stillClaimable) {
         int removed = 0;
+        List<String> parkedBefore = new ArrayList<>(parkedDeferred);
+        parkedDeferred.clear();
+        for (String id : parkedBefore) {
+            Applied applied = byOperationId.get(id);
+            if (applied == null || applied.kind() != Kind.DEFERRED) {
+                continue; // applied with its payment's assignment since
+            }
+            if (removed >= batch || stillClaimable.test(applied.paymentReference())) {
+                parkedDeferred.add(id);
+            } else {
+                dropDeferred(id, applied, expiredDeferred);
+                removed++;
+            }
+        }
         while (removed < batch) {
             String id = shortLived.pollBefore(before);
             if (id == null) {
@@ -185,21 +206,32 @@ final class AppliedOperations {
             if (applied == null || applied.kind() == Kind.REVERSAL) {
                 continue; // gone already, or applied since: kept with the reversals
             }
-            if (applied.kind() == Kind.DEFERRED) {
-                List<PaymentReversal> queue = deferredByPaymentReference.get(applied.paymentReference());
-                if (queue != null) {
-                    queue.removeIf(r -> r.operationId().equals(id));
-                    if (queue.isEmpty()) {
-                        deferredByPaymentReference.remove(applied.paymentReference());
-                    }
-                }
-                expiredDeferred.add(id);
+            if (applied.kind() == Kind.DEFERRED && stillClaimable.test(applied.paymentReference())) {
+                parkedDeferred.add(id);
+                continue;
             }
-            byOperationId.remove(id);
-            restoredReversals.remove(id);
+            if (applied.kind() == Kind.DEFERRED) {
+                dropDeferred(id, applied, expiredDeferred);
+            } else {
+                byOperationId.remove(id);
+                restoredReversals.remove(id);
+            }
             removed++;
         }
         return removed;
+    }
+
+    private void dropDeferred(String id, Applied applied, List<String> expiredDeferred) {
+        List<PaymentReversal> queue = deferredByPaymentReference.get(applied.paymentReference());
+        if (queue != null) {
+            queue.removeIf(r -> r.operationId().equals(id));
+            if (queue.isEmpty()) {
+                deferredByPaymentReference.remove(applied.paymentReference());
+            }
+        }
+        expiredDeferred.add(id);
+        byOperationId.remove(id);
+        restoredReversals.remove(id);
     }
 
     /** Forgets up to {@code batch} applied reversals recorded before {@code before}. */

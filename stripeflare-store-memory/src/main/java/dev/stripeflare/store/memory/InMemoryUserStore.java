@@ -665,7 +665,7 @@ public final class InMemoryUserStore implements UserStore {
                 }
             }
             List<String> expired = new ArrayList<>();
-            int ops = operations.pruneOperations(request.operationsBefore(), batch, expired);
+            int ops = operations.pruneOperations(request.operationsBefore(), batch, expired, unclaimed::isOpenFor);
             ops += operations.pruneReversals(request.paymentsBefore(), batch);
             int payments = operations.prunePayments(request.paymentsBefore(), batch);
             int claims = checkouts.prune(request.operationsBefore(), batch);

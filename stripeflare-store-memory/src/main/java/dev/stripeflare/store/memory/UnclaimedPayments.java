@@ -25,6 +25,12 @@ final class UnclaimedPayments {
         return byId.containsKey(id);
     }
 
+    /** Whether an open payment names {@code paymentIntentId}: its refunds must wait for it. */
+    boolean isOpenFor(String paymentIntentId) {
+        return paymentIntentId != null && byId.values().stream().anyMatch(
+                p -> p.isOpen() && p.paymentIntentId().filter(paymentIntentId::equals).isPresent());
+    }
+
     /** Adds or replaces the payment with its id. */
     void put(UnclaimedPayment payment) {
         byId.put(payment.id(), payment);

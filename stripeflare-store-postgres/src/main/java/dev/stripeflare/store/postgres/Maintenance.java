@@ -43,8 +43,13 @@ final class Maintenance {
                 + " WHERE at < :before ORDER BY at LIMIT :n)");
         checkouts = sql.of("DELETE FROM @checkouts WHERE checkout_id IN (SELECT checkout_id FROM @checkouts"
                 + " WHERE at < :before ORDER BY at LIMIT :n)");
-        dueDeferred = sql.of("SELECT operation_id FROM @operations WHERE kind = 'DEFERRED' AND at < :before"
-                + " ORDER BY at LIMIT :n");
+        // A refund of an open unclaimed payment waits for its assignment whatever its age: no
+        // unclaimed payment can be recorded after its refunds are due here, as an event that old
+        // is ignored (ADR 30, 31).
+        dueDeferred = sql.of("SELECT o.operation_id FROM @operations o WHERE o.kind = 'DEFERRED' AND o.at < :before"
+                + " AND NOT EXISTS (SELECT 1 FROM @deferred_reversals d JOIN @unclaimed_payments u"
+                + " ON u.payment_intent = d.payment_ref WHERE d.operation_id = o.operation_id AND u.status = 'OPEN')"
+                + " ORDER BY o.at LIMIT :n");
         lockPayment = sql.of("SELECT 1 FROM @payments p JOIN @deferred_reversals d ON d.payment_ref = p.payment_ref"
                 + " WHERE d.operation_id = :op FOR UPDATE OF p");
         lockDeferred = sql.of("SELECT kind FROM @operations WHERE operation_id = :op FOR UPDATE");
