@@ -6,10 +6,13 @@ import static dev.stripeflare.tck.StoreFixtures.paymentReferenceOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.ChargeOutcome;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.MaintenanceReport;
+import dev.stripeflare.UnclaimedPayment;
+import dev.stripeflare.spi.Adjustment;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.MaintenanceRequest;
@@ -17,6 +20,7 @@ import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.TokenHashes;
+import dev.stripeflare.spi.UnclaimedAssignment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +76,40 @@ abstract class RetentionContract extends StoreContractSupport {
         assertThat(charge(keyed("alice", 100, "k-1", DAY))).isEqualTo(ChargeResult.charged(800));
         assertThat(balanceOf(alice)).isEqualTo(800);
         assertLedgerConsistent(alice);
+    }
+
+    @Test
+    void adjustmentIdsAreKeptAsLongAsPaymentsThenForgotten() {
+        long alice = register("alice", 1_000);
+        Adjustment refund = new Adjustment(alice, 250, false, "ticket 42", "adj-1", T0);
+        assertThat(store.adjust(refund).outcome()).isEqualTo(AdjustmentOutcome.APPLIED);
+
+        MaintenanceReport withinPayments = pruneAll(DAY, DAY, T0);
+        assertThat(withinPayments.operations()).as("adjustments outlive operation ids").isZero();
+        assertThat(store.adjust(refund).outcome()).isEqualTo(AdjustmentOutcome.REPLAYED);
+
+        MaintenanceReport late = pruneAll(days(600), days(600), days(600));
+        assertThat(late.operations()).isEqualTo(1);
+        assertThat(balanceOf(alice)).as("pruning moves no money").isEqualTo(1_250);
+        assertLedgerConsistent(alice);
+    }
+
+    @Test
+    void resolvedUnclaimedPaymentsAreForgottenAfterThePaymentRetentionAndOpenOnesNever() {
+        long alice = register("alice", 1);
+        store.recordUnclaimed(UnclaimedPaymentContract.unclaimed("cs_open", 100));
+        store.recordUnclaimed(UnclaimedPaymentContract.unclaimed("cs_assigned", 200));
+        store.recordUnclaimed(UnclaimedPaymentContract.unclaimed("cs_refunded", 300));
+        store.assignUnclaimed(new UnclaimedAssignment("cs_assigned", alice, "ticket", null, DAY));
+        store.markUnclaimedRefunded("cs_refunded", "refunded", DAY);
+
+        assertThat(pruneAll(DAY, DAY, DAY).payments()).as("resolved at DAY, not before it").isZero();
+        assertThat(store.unclaimedPayments()).hasSize(3);
+
+        MaintenanceReport late = pruneAll(days(600), days(600), days(600));
+        assertThat(late.payments()).isGreaterThanOrEqualTo(2);
+        assertThat(store.unclaimedPayments()).extracting(UnclaimedPayment::id).containsExactly("cs_open");
+        assertThat(balanceOf(alice)).isEqualTo(201);
     }
 
     @Test

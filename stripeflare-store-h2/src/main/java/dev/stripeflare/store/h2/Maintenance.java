@@ -37,9 +37,19 @@ final class Maintenance {
         int checkouts = pool.inTransaction("pruning checkouts", h -> h.createUpdate(
                         "DELETE FROM CHECKOUT_CLAIMS WHERE AT < ? FETCH FIRST ? ROWS ONLY")
                 .bind(0, Sql.toDb(r.operationsBefore())).bind(1, batch).execute());
+        // Adjustments and resolved unclaimed payments are rare: kept as long as payments, found
+        // without an index. An open unclaimed payment waits for its operator however old.
+        int adjustments = pool.inTransaction("pruning adjustments", h -> h.createUpdate(
+                        "DELETE FROM ADJUSTMENTS WHERE AT < ? FETCH FIRST ? ROWS ONLY")
+                .bind(0, Sql.toDb(r.paymentsBefore())).bind(1, batch).execute());
+        int unclaimed = pool.inTransaction("pruning resolved unclaimed payments", h -> h.createUpdate(
+                        "DELETE FROM UNCLAIMED_PAYMENTS WHERE STATUS <> 'OPEN' AND RESOLVED_AT < ?"
+                                + " FETCH FIRST ? ROWS ONLY")
+                .bind(0, Sql.toDb(r.paymentsBefore())).bind(1, batch).execute());
         boolean more = keys == batch || expired.size() == batch || operations == batch || reversals == batch
-                || payments == batch || checkouts == batch;
-        return new MaintenanceReport(keys, operations + reversals, payments, checkouts, expired, more);
+                || payments == batch || checkouts == batch || adjustments == batch || unclaimed == batch;
+        return new MaintenanceReport(keys, operations + reversals + adjustments, payments + unclaimed, checkouts,
+                expired, more);
     }
 
     /** Deletes up to {@code batch} operations of the kinds {@code kinds} selects, with their reversal records. */

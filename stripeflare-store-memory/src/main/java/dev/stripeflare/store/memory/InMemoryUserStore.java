@@ -667,12 +667,16 @@ public final class InMemoryUserStore implements UserStore {
             List<String> expired = new ArrayList<>();
             int ops = operations.pruneOperations(request.operationsBefore(), batch, expired, unclaimed::isOpenFor);
             ops += operations.pruneReversals(request.paymentsBefore(), batch);
+            ops += pruneAdjustments(request.paymentsBefore(), batch);
             int payments = operations.prunePayments(request.paymentsBefore(), batch);
+            payments += unclaimed.pruneResolved(request.paymentsBefore(), batch);
             int claims = checkouts.prune(request.operationsBefore(), batch);
             KeyExpiry head = keyExpiries.peek();
             boolean more = (head != null && head.at().isBefore(request.idempotencyKeysBefore()))
                     || operations.moreDue(request.operationsBefore(), request.paymentsBefore())
-                    || checkouts.moreDue(request.operationsBefore());
+                    || checkouts.moreDue(request.operationsBefore())
+                    || adjustmentTimes.hasBefore(request.paymentsBefore())
+                    || unclaimed.moreResolvedBefore(request.paymentsBefore());
             return new dev.stripeflare.MaintenanceReport(keys, ops - expired.size(), payments, claims, expired, more);
         }
     }
@@ -716,8 +720,21 @@ public final class InMemoryUserStore implements UserStore {
     /** What an adjustment did, so its operation id answers a repeat. */
     private record AppliedAdjustment(long userId, long amountCents, long balanceAfterCents) { }
 
-    // Guarded by writeLock; kept when an account is deleted.
+    // Guarded by writeLock; kept when an account is deleted, forgotten after the payment
+    // retention (ADR 30) in the order they were applied.
     private final Map<String, AppliedAdjustment> adjustments = new HashMap<>();
+    private final ExpiryQueue adjustmentTimes = new ExpiryQueue();
+
+    private int pruneAdjustments(Instant before, int batch) {
+        int removed = 0;
+        for (String id = adjustmentTimes.pollBefore(before); id != null; id = adjustmentTimes.pollBefore(before)) {
+            adjustments.remove(id);
+            if (++removed == batch) {
+                break;
+            }
+        }
+        return removed;
+    }
 
     @Override
     public AdjustmentResult adjust(Adjustment adjustment) {
@@ -749,6 +766,7 @@ public final class InMemoryUserStore implements UserStore {
                         LedgerEntryKind.ADJUSTMENT, adjustment.operationId(), adjustment.reason(), adjustment.at()));
                 adjustments.put(adjustment.operationId(),
                         new AppliedAdjustment(account.userId, adjustment.amountCents(), after));
+                adjustmentTimes.add(adjustment.operationId(), adjustment.at());
                 return new AdjustmentResult(AdjustmentOutcome.APPLIED, after);
             }
         }

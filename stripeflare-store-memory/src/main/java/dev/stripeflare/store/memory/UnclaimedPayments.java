@@ -2,6 +2,7 @@ package dev.stripeflare.store.memory;
 
 import dev.stripeflare.UnclaimedPayment;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ final class UnclaimedPayments {
             Comparator.comparing(UnclaimedPayment::receivedAt).thenComparing(UnclaimedPayment::id);
 
     private final Map<String, UnclaimedPayment> byId = new HashMap<>();
+    // Resolved payments by resolution time, for pruning after the payment retention (ADR 30).
+    private final ExpiryQueue resolved = new ExpiryQueue();
 
     Optional<UnclaimedPayment> find(String id) {
         return Optional.ofNullable(byId.get(id));
@@ -34,6 +37,23 @@ final class UnclaimedPayments {
     /** Adds or replaces the payment with its id. */
     void put(UnclaimedPayment payment) {
         byId.put(payment.id(), payment);
+        payment.resolvedAt().ifPresent(at -> resolved.add(payment.id(), at));
+    }
+
+    /** Forgets up to {@code batch} payments resolved before {@code before}; open ones are kept. */
+    int pruneResolved(Instant before, int batch) {
+        int removed = 0;
+        for (String id = resolved.pollBefore(before); id != null; id = resolved.pollBefore(before)) {
+            byId.remove(id);
+            if (++removed == batch) {
+                break;
+            }
+        }
+        return removed;
+    }
+
+    boolean moreResolvedBefore(Instant before) {
+        return resolved.hasBefore(before);
     }
 
     List<UnclaimedPayment> oldestFirst() {

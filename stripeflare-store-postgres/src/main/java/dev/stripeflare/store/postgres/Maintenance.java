@@ -27,6 +27,8 @@ final class Maintenance {
     private final String longOps;
     private final String payments;
     private final String checkouts;
+    private final String adjustments;
+    private final String resolvedUnclaimed;
     private final String dueDeferred;
     private final String lockPayment;
     private final String lockDeferred;
@@ -46,6 +48,12 @@ final class Maintenance {
         // A refund of an open unclaimed payment waits for its assignment whatever its age: no
         // unclaimed payment can be recorded after its refunds are due here, as an event that old
         // is ignored (ADR 30, 31).
+        // Adjustments and resolved unclaimed payments are rare: kept as long as payments, found
+        // without an index. An open unclaimed payment waits for its operator however old.
+        adjustments = sql.of("DELETE FROM @adjustments WHERE operation_id IN (SELECT operation_id FROM @adjustments"
+                + " WHERE at < :before ORDER BY at LIMIT :n)");
+        resolvedUnclaimed = sql.of("DELETE FROM @unclaimed_payments WHERE id IN (SELECT id FROM @unclaimed_payments"
+                + " WHERE status <> 'OPEN' AND resolved_at < :before ORDER BY resolved_at LIMIT :n)");
         dueDeferred = sql.of("SELECT o.operation_id FROM @operations o WHERE o.kind = 'DEFERRED' AND o.at < :before"
                 + " AND NOT EXISTS (SELECT 1 FROM @deferred_reversals d JOIN @unclaimed_payments u"
                 + " ON u.payment_intent = d.payment_ref WHERE d.operation_id = o.operation_id AND u.status = 'OPEN')"
@@ -72,9 +80,12 @@ final class Maintenance {
         int longCount = delete("pruning reversal records", longOps, r.paymentsBefore(), n);
         int paymentCount = delete("pruning payments", payments, r.paymentsBefore(), n);
         int checkoutCount = delete("pruning checkouts", checkouts, r.operationsBefore(), n);
+        int adjustmentCount = delete("pruning adjustments", adjustments, r.paymentsBefore(), n);
+        int unclaimedCount = delete("pruning resolved unclaimed payments", resolvedUnclaimed, r.paymentsBefore(), n);
         boolean more = keyCount == n || expired.size() == n || shortCount == n || longCount == n
-                || paymentCount == n || checkoutCount == n;
-        return new MaintenanceReport(keyCount, shortCount + longCount, paymentCount, checkoutCount, expired, more);
+                || paymentCount == n || checkoutCount == n || adjustmentCount == n || unclaimedCount == n;
+        return new MaintenanceReport(keyCount, shortCount + longCount + adjustmentCount,
+                paymentCount + unclaimedCount, checkoutCount, expired, more);
     }
 
     private int delete(String what, String statement, Instant before, int n) {
