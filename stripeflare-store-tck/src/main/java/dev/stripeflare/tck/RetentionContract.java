@@ -84,9 +84,9 @@ abstract class RetentionContract extends StoreContractSupport {
         Adjustment refund = new Adjustment(alice, 250, false, "ticket 42", "adj-1", T0);
         assertThat(store.adjust(refund).outcome()).isEqualTo(AdjustmentOutcome.APPLIED);
 
-        MaintenanceReport withinPayments = pruneAll(DAY, DAY, T0);
-        assertThat(withinPayments.operations()).as("adjustments outlive operation ids").isZero();
-        assertThat(store.adjust(refund).outcome()).isEqualTo(AdjustmentOutcome.REPLAYED);
+        pruneAll(DAY, DAY, T0);
+        assertThat(store.adjust(refund).outcome()).as("adjustments outlive operation ids")
+                .isEqualTo(AdjustmentOutcome.REPLAYED);
 
         MaintenanceReport late = pruneAll(days(600), days(600), days(600));
         assertThat(late.operations()).isEqualTo(1);
@@ -103,8 +103,8 @@ abstract class RetentionContract extends StoreContractSupport {
         store.assignUnclaimed(new UnclaimedAssignment("cs_assigned", alice, "ticket", null, DAY));
         store.markUnclaimedRefunded("cs_refunded", "refunded", DAY);
 
-        assertThat(pruneAll(DAY, DAY, DAY).payments()).as("resolved at DAY, not before it").isZero();
-        assertThat(store.unclaimedPayments()).hasSize(3);
+        pruneAll(DAY, DAY, DAY);
+        assertThat(store.unclaimedPayments()).as("resolved at DAY, not before it").hasSize(3);
 
         MaintenanceReport late = pruneAll(days(600), days(600), days(600));
         assertThat(late.payments()).isGreaterThanOrEqualTo(2);
