@@ -4,23 +4,19 @@ import dev.stripeflare.Wallet;
 import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.event.WalletListener;
 import dev.stripeflare.spi.UserStore;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
  * A {@link Wallet} bean built from the {@code stripeflare.*} properties, on a {@link UserStore}
  * bean: the H2 file store by default, the in-memory store with
  * {@code stripeflare.store.type=memory}, the PostgreSQL store on the application's
- * {@link DataSource} when stripeflare-store-postgres is present (or with
+ * {@code DataSource} when stripeflare-store-postgres is present (or with
  * {@code stripeflare.store.type=postgres}). Every {@link WalletListener} bean hears the wallet's
  * events, and every {@link StripeflareBuilderCustomizer} bean adjusts the builder last.
  *
@@ -31,8 +27,9 @@ import org.springframework.context.annotation.Import;
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass(Stripeflare.class)
 @EnableConfigurationProperties(StripeflareProperties.class)
-@Import({StripeflareAutoConfiguration.PostgresStore.class, StripeflareAutoConfiguration.MemoryStore.class,
-        StripeflareAutoConfiguration.H2Store.class})
+// In this order: the first store that matches wins, and h2 is the fallback.
+@Import({StoreConfigurations.PostgresStore.class, StoreConfigurations.MemoryStore.class,
+        StoreConfigurations.H2Store.class})
 public class StripeflareAutoConfiguration {
 
     /** The wallet; a malformed or missing setting fails start-up through {@link StripeflareFailureAnalyzer}. */
@@ -45,43 +42,5 @@ public class StripeflareAutoConfiguration {
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
-    }
-
-    /** The PostgreSQL store on the application's {@link DataSource}. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "dev.stripeflare.store.postgres.PostgresUserStore")
-    @ConditionalOnBean(DataSource.class)
-    @ConditionalOnProperty(prefix = "stripeflare.store", name = "type", havingValue = "postgres", matchIfMissing = true)
-    static class PostgresStore {
-        @Bean(destroyMethod = "")
-        @ConditionalOnMissingBean({UserStore.class, Wallet.class})
-        UserStore stripeflareUserStore(DataSource dataSource, StripeflareProperties properties) {
-            return dev.stripeflare.store.postgres.PostgresUserStore.of(dataSource,
-                    properties.getStore().getPostgresSchema());
-        }
-    }
-
-    /** The in-memory store, when asked for. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "dev.stripeflare.store.memory.InMemoryUserStore")
-    @ConditionalOnProperty(prefix = "stripeflare.store", name = "type", havingValue = "memory")
-    static class MemoryStore {
-        @Bean(destroyMethod = "")
-        @ConditionalOnMissingBean({UserStore.class, Wallet.class})
-        UserStore stripeflareUserStore() {
-            return new dev.stripeflare.store.memory.InMemoryUserStore();
-        }
-    }
-
-    /** The H2 file store: the default. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "dev.stripeflare.store.h2.H2UserStore")
-    @ConditionalOnProperty(prefix = "stripeflare.store", name = "type", havingValue = "h2", matchIfMissing = true)
-    static class H2Store {
-        @Bean(destroyMethod = "")
-        @ConditionalOnMissingBean({UserStore.class, Wallet.class})
-        UserStore stripeflareUserStore(StripeflareProperties properties) {
-            return dev.stripeflare.store.h2.H2UserStore.file(properties.getStore().getH2File());
-        }
     }
 }

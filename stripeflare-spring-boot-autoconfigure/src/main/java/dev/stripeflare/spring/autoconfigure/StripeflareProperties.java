@@ -231,7 +231,7 @@ public class StripeflareProperties {
          */
         private StoreType type;
 
-        /** The H2 database file (without .mv.db) of the h2 store. */
+        /** The H2 database file (without .mv.db) of the h2 store; default data/stripeflare in the working directory. */
         private Path h2File = Path.of("data", "stripeflare");
 
         /** The schema of the postgres store on the application's DataSource (created when missing). */
