@@ -67,6 +67,8 @@ public final class ReportTable {
     static {
         OPERATIONS.put("ChargeBenchmark.zipf", "charge, Zipf over users");
         OPERATIONS.put("ChargeBenchmark.sameUser", "charge, one user from all threads");
+        OPERATIONS.put("MeteredChargeBenchmark.bare", "charge, Zipf: bare wallet (metrics baseline)");
+        OPERATIONS.put("MeteredChargeBenchmark.metered", "charge, Zipf: `MeteredWallet` (Micrometer)");
         OPERATIONS.put("FloorBenchmark.zipf", "(a) floor: CHM + AtomicLong CAS, Zipf");
         OPERATIONS.put("FloorBenchmark.sameUser", "(a) floor: CHM + AtomicLong CAS, one user");
         OPERATIONS.put("NaiveJdbcBenchmark.zipf", "(b) naive JDBC UPDATE, autocommit, Zipf");
@@ -214,7 +216,9 @@ public final class ReportTable {
                 .append(" check-and-`DECRBY` per charge, Lettuce sync, no ledger, no persistence asked for.")
                 .append(" A — in a ratio column: that baseline did not run at that thread count.\n");
         out.append("\n² Targets of issues 4 and 6, checked at 1 thread, and of issue 12 (`postgres`: p99 at 1 thread,")
-                .append(" ops/s at 8 threads, ≤ 1.5× naive PostgreSQL at every thread count): ✅ met, ❌ missed. Every row at every thread")
+                .append(" ops/s at 8 threads, ≤ 1.5× naive PostgreSQL at every thread count), and of issue 16 (Micrometer")
+                .append(" metrics cost ≤ 10 % of a memory-store charge's throughput, beside the bare wallet in the same run):")
+                .append(" ✅ met, ❌ missed. Every row at every thread")
                 .append(" count is also checked against the original's 20 ms (p99.9 ≤ 2 ms, ten times under it).\n");
         out.append("\n³ Machine: ").append(machine.getProperty("cpus")).append(" CPUs (`nproc`), ")
                 .append(machine.getProperty("cpu")).append(", ").append(machine.getProperty("memory"))
@@ -352,6 +356,14 @@ public final class ReportTable {
             if (key.benchmark().equals("ChargeBenchmark.zipf") && Stores.MEMORY.equals(key.store())) {
                 ratioTo(rows, key, row, "FloorBenchmark").ifPresent(ratio ->
                         checks.add((ratio <= 10 ? "✅ " : "❌ ") + "≤ 10× floor"));
+            }
+        }
+        if (key.benchmark().equals("MeteredChargeBenchmark.metered")) {
+            Row bare = rows.get(new Key("MeteredChargeBenchmark.bare", key.store(), key.users(), key.threads()));
+            if (bare != null && bare.opsPerSecond != null && row.opsPerSecond != null) {
+                double overhead = bare.opsPerSecond / row.opsPerSecond - 1;
+                checks.add((overhead <= 0.10 ? "✅ " : "❌ ") + "metrics overhead ≤ 10 % (here "
+                        + String.format(Locale.ROOT, "%+.1f", 100 * overhead) + " %)");
             }
         }
         if (row.p999 != null && row.p999 > 2_000) {

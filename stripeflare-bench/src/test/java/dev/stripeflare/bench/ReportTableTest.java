@@ -57,6 +57,24 @@ class ReportTableTest {
                 .contains("(d) Redis Lua check-and-DECRBY, Zipf");
     }
 
+    @Test
+    void checksTheMetricsOverheadAgainstTheBareWalletOfTheSameRun(@TempDir Path dir) throws Exception {
+        Path met = dir.resolve("met.json");
+        Files.writeString(met, "[" + run("MeteredChargeBenchmark.bare", "memory", "thrpt", "ops/us", 1.0, 0, 0, 0)
+                + "," + run("MeteredChargeBenchmark.metered", "memory", "thrpt", "ops/us", 0.95, 0, 0, 0) + "]");
+        Path missed = dir.resolve("missed.json");
+        Files.writeString(missed, "[" + run("MeteredChargeBenchmark.bare", "memory", "thrpt", "ops/us", 1.0, 0, 0, 0)
+                + "," + run("MeteredChargeBenchmark.metered", "memory", "thrpt", "ops/us", 0.8, 0, 0, 0) + "]");
+        Properties machine = new Properties();
+        machine.setProperty("cpus", "2");
+
+        assertThat(ReportTable.render(machine, List.of(met)))
+                .contains("| charge, Zipf: bare wallet (metrics baseline) | `memory` |")
+                .contains("✅ metrics overhead ≤ 10 % (here +5.3 %)");
+        assertThat(ReportTable.render(machine, List.of(missed)))
+                .contains("❌ metrics overhead ≤ 10 % (here +25.0 %)");
+    }
+
     private static String run(String benchmark, String store, String mode, String unit,
                               double score, double p50, double p99, double p999) {
         return run(benchmark, store, mode, unit, score, p50, p99, p999, 1);
