@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -23,8 +25,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code wallet.charge(token, 1)} on the memory store, Zipf over users, through the bare wallet
  * ({@link #bare}) and through a {@link MeteredWallet} bound to a {@code SimpleMeterRegistry}
  * ({@link #metered}: a counter increment and a timer record per charge, two {@code nanoTime}
- * reads). Both run in the same session on the same seeded wallet, each in its own fork; the
- * wallet of both has the metrics registered as its listener, so only the decorator differs.
+ * reads).
+ *
+ * <p>The two run at the same time, one thread each, in one JMH group ({@code paired}) over the
+ * same seeded wallet, so both see the same machine at the same moment: on a shared machine whose
+ * load changes from one fork to the next, separate forks measured noise ten times larger than the
+ * effect. JMH reports each method of the group on its own. The wallet has the metrics registered
+ * as its listener for both, so only the decorator differs.
  */
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -56,11 +63,15 @@ public class MeteredChargeBenchmark {
     }
 
     @Benchmark
+    @Group("paired")
+    @GroupThreads(1)
     public ChargeResult bare(ChargeBenchmark.Cursor cursor) {
         return ChargeBenchmark.charged(fixture.wallet.charge(fixture.tokens[draws[cursor.next++ & Zipf.MASK]], 1));
     }
 
     @Benchmark
+    @Group("paired")
+    @GroupThreads(1)
     public ChargeResult metered(ChargeBenchmark.Cursor cursor) {
         return ChargeBenchmark.charged(metered.charge(fixture.tokens[draws[cursor.next++ & Zipf.MASK]], 1));
     }

@@ -9,13 +9,13 @@ import dev.stripeflare.event.RestoredEvent;
 import dev.stripeflare.event.ReversedEvent;
 import dev.stripeflare.event.UnclaimedPaymentEvent;
 import dev.stripeflare.event.WalletListener;
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Meters (names and tags follow Micrometer's conventions; no user id, token, payment id or
  * amount is ever a tag, so the number of time series is fixed):
  * <ul>
- *   <li>{@value #CHARGES} (counter), tag {@code outcome} = {@code charged}, {@code insufficient_balance},
+ *   <li>{@value #CHARGES} (counter: a {@code FunctionCounter} reading the timer's count), tag {@code outcome} = {@code charged}, {@code insufficient_balance},
  *       {@code not_registered}, {@code replayed} (the {@link ChargeOutcome} in lower case), or {@code error}
  *       when the charge threw;</li>
  *   <li>{@value #CHARGE_DURATION} (timer, same {@code outcome} tag): how long a charge took. No
@@ -46,8 +46,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #STORE_ERRORS} (counter), tag {@code operation} = the wallet method that failed.</li>
  * </ul>
  *
- * <p>Until it is bound every meter records nothing. Bound to several registries, it records to
- * all of them. Thread-safe; recording never blocks and never throws into the wallet.
+ * <p>Until it is bound it records nothing. Bound to several registries, it records to each. Thread-safe; recording never blocks and never throws into the wallet.
  */
 public final class StripeflareMetrics implements MeterBinder, WalletListener {
     /** Counter of charges by outcome. */
@@ -70,7 +69,8 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
     public static final String STORE_ERRORS = "stripeflare.store.errors";
 
     private final List<MeterRegistry> registries = new ArrayList<>();
-    private volatile Meters meters = new Meters(new CompositeMeterRegistry());
+    /** The meters of each bound registry; none until bound. Replaced, never changed. */
+    private volatile Meters[] meters = new Meters[0];
 
     /** Unbound metrics: they record nothing until {@link #bindTo} is called. */
     public StripeflareMetrics() {
@@ -91,58 +91,79 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
             return;
         }
         registries.add(registry);
-        meters = new Meters(registries.size() == 1 ? registry
-                : new CompositeMeterRegistry(Clock.SYSTEM, List.copyOf(registries)));
+        Meters[] bound = Arrays.copyOf(meters, meters.length + 1);
+        bound[bound.length - 1] = new Meters(registry);
+        meters = bound;
     }
 
     /** Records one charge that ended with {@code outcome} after {@code nanos}. */
     public void recordCharge(ChargeOutcome outcome, long nanos) {
-        meters.charge(outcome.ordinal(), nanos);
+        for (Meters each : meters) {
+            each.charge(outcome.ordinal(), nanos);
+        }
     }
 
     /** Records one charge that threw after {@code nanos}. */
     public void recordChargeError(long nanos) {
-        meters.charge(Meters.ERROR, nanos);
+        for (Meters each : meters) {
+            each.charge(Meters.ERROR, nanos);
+        }
     }
 
     /** Records one webhook delivery that ended with {@code outcome}. */
     public void recordWebhook(WebhookOutcome outcome) {
-        meters.webhooks[outcome.ordinal()].increment();
+        for (Meters each : meters) {
+            each.webhooks[outcome.ordinal()].increment();
+        }
     }
 
     /** Records one webhook delivery that threw. */
     public void recordWebhookError() {
-        meters.webhooks[Meters.WEBHOOK_ERROR].increment();
+        for (Meters each : meters) {
+            each.webhooks[Meters.WEBHOOK_ERROR].increment();
+        }
     }
 
     /** Records one store failure seen by the wallet operation {@code operation}. */
     public void recordStoreError(StoreOperation operation) {
-        meters.storeErrors[operation.ordinal()].increment();
+        for (Meters each : meters) {
+            each.storeErrors[operation.ordinal()].increment();
+        }
     }
 
     @Override
     public void onCredited(CreditedEvent event) {
-        meters.credits.increment(event.amountCents());
+        for (Meters each : meters) {
+            each.credits.increment(event.amountCents());
+        }
     }
 
     @Override
     public void onReversed(ReversedEvent event) {
-        meters.reversal(event.kind()).increment(event.takenCents());
+        for (Meters each : meters) {
+            each.reversal(event.kind()).increment(event.takenCents());
+        }
     }
 
     @Override
     public void onRestored(RestoredEvent event) {
-        meters.restoration(event.kind()).increment(event.amountCents());
+        for (Meters each : meters) {
+            each.restoration(event.kind()).increment(event.amountCents());
+        }
     }
 
     @Override
     public void onGranted(GrantedEvent event) {
-        meters.grants.increment(event.amountCents());
+        for (Meters each : meters) {
+            each.grants.increment(event.amountCents());
+        }
     }
 
     @Override
     public void onUnclaimedPayment(UnclaimedPaymentEvent event) {
-        meters.unclaimed.increment();
+        for (Meters each : meters) {
+            each.unclaimed.increment();
+        }
     }
 
     /** The wallet operations whose store failures are counted, as the {@code operation} tag. */
@@ -172,7 +193,6 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
         static final int ERROR = ChargeOutcome.values().length;
         static final int WEBHOOK_ERROR = WebhookOutcome.values().length;
 
-        final Counter[] charges = new Counter[ERROR + 1];
         final Timer[] durations = new Timer[ERROR + 1];
         final Counter[] webhooks =
                 new Counter[WEBHOOK_ERROR + 1];
@@ -186,10 +206,11 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
         Meters(MeterRegistry registry) {
             for (int i = 0; i <= ERROR; i++) {
                 String outcome = i == ERROR ? "error" : tag(ChargeOutcome.values()[i]);
-                charges[i] = Counter.builder(CHARGES)
-                        .description("Charges by outcome").tag("outcome", outcome).register(registry);
                 durations[i] = Timer.builder(CHARGE_DURATION)
                         .description("How long a charge took, by outcome").tag("outcome", outcome).register(registry);
+                // The counter reads the timer's count: one meter update per charge, not two.
+                FunctionCounter.builder(CHARGES, durations[i], Timer::count)
+                        .description("Charges by outcome").tag("outcome", outcome).register(registry);
             }
             for (int i = 0; i <= WEBHOOK_ERROR; i++) {
                 String outcome = i == WEBHOOK_ERROR ? "error" : tag(WebhookOutcome.values()[i]);
@@ -225,7 +246,6 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
         }
 
         void charge(int index, long nanos) {
-            charges[index].increment();
             durations[index].record(nanos, TimeUnit.NANOSECONDS);
         }
 

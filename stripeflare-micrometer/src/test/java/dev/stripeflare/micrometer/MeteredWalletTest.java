@@ -75,7 +75,7 @@ class MeteredWalletTest {
     }
 
     private double charges(String outcome) {
-        return registry.get(StripeflareMetrics.CHARGES).tag("outcome", outcome).counter().count();
+        return registry.get(StripeflareMetrics.CHARGES).tag("outcome", outcome).functionCounter().count();
     }
 
     @Test
@@ -219,8 +219,10 @@ class MeteredWalletTest {
         late.bindTo(second);
         late.recordCharge(ChargeOutcome.CHARGED, 1_000);
 
-        assertThat(first.get(StripeflareMetrics.CHARGES).tag("outcome", "charged").counter().count()).isEqualTo(2);
-        assertThat(second.get(StripeflareMetrics.CHARGES).tag("outcome", "charged").counter().count()).isEqualTo(1);
+        assertThat(first.get(StripeflareMetrics.CHARGES).tag("outcome", "charged").functionCounter().count())
+                .isEqualTo(2);
+        assertThat(second.get(StripeflareMetrics.CHARGES).tag("outcome", "charged").functionCounter().count())
+                .isEqualTo(1);
     }
 
     /** 8 threads charge one account at once: every charge is counted once, and money adds up. */

@@ -171,7 +171,7 @@ class StripeflareAutoConfigurationTest {
             ChargeResult result = wallet.charge(wallet.session(null).accessToken(), 5);
 
             assertThat(result.charged()).isFalse();
-            assertThat(registry.get(StripeflareMetrics.CHARGES).tag("outcome", "not_registered").counter().count())
+            assertThat(registry.get(StripeflareMetrics.CHARGES).tag("outcome", "not_registered").functionCounter().count())
                     .isEqualTo(1);
         });
     }
