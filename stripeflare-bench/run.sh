@@ -45,6 +45,9 @@ java -jar "$jar" "${short[@]}" -t 1 -rf json -rff "$results/$name-t1.json" \
     "ChargeBenchmark\.zipf|($baselines)\.zipf|SessionBenchmark\.session|WebhookBenchmark" \
     -e ScaleChargeBenchmark
 
+# Issue 16: Micrometer metrics (MeteredWallet) beside the bare wallet, memory store, 1 thread.
+java -jar "$jar" "${short[@]}" -t 1 -rf json -rff "$results/$name-metrics.json" 'MeteredChargeBenchmark'
+
 # Rotation has no latency target: throughput only, to keep the whole run under 10 minutes.
 java -jar "$jar" "${short[@]}" -t 1 -bm thrpt -rf json -rff "$results/$name-rotate.json" 'RotateBenchmark'
 
@@ -63,7 +66,8 @@ fi
 
 java -cp "$jar" dev.stripeflare.bench.ReportTable machine "$results/machine.properties"
 java -cp "$jar" dev.stripeflare.bench.ReportTable table "$results/TABLE.md" "$results/machine.properties" \
-    "$results/$name-t1.json" "$results/$name-rotate.json" "$results/$name-t2.json" ${t8[@]+"${t8[@]}"}
+    "$results/$name-t1.json" "$results/$name-metrics.json" "$results/$name-rotate.json" "$results/$name-t2.json" \
+    ${t8[@]+"${t8[@]}"}
 
 # The README shows the same generated table between its markers.
 readme="$root/README.md"

@@ -57,6 +57,37 @@ class ReportTableTest {
                 .contains("(d) Redis Lua check-and-DECRBY, Zipf");
     }
 
+    @Test
+    void checksTheMetricsOverheadAgainstTheBareWalletOfTheSameRun(@TempDir Path dir) throws Exception {
+        Path met = dir.resolve("met.json");
+        Files.writeString(met, "[" + run("MeteredChargeBenchmark.bare", "memory", "thrpt", "ops/us", 1.0, 0, 0, 0)
+                + "," + run("MeteredChargeBenchmark.metered", "memory", "thrpt", "ops/us", 0.95, 0, 0, 0) + "]");
+        Path missed = dir.resolve("missed.json");
+        Files.writeString(missed, "[" + run("MeteredChargeBenchmark.bare", "memory", "thrpt", "ops/us", 1.0, 0, 0, 0)
+                + "," + run("MeteredChargeBenchmark.metered", "memory", "thrpt", "ops/us", 0.8, 0, 0, 0) + "]");
+        Properties machine = new Properties();
+        machine.setProperty("cpus", "2");
+
+        assertThat(ReportTable.render(machine, List.of(met)))
+                .contains("| charge, Zipf: bare wallet (metrics baseline, paired) | `memory` |")
+                .contains("✅ metrics overhead ≤ 10 % (here +5.3 %)");
+        assertThat(ReportTable.render(machine, List.of(missed)))
+                .contains("❌ metrics overhead ≤ 10 % (here +25.0 %)");
+
+        Path group = dir.resolve("group.json");
+        String paired = run("MeteredChargeBenchmark.paired", "memory", "thrpt", "ops/us", 1.9, 0, 0, 0, 2);
+        Files.writeString(group, "[" + paired.substring(0, paired.length() - 1) + ",\"secondaryMetrics\":{"
+                + "\"bare\":{\"score\":1.0,\"scoreError\":0.01,\"scoreUnit\":\"ops/us\"},"
+                + "\"metered\":{\"score\":0.9,\"scoreError\":0.01,\"scoreUnit\":\"ops/us\"},"
+                + "\"bare:p0.50\":{\"score\":2.0,\"scoreError\":0,\"scoreUnit\":\"us/op\"},"
+                + "\"p0.50\":{\"score\":2.0,\"scoreError\":0,\"scoreUnit\":\"us/op\"}}}]");
+        assertThat(ReportTable.render(machine, List.of(group)))
+                .contains("| charge, Zipf: bare wallet (metrics baseline, paired) | `memory` | 100,000 | 1 | — | — | — |"
+                        + " 1,000,000 ± 1% |")
+                .contains("❌ metrics overhead ≤ 10 % (here +11.1 %)")
+                .doesNotContain("MeteredChargeBenchmark.paired").doesNotContain("p0.50");
+    }
+
     private static String run(String benchmark, String store, String mode, String unit,
                               double score, double p50, double p99, double p999) {
         return run(benchmark, store, mode, unit, score, p50, p99, p999, 1);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class BomCompletenessTest {
     private static final Set<String> APPLICATIONS =
-            Set.of("stripeflare-bom", "stripeflare-examples", "stripeflare-demo", "stripeflare-bench");
+            Set.of("stripeflare-bom", "stripeflare-examples", "stripeflare-examples-spring",
+                    "stripeflare-demo", "stripeflare-bench");
 
     @Test
     void everyLibraryModuleIsInTheBom() throws IOException {
