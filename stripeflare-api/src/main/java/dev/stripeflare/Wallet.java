@@ -63,6 +63,12 @@ public interface Wallet extends AutoCloseable {
      * window the key charges again. Only charges that
      * succeed record their key, so a declined charge may be retried under the same key.
      *
+     * <p>With an allowance, the account's first charge in each period first gives it the period's
+     * allowance (exactly once). With allowances for visitors, a token this wallet minted that opens
+     * no account (and was never revoked) gets an account opened for it, with that allowance, even
+     * when the charge is then declined; charge only tokens the client presented, never one minted
+     * for the same request (the servlet filter does not).
+     *
      * @throws IdempotencyKeyReusedException if the key charged this account a different amount;
      *                                       nothing changed
      * @throws InvalidAmountException        if the debit would overflow; nothing changed

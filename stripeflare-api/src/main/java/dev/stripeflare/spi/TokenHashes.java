@@ -16,6 +16,28 @@ public final class TokenHashes {
     private TokenHashes() {
     }
 
+    /**
+     * Throws unless {@code tokenHash} has the form of a token hash: 43 base64url characters.
+     *
+     * @return {@code tokenHash}
+     * @throws IllegalArgumentException if it has not; NullPointerException if it is null
+     */
+    public static String requireWellFormed(String tokenHash) {
+        java.util.Objects.requireNonNull(tokenHash, "tokenHash");
+        if (tokenHash.length() != 43) {
+            throw new IllegalArgumentException("a token hash has 43 characters, not " + tokenHash.length());
+        }
+        for (int i = 0; i < tokenHash.length(); i++) {
+            char c = tokenHash.charAt(i);
+            boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            if (!base64url) {
+                throw new IllegalArgumentException("a token hash is base64url; it has a character that is not");
+            }
+        }
+        return tokenHash;
+    }
+
     /** The hash of {@code token}. */
     public static String of(String token) {
         try {

@@ -77,6 +77,39 @@ public interface UserStore extends AutoCloseable {
     ChargeResult charge(Debit debit);
 
     /**
+     * As {@link #charge(Debit)}, and hands {@code expiredInside} each grant whose expiry this
+     * charge applied in its atomic step (ADR 33: a charge expires the account's due grants before
+     * its balance check), once, after the step committed — never one that was rolled back, never
+     * one another step expired. The wallet calls this form when it has listeners, so that every
+     * expiry raises exactly one event; a store that expires nothing inside a charge needs no
+     * override.
+     *
+     * <p>The default applies the account's due expiries through {@link #expireGrants(long, Instant)}
+     * first (for a debit by token hash only when {@link UserRecord#nextGrantExpiry()} is due),
+     * hands them over, then calls {@link #charge(Debit)}. Stores whose charge expires grants
+     * itself should override it: the default misses an expiry that falls due between its two
+     * steps.
+     *
+     * @throws IdempotencyKeyReusedException as {@link #charge(Debit)}
+     * @throws InvalidAmountException        as {@link #charge(Debit)}
+     */
+    default ChargeResult charge(Debit debit, java.util.function.Consumer<ExpiredGrant> expiredInside) {
+        java.util.Objects.requireNonNull(expiredInside, "expiredInside");
+        long userId;
+        if (debit.byUserId()) {
+            userId = debit.userId();
+        } else {
+            Optional<UserRecord> account = findByTokenHash(debit.tokenHash());
+            Instant next = account.map(UserRecord::nextGrantExpiry).orElse(null);
+            userId = next != null && !next.isAfter(debit.at()) ? account.get().userId() : 0;
+        }
+        if (userId != 0) {
+            expireGrants(userId, debit.at()).forEach(expiredInside);
+        }
+        return charge(debit);
+    }
+
+    /**
      * Atomically credits a payment, exactly once per {@code operationId}. Money always lands in
      * the account the payment identifies; the paying token gains access only where it already
      * had it, or where it is the first token of a new account:
@@ -355,4 +388,30 @@ public interface UserStore extends AutoCloseable {
 
     /** Every grant the account was given, oldest first; empty for an unknown or deleted account. */
     List<Grant> grants(long userId);
+
+    // Accounts for visitors who have not paid (issue 13, ADR 33 addendum): opened at their first
+    // charge when the wallet gives allowances to visitors.
+
+    /**
+     * Atomically makes sure {@code tokenHash} opens an account: when it opens one already, answers
+     * {@code EXISTING} with its id and changes nothing; when it was revoked (rotated away, or its
+     * account deleted), answers {@code REVOKED} and changes nothing — a revoked hash never opens an
+     * account again, so a deleted account is never resurrected through an old token; otherwise
+     * creates an account with a zero balance, an empty ledger and no profile, which the hash
+     * opens ({@code CREATED}). Of any number of concurrent calls with one new hash (and concurrent
+     * {@link #credit credits} through it), exactly one account is created and every call names it.
+     * Moves no money: the caller gives credit afterwards through {@link #grant}, exactly once per
+     * operation id. The caller authenticates the token; the store checks only the hash's form.
+     *
+     * <p>The default refuses: stores written before this step do not support visitor accounts.
+     *
+     * @param tokenHash a token hash in the form {@link TokenHashes} defines
+     * @param at        the new account's creation time
+     * @throws IllegalArgumentException      if {@code tokenHash} is not 43 base64url characters;
+     *                                       nothing changed
+     * @throws UnsupportedOperationException if the store cannot open accounts for visitors
+     */
+    default OpenedAccount openAccount(String tokenHash, Instant at) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot open accounts for visitors");
+    }
 }

@@ -107,9 +107,10 @@ final class DefaultWallet implements Wallet {
         String tokenHash = tokens.hash(request.accessToken());
         Instant at = clock.instant();
         if (allowances.isPresent()) {
-            allowances.get().beforeCharge(tokenHash, at);
+            String token = request.accessToken();
+            allowances.get().beforeCharge(tokenHash, () -> tokens.isAuthentic(token), at);
         }
-        ChargeResult result = store.charge(Debit.ofTokenHash(tokenHash, request.amountCents(),
+        ChargeResult result = grants.charge(Debit.ofTokenHash(tokenHash, request.amountCents(),
                 request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), at));
         users.afterTokenCharge(tokenHash, request.amountCents(), result, at);
         maintainer.afterWrite();

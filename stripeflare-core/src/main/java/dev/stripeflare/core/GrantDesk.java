@@ -125,6 +125,19 @@ final class GrantDesk {
         return store.findById(record.userId()).orElse(record);
     }
 
+    /**
+     * A charge through {@code store}: when listeners are registered, through the store's step
+     * that reports the grants the charge expired, each then heard once (ADR 33 addendum); else
+     * the plain charge.
+     */
+    dev.stripeflare.ChargeResult charge(dev.stripeflare.spi.Debit debit) {
+        return events.active() ? store.charge(debit, this::expiredInCharge) : store.charge(debit);
+    }
+
+    private void expiredInCharge(ExpiredGrant grant) {
+        expired(List.of(grant));
+    }
+
     private void expired(List<ExpiredGrant> expired) {
         if (expired.isEmpty() || !events.active()) {
             return;

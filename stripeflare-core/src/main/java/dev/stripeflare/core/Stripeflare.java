@@ -80,6 +80,7 @@ public final class Stripeflare {
         private long[] lowBalanceThresholds = new long[0];
         private Retention retention = Retention.defaults();
         private Allowance allowance;
+        private boolean allowanceForVisitors;
 
         private Builder() {
         }
@@ -299,6 +300,9 @@ public final class Stripeflare {
             } else {
                 problems.addAll(retention.problems());
             }
+            if (allowanceForVisitors && allowance == null) {
+                problems.add("allowanceForVisitors needs an allowance");
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -315,12 +319,15 @@ public final class Stripeflare {
                     retention.maxEventAge());
             WebhookSettings checked = webhookSettings;
             String link = paymentLink;
+            GrantDesk grantDesk = new GrantDesk(userStore, clock, events);
+            Optional<Allowances> allowances = Optional.ofNullable(allowance)
+                    .map(a -> new Allowances(a, allowanceForVisitors, userStore, events));
             return new DefaultWallet(userStore, tokens, cipher, webhooks, paymentLink, checkoutPendingWindow,
                     loginByPayment, clock, new UnclaimedPayments(userStore, webhookSettings.currency(), clock, events),
                     () -> new SelfCheck(checked, link).run(),
-                    new UserOperations(userStore, clock, events, LowBalanceAlerts.of(lowBalanceThresholds, events)),
-                    new Maintainer(userStore, retention, clock), new GrantDesk(userStore, clock, events),
-                    Optional.ofNullable(allowance).map(a -> new Allowances(a, userStore, events)));
+                    new UserOperations(userStore, clock, events, LowBalanceAlerts.of(lowBalanceThresholds, events),
+                            grantDesk, allowances),
+                    new Maintainer(userStore, retention, clock), grantDesk, allowances);
         }
 
         private static void checkWindow(String name, Duration window, List<String> problems) {
@@ -403,11 +410,28 @@ public final class Stripeflare {
         /**
          * A recurring free tier (ADR 33): each account gets {@code allowance.cents()} of free credit
          * at its first charge in each period, spent before paid credit and expiring at the period's
-         * end; exactly once per account and period. Only accounts get one (a visitor has no
-         * account until a first payment). Default: none.
+         * end; exactly once per account and period, whether the account is charged through a
+         * token or by user id. Only accounts get one (a visitor has no account until a first
+         * payment) unless {@link #allowanceForVisitors} is set. Default: none.
          */
         public Builder allowance(Allowance allowance) {
             this.allowance = Objects.requireNonNull(allowance, "allowance");
+            return this;
+        }
+
+        /**
+         * Whether visitors who have not paid get the {@link #allowance} too ("10 free requests a
+         * day before you pay"; ADR 33 addendum): a charge through an authentic token (minted by
+         * this wallet) that opens no account then opens one — a zero balance, no profile, the
+         * token as its only device — and gives it the period's allowance before it charges. One
+         * account per token however many requests charge at once; a token rotated away or of a
+         * deleted account never opens one again; a forged or legacy token never does. Anyone
+         * who clears cookies is a new visitor with a new allowance: read README "Free credits"
+         * before turning this on. Needs a store that supports {@code UserStore.openAccount}
+         * (every built-in store). Default: false.
+         */
+        public Builder allowanceForVisitors(boolean allowanceForVisitors) {
+            this.allowanceForVisitors = allowanceForVisitors;
             return this;
         }
 

@@ -38,17 +38,25 @@ final class UserOperations {
     private final Clock clock;
     private final WalletEvents events;
     private final LowBalanceAlerts alerts;
+    private final GrantDesk grants;
+    private final Optional<Allowances> allowances;
 
-    UserOperations(UserStore store, Clock clock, WalletEvents events, LowBalanceAlerts alerts) {
+    UserOperations(UserStore store, Clock clock, WalletEvents events, LowBalanceAlerts alerts, GrantDesk grants,
+                   Optional<Allowances> allowances) {
         this.store = store;
         this.clock = clock;
         this.events = events;
         this.alerts = alerts;
+        this.grants = grants;
+        this.allowances = allowances;
     }
 
     ChargeResult charge(UserChargeRequest request) {
         Instant at = clock.instant();
-        ChargeResult result = store.charge(Debit.ofUser(request.userId(), request.amountCents(),
+        if (allowances.isPresent()) {
+            allowances.get().beforeChargeUser(request.userId(), at);
+        }
+        ChargeResult result = grants.charge(Debit.ofUser(request.userId(), request.amountCents(),
                 request.allowNegativeBalance(), request.idempotencyKey(), request.memo(), at));
         if (result.outcome() == ChargeOutcome.NOT_REGISTERED) {
             throw new UnknownUserException(request.userId());

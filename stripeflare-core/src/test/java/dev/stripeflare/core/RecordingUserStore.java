@@ -55,6 +55,13 @@ final class RecordingUserStore extends ForwardingUserStore {
 
 
     @Override
+    public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, Instant at) {
+        dev.stripeflare.spi.OpenedAccount opened = delegate.openAccount(tokenHash, at);
+        changed(opened.status() == dev.stripeflare.spi.OpenedAccount.Status.CREATED, "open account");
+        return opened;
+    }
+
+    @Override
     public ChargeResult charge(Debit debit) {
         ChargeResult result = delegate.charge(debit);
         changed(result.charged(), "charge");

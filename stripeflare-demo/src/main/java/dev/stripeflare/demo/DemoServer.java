@@ -1,5 +1,6 @@
 package dev.stripeflare.demo;
 
+import dev.stripeflare.Allowance;
 import dev.stripeflare.SelfCheckReport;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.core.Stripeflare;
@@ -38,6 +39,9 @@ public final class DemoServer implements AutoCloseable {
     static final String TEST_DB_SECRET = "stripeflare-demo-TEST-MODE-db-secret-not-a-secret";
     static final String TEST_WEBHOOK_SECRET = "whsec_stripeflare_demo_TEST_MODE";
     static final String TEST_STRIPE_KEY = "sk_test_stripeflare_demo_offline";
+    /** Test mode's free tier: {@value #TEST_ALLOWANCE_CENTS} cents a day, visitors included. */
+    static final long TEST_ALLOWANCE_CENTS = 3;
+    static final Allowance TEST_ALLOWANCE = new Allowance(TEST_ALLOWANCE_CENTS, Allowance.Period.DAY);
     /** The host test mode's payment link and pages use (cookies are per host name). */
     static final String TEST_HOST = "localhost";
     /** The filter's endpoints at the root; the checkout return lands on the demo page. */
@@ -90,6 +94,10 @@ public final class DemoServer implements AutoCloseable {
             wallet = Stripeflare.builder()
                     .userStore(store)
                     .loginByPayment(true)   // test mode shows the second-device login
+                    // Free credit before paying (ADR 33): a visitor's first paid action opens its
+                    // account with today's allowance; every account gets it again each day.
+                    .allowance(TEST_ALLOWANCE)
+                    .allowanceForVisitors(true)
                     .dbSecret(TEST_DB_SECRET)
                     .webhookSigningSecret(TEST_WEBHOOK_SECRET)
                     .stripeSecretKey(TEST_STRIPE_KEY)
@@ -118,7 +126,7 @@ public final class DemoServer implements AutoCloseable {
         filter.setAsyncSupported(true);
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         context.addServlet(new ServletHolder(new PaidAction()), PaidAction.PATH);
-        context.addServlet(new ServletHolder(new HomePage(config.testMode(), TEST_HOST)), "/");
+        context.addServlet(new ServletHolder(new HomePage(wallet, config.testMode(), TEST_HOST)), "/");
         // Request bodies (the webhook's, above all) slower than 1 KiB/s fail, so no sender can hold
         // a thread by trickling (ADR 20); responses are not rate-limited (0).
         server.setHandler(new MinimumDataRateHandler(context, 1024, 0));

@@ -1,24 +1,34 @@
 package dev.stripeflare.demo;
 
+import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.User;
+import dev.stripeflare.Wallet;
 import dev.stripeflare.servlet.StripeflareSession;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /}: the demo page — balance, name and email once registered, "Top up" (the
- * Payment Link with this browser's {@code client_reference_id}), the 1-cent paid action with
- * the new balance and how long the charge took, and "Rotate token".
+ * {@code GET /}: the demo page — balance (with its free part), name and email once registered,
+ * "Top up" (the Payment Link with this browser's {@code client_reference_id}), the 1-cent paid
+ * action with the new balance and how long the charge took, "Rotate token", and the account's
+ * ledger: paid, granted, spent and expired lines, newest first. In test mode a visitor is told of
+ * the free daily allowance its first paid action opens an account with.
  */
 final class HomePage extends HttpServlet {
+    /** The most ledger lines shown. */
+    static final int LEDGER_LINES = 20;
+
+    private final Wallet wallet;
     private final boolean testMode;
     private final String canonicalHost;
 
     /** {@code canonicalHost}: in test mode, the host the payment link returns to (cookies are per host). */
-    HomePage(boolean testMode, String canonicalHost) {
+    HomePage(Wallet wallet, boolean testMode, String canonicalHost) {
+        this.wallet = wallet;
         this.testMode = testMode;
         this.canonicalHost = canonicalHost;
     }
@@ -34,12 +44,22 @@ final class HomePage extends HttpServlet {
             response.sendRedirect("http://" + canonicalHost + ":" + request.getServerPort() + "/");
             return;
         }
-        StripeflareSession wallet = StripeflareSession.of(request);
-        Optional<User> user = wallet.user();
-        String who = user.map(u -> "<p id=\"who\">Signed in as <strong id=\"name\">"
-                        + Text.html(u.name().orElse("(no name)")) + "</strong> &lt;<span id=\"email\">"
-                        + Text.html(u.email().orElse("")) + "</span>&gt;</p>")
-                .orElse("<p id=\"who\">Not registered yet: your first top-up creates your account.</p>");
+        StripeflareSession session = StripeflareSession.of(request);
+        Optional<User> user = session.user();
+        String notRegistered = testMode
+                ? "<p id=\"who\">Not registered yet: your first top-up creates your account. <span id=\"free-offer\">"
+                        + "Before you pay, you get " + DemoServer.TEST_ALLOWANCE_CENTS + "¢ of free credit a day:"
+                        + " your first paid action opens your account with it.</span></p>"
+                : "<p id=\"who\">Not registered yet: your first top-up creates your account.</p>";
+        String who = user.map(u -> "<p id=\"who\">"
+                        + (u.name().isPresent() || u.email().isPresent()
+                                ? "Signed in as <strong id=\"name\">" + Text.html(u.name().orElse("(no name)"))
+                                        + "</strong> &lt;<span id=\"email\">" + Text.html(u.email().orElse(""))
+                                        + "</span>&gt;"
+                                : "A free account (no payment yet): top up to keep using it past today's free credit.")
+                        + "</p>" + split(u))
+                .orElse(notRegistered);
+        String ledger = user.map(u -> ledgerTable(wallet.ledger(u.userId()))).orElse("");
         String toppedUp = checkoutMessage(request.getParameter("checkout"));
         String banner = testMode
                 ? "<p class=\"banner\" id=\"mode-banner\">TEST MODE — no Stripe keys set. \"Top up\" opens a simulated"
@@ -48,8 +68,49 @@ final class HomePage extends HttpServlet {
                 : "<p class=\"banner live\" id=\"mode-banner\">LIVE STRIPE — \"Top up\" goes to your real Payment Link.</p>";
         response.setContentType("text/html;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(PAGE.formatted(banner, toppedUp, wallet.balanceCents(),
-                Text.dollars(wallet.balanceCents()), who, Text.html(wallet.paymentLink()), PaidAction.PRICE_CENTS));
+        response.getWriter().write(PAGE.formatted(banner, toppedUp, session.balanceCents(),
+                Text.dollars(session.balanceCents()), who, Text.html(session.paymentLink()), PaidAction.PRICE_CENTS,
+                ledger));
+    }
+
+    /** The balance's paid and free parts, and when the free part (or its first grant) ends. */
+    private static String split(User user) {
+        return "<p id=\"split\">Paid: <span id=\"paid-cents\">" + Text.dollars(user.paidCents())
+                + "</span> · free credit: <span id=\"granted-cents\">" + Text.dollars(user.grantedCents()) + "</span>"
+                + user.nextGrantExpiry().map(at -> " (until " + Text.html(at.toString()) + ")").orElse("") + "</p>";
+    }
+
+    /** The newest {@value #LEDGER_LINES} ledger lines, newest first. */
+    static String ledgerTable(List<LedgerEntry> entries) {
+        StringBuilder rows = new StringBuilder();
+        for (int i = entries.size() - 1; i >= Math.max(0, entries.size() - LEDGER_LINES); i--) {
+            LedgerEntry entry = entries.get(i);
+            rows.append("<tr class=\"ledger-line ").append(entry.kind().name()).append("\"><td>")
+                    .append(Text.html(entry.at().toString())).append("</td><td class=\"what\">")
+                    .append(label(entry)).append("</td><td class=\"amount\">")
+                    .append(Text.dollars(entry.amountCents())).append("</td><td>")
+                    .append(Text.dollars(entry.balanceAfterCents())).append("</td><td>")
+                    .append(Text.html(entry.memo() == null ? "" : entry.memo())).append("</td></tr>\n");
+        }
+        return "<h2>Ledger</h2><table id=\"ledger\"><thead><tr><th>When (UTC)</th><th>What</th><th>Amount</th>"
+                + "<th>Balance</th><th>Note</th></tr></thead><tbody>\n" + rows + "</tbody></table>";
+    }
+
+    private static String label(LedgerEntry entry) {
+        return switch (entry.kind()) {
+            case PAYMENT -> "paid";
+            case GRANT -> "granted (free)";
+            case CHARGE -> "spent";
+            case GRANT_EXPIRED -> "free credit expired";
+            case GRANT_VOIDED -> "free credit voided";
+            case REFUND -> "refunded";
+            case REFUND_FAILED -> "refund failed, given back";
+            case DISPUTE -> "disputed";
+            case DISPUTE_WON -> "dispute won, given back";
+            case ADJUSTMENT -> "adjusted";
+            case OPENING_BALANCE -> "earlier lines, summed";
+            default -> Text.html(entry.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        };
     }
 
     /** What the return from a checkout ({@code ?checkout=<outcome>} from {@code /checkout-return}) tells. */
@@ -86,6 +147,9 @@ final class HomePage extends HttpServlet {
                                 display: inline-block; margin: .3rem .3rem .3rem 0; }
               button.secondary { background: #495057; }
               .ok { color: #2b8a3e; } .error { color: #b00020; } #result { min-height: 3rem; }
+              #ledger { border-collapse: collapse; font-size: .85rem; width: 100%%; }
+              #ledger td, #ledger th { border-bottom: 1px solid #dee2e6; padding: .2rem .4rem; text-align: left; }
+              #ledger .GRANT .what, #ledger .GRANT_EXPIRED .what { color: #2b8a3e; }
             </style></head>
             <body>
             %s
@@ -100,6 +164,7 @@ final class HomePage extends HttpServlet {
               <button id="rotate" class="secondary" type="button">Rotate token</button>
             </p>
             <p id="result" aria-live="polite"></p>
+            %s
             <script>
               const result = document.getElementById('result');
               const balance = document.getElementById('balance');

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,15 +78,22 @@ class DemoInBrowserTest {
                 assertThat(browser.findElement(By.id("name")).getText()).isEqualTo("Ada Lovelace");
 
                 browser.findElement(By.id("paid")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$4.99"));
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.02")); // + today's 3¢ allowance
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "The charge took"));
                 browser.findElement(By.id("paid")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$4.98"));
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.01"));
                 assertThat(browser.findElement(By.id("result")).getText()).contains("Charged 1¢", "ms on the server");
                 screenshot(browser, "demo-3-spent.png");
 
                 browser.navigate().refresh();
-                assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("$4.98");
+                assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("$5.01");
+                // The ledger, newest first: two charges, today's allowance (granted), the payment.
+                assertThat(browser.findElements(By.cssSelector("#ledger tr.ledger-line .what")))
+                        .extracting(WebElement::getText)
+                        .containsExactly("spent", "spent", "granted (free)", "paid");
+                assertThat(browser.findElement(By.id("paid-cents")).getText()).isEqualTo("$5.00");
+                assertThat(browser.findElement(By.id("granted-cents")).getText()).isEqualTo("$0.01");
+                screenshot(browser, "demo-3b-ledger.png");
 
                 // A second device: the same browser without its cookie is a new visitor, pays
                 // $1.00 with the same card, and Stripe's after-completion redirect (simulated)
@@ -97,11 +105,69 @@ class DemoInBrowserTest {
                 wait.until(ExpectedConditions.elementToBeClickable(By.id("pay")));
                 new Select(browser.findElement(By.id("amount"))).selectByValue("100");
                 browser.findElement(By.id("pay")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.98"));
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$6.01"));
                 assertThat(browser.getCurrentUrl()).endsWith("/?checkout=linked");
                 assertThat(browser.findElement(By.id("topped-up")).getText()).contains("signed in");
                 assertThat(browser.findElement(By.id("email")).getText()).isEqualTo("ada@example.com");
                 screenshot(browser, "demo-4-second-device.png");
+            } finally {
+                browser.quit();
+                service.stop();
+            }
+        }
+    }
+
+    @Test
+    void aVisitorSpendsTodaysFreeCreditBeforePayingAndSeesItInTheLedger() throws Exception {
+        BrowserRequirement.require("DemoInBrowserTest");
+
+        try (DemoServer demo = DemoServer.start(new DemoConfig("127.0.0.1", 0, data, Optional.empty(), true))) {
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1000,900", "--user-data-dir=" + profile);
+            WebDriver browser = new ChromeDriver(service, options);
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+                browser.get(demo.baseUri() + "/");
+                assertThat(browser.findElement(By.id("free-offer")).getText()).contains("3¢ of free credit a day");
+                assertThat(browser.findElements(By.id("ledger"))).isEmpty();
+
+                // The first paid action opens the account with today's free credit.
+                browser.findElement(By.id("paid")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$0.02"));
+                browser.navigate().refresh();
+                assertThat(browser.findElement(By.id("who")).getText()).contains("A free account (no payment yet)");
+                assertThat(browser.findElements(By.cssSelector("#ledger tr.ledger-line .what")))
+                        .extracting(WebElement::getText).containsExactly("spent", "granted (free)");
+                assertThat(browser.findElement(By.cssSelector("#ledger tr.GRANT")).getText())
+                        .contains("$0.03", "allowance (day)");
+                assertThat(browser.findElement(By.id("granted-cents")).getText()).isEqualTo("$0.02");
+                screenshot(browser, "demo-5-free-credit.png");
+
+                browser.findElement(By.id("paid")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$0.01"));
+                browser.findElement(By.id("paid")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$0.00"));
+                browser.findElement(By.id("paid")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("result"), "Balance too low: top up first."));
+
+                // Paying from this browser credits the same account; the ledger shows paid and granted lines.
+                browser.findElement(By.id("topup")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("pay")));
+                new Select(browser.findElement(By.id("amount"))).selectByValue("500");
+                browser.findElement(By.id("pay")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("balance"), "$5.00"));
+                assertThat(browser.findElements(By.cssSelector("#ledger tr.ledger-line .what")))
+                        .extracting(WebElement::getText)
+                        .containsExactly("paid", "spent", "spent", "spent", "granted (free)");
+                assertThat(browser.findElement(By.id("paid-cents")).getText()).isEqualTo("$5.00");
+                screenshot(browser, "demo-6-paid-after-free.png");
             } finally {
                 browser.quit();
                 service.stop();

@@ -101,13 +101,13 @@ class DemoOnPostgresTest {
             HttpResponse<String> action = send(browser, HttpRequest.newBuilder(first.baseUri().resolve("/api/paid"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build());
             assertThat(action.statusCode()).isEqualTo(200);
-            assertThat(action.headers().firstValue("X-Balance")).hasValue("499");
+            assertThat(action.headers().firstValue("X-Balance")).hasValue("502");
 
             // Cookies are per host, not per port: the same browser reaches the other instance.
             HttpResponse<String> me = send(browser, HttpRequest.newBuilder(second.baseUri().resolve("/me")).build());
-            assertThat(me.body()).startsWith("{\"balance\":499,\"name\":\"Ada Lovelace\"");
+            assertThat(me.body()).startsWith("{\"balance\":502,\"name\":\"Ada Lovelace\"");
         }
-        assertThat(balancesInSchema()).isEqualTo(Optional.of(499L));
+        assertThat(balancesInSchema()).isEqualTo(Optional.of(502L));
     }
 
     /** The one account's balance, read straight from the schema the demo was given. */

@@ -51,8 +51,18 @@ class DemoServerTest {
     }
 
     @Test
-    void thePaidActionAsksAVisitorToPay() throws Exception {
-        demo.send(HttpRequest.newBuilder(demo.at("/")).build());   // the visit that hands out the token
+    void thePaidActionIsFreeForAVisitorUpToTodaysAllowanceThenAsksToPay() throws Exception {
+        HttpResponse<String> page = demo.send(HttpRequest.newBuilder(demo.at("/")).build()); // hands out the token
+        assertThat(page.body()).contains("id=\"free-offer\"", DemoServer.TEST_ALLOWANCE_CENTS + "¢ of free credit a day");
+        for (long left = DemoServer.TEST_ALLOWANCE_CENTS - 1; left >= 0; left--) {
+            HttpResponse<String> free = demo.send(HttpRequest.newBuilder(demo.at("/api/paid"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(free.statusCode()).isEqualTo(200);
+            assertThat(free.headers().firstValue("X-Balance")).hasValue(Long.toString(left));
+        }
+        HttpResponse<String> account = demo.send(HttpRequest.newBuilder(demo.at("/")).build());
+        assertThat(account.body()).contains("A free account (no payment yet)", "id=\"ledger\"",
+                "class=\"ledger-line GRANT\"", "granted (free)", "allowance (day)", "class=\"ledger-line CHARGE\"");
         HttpResponse<String> paid = demo.send(HttpRequest.newBuilder(demo.at("/api/paid"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(paid.statusCode()).isEqualTo(402);

@@ -59,14 +59,14 @@ class DemoTopUpTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(action.statusCode()).isEqualTo(200);
         assertThat(action.headers().firstValue("X-Price")).hasValue("1");
-        assertThat(action.headers().firstValue("X-Balance")).hasValue("499");
+        assertThat(action.headers().firstValue("X-Balance")).hasValue("502");
         assertThat(action.headers().firstValue("Server-Timing").orElseThrow()).startsWith("stripeflare-charge;dur=");
 
         HttpResponse<String> rotated = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/rotate-token"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(rotated.statusCode()).isEqualTo(200);
         HttpResponse<String> me = demo.send(HttpRequest.newBuilder(demo.baseUri().resolve("/me")).build());
-        assertThat(me.body()).startsWith("{\"balance\":499,\"name\":\"Ada Lovelace\"").contains("\"registered\":true");
+        assertThat(me.body()).startsWith("{\"balance\":502,\"name\":\"Ada Lovelace\"").contains("\"registered\":true");
     }
 
     /** Sends a GET to the response's {@code Location}, as a browser following a redirect does. */

@@ -104,7 +104,11 @@ public final class StripeflareSession {
     }
 
     /**
-     * Charges the user now as {@code request} says; its access token must be this session's.
+     * Charges the user now as {@code request} says; its access token must be this session's. A
+     * token minted for this request (the client presented none, or a forged one) is held by no
+     * client yet: it is never charged and answers {@code NOT_REGISTERED} — so, with allowances
+     * for visitors, no account is opened for a token the client may never keep (a client that
+     * drops cookies would otherwise get a new account and allowance with every request).
      *
      * @throws IllegalArgumentException if the request names another token; nothing changed
      * @see Wallet#charge(ChargeRequest)
@@ -113,8 +117,12 @@ public final class StripeflareSession {
         if (!request.accessToken().equals(session.accessToken())) {
             throw new IllegalArgumentException("the charge request names another user's token");
         }
+        if (session.isNew()) {
+            return ChargeResult.notRegistered();
+        }
         ChargeResult result = wallet.charge(request);
-        if (session.user().isPresent()) {
+        // A visitor's first charge may have opened its account (allowances for visitors).
+        if (session.user().isPresent() || result.outcome() != dev.stripeflare.ChargeOutcome.NOT_REGISTERED) {
             balanceCents = result.balanceCents();
         }
         return result;

@@ -64,13 +64,19 @@ final class JettyHarness implements AutoCloseable {
      */
     JettyHarness(FilterSettings settings, UnaryOperator<Wallet> decorate, Consumer<ServletContextHandler> servlets,
                  Server server) throws Exception {
-        wallet = Stripeflare.builder()
+        this(settings, decorate, servlets, server, UnaryOperator.identity());
+    }
+
+    /** {@code walletSettings} adds to the wallet's builder (e.g. allowances). */
+    JettyHarness(FilterSettings settings, UnaryOperator<Wallet> decorate, Consumer<ServletContextHandler> servlets,
+                 Server server, UnaryOperator<Stripeflare.Builder> walletSettings) throws Exception {
+        wallet = walletSettings.apply(Stripeflare.builder()
                 .userStore(store)
                 .dbSecret("0123456789abcdef0123456789abcdef-harness")
                 .webhookSigningSecret("whsec_harness")
                 .stripeSecretKey("sk_test_harness")
                 .paymentLink(PAYMENT_LINK)
-                .loginByPayment(true)   // the checkout-return tests exercise it
+                .loginByPayment(true))   // the checkout-return tests exercise it
                 .build();
         this.server = server;
         ServerConnector connector = new ServerConnector(server);

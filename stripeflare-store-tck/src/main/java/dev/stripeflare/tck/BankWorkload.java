@@ -106,6 +106,11 @@ public final class BankWorkload {
     private final Pool<String> revokedTokens = new Pool<>();
     private final Pool<BankModel.Unclaimed> unclaimed = new Pool<>();
     private final Pool<BankGrants.Asked> grantsGiven = new Pool<>();
+    /** Tokens of visitors who never pay, opened by their first charge (ADR 33 addendum). */
+    private final Pool<String> visitorTokens = new Pool<>();
+    /** The allowance visitors' accounts are opened with. */
+    private static final dev.stripeflare.Allowance ALLOWANCE =
+            new dev.stripeflare.Allowance(50, dev.stripeflare.Allowance.Period.DAY);
 
     private BankWorkload(Settings settings, UserStore store) {
         this.settings = settings;
@@ -286,8 +291,10 @@ public final class BankWorkload {
                 deliverLate();
             } else if (dice < 290) {
                 redeliverPayment();
-            } else if (dice < 560) {
+            } else if (dice < 540) {
                 charge();
+            } else if (dice < 560) {
+                openVisitor();
             } else if (dice < 640) {
                 reverse();
             } else if (dice < 660) {
@@ -609,8 +616,9 @@ public final class BankWorkload {
 
         private void delete() {
             count("delete");
-            Device device = randomDevice();
-            Long account = model.tokenAccounts.get(device.tokenHash.get());
+            // Sometimes a visitor's account, whose token must then never open one again.
+            String visitor = random.nextInt(4) == 0 ? visitorTokens.pick(random) : null;
+            Long account = model.tokenAccounts.get(visitor != null ? visitor : randomDevice().tokenHash.get());
             if (account == null) {
                 return;
             }
@@ -852,6 +860,64 @@ public final class BankWorkload {
                 }
             } catch (RuntimeException e) {
                 unexpected("expiring grants", e);
+            }
+        }
+    
+        /**
+         * A visitor's first charge with allowances for visitors (ADR 33 addendum): open the
+         * token's account, give the period's allowance under its operation id, charge. Tokens are
+         * visitors' own (new, or again from a pool all threads share, so openings race), a revoked
+         * one (must open nothing), or a malformed hash (must be refused, creating nothing).
+         */
+        private void openVisitor() {
+            count("open-visitor");
+            int kind = random.nextInt(10);
+            if (kind == 0) {
+                count("open-visitor-malformed");
+                try {
+                    store.openAccount("not-a-token-hash", now());
+                    model.violation(Invariant.TOKENS, "openAccount accepted a malformed token hash");
+                } catch (IllegalArgumentException expected) {
+                    // refused, as it must be
+                } catch (RuntimeException e) {
+                    unexpected("opening a malformed hash", e);
+                }
+                return;
+            }
+            String revoked = kind == 1 ? revokedTokens.pick(random) : null;
+            String token;
+            if (revoked != null) {
+                token = revoked;
+            } else if (kind < 5 || (token = visitorTokens.pick(random)) == null) {
+                token = TokenHashes.of(id("visitor"));
+                visitorTokens.add(token);
+            }
+            boolean revokedBefore = model.knownRevoked(token);
+            Instant at = now();
+            try {
+                dev.stripeflare.spi.OpenedAccount opened = store.openAccount(token, at);
+                if (opened.opens()) {
+                    if (revokedBefore) {
+                        model.violation(Invariant.TOKENS, "openAccount revived revoked token " + token + " as account "
+                                + opened.userId() + " (" + opened.status() + ")");
+                        return;
+                    }
+                    model.tokenOpens(token, opened.userId(), "openAccount " + opened.status());
+                    BankGrants.Asked allowance = new BankGrants.Asked(ALLOWANCE.operationId(opened.userId(), at),
+                            opened.userId(), ALLOWANCE.cents());
+                    model.grants.granted(model, allowance, store.grant(new CreditGrant(allowance.userId(),
+                            allowance.cents(), allowance.operationId(), "allowance (day)", ALLOWANCE.periodEnd(at), at)));
+                } else {
+                    // The token must be revoked; the audit checks the store agrees.
+                    model.mustBeRevoked.add(token);
+                }
+                long amount = 1 + random.nextInt(30);
+                Debit debit = new Debit(token, amount, false, null, "visitor", now());
+                boolean revokedBeforeCharge = model.knownRevoked(token);
+                model.charged(new BankModel.ChargeCall(token, amount, null, false, store.charge(debit)),
+                        revokedBeforeCharge);
+            } catch (RuntimeException e) {
+                unexpected("opening a visitor's account", e);
             }
         }
     }

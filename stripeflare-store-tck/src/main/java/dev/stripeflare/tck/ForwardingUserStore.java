@@ -181,4 +181,12 @@ public abstract class ForwardingUserStore implements UserStore {
     public List<Grant> grants(long userId) {
         return delegate.grants(userId);
     }
+
+    // charge(Debit, Consumer) is not forwarded: its default runs through charge(Debit), so a
+    // subclass that overrides charge(Debit) sees every charge.
+
+    @Override
+    public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, java.time.Instant at) {
+        return delegate.openAccount(tokenHash, at);
+    }
 }

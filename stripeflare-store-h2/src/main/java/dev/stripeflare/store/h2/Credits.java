@@ -175,6 +175,32 @@ final class Credits {
         return identify(h, c.profile()).isEmpty();
     }
 
+    /**
+     * Opens an account for a visitor's token hash (ADR 33 addendum): live hash → its account;
+     * revoked hash → nothing, ever; else a new empty account the hash opens, under
+     * {@code newUserId} (drawn from the sequence when empty). With {@code newUserId} of -1 it only
+     * looks: null when an account would be created. A concurrent opening or credit of the same new
+     * hash collides on TOKENS' key; the pool reruns the loser, which then finds the winner's account.
+     */
+    static dev.stripeflare.spi.OpenedAccount open(Handle h, String tokenHash, Instant at, OptionalLong newUserId) {
+        // TOKENS before REVOKED_TOKENS, as in choose().
+        Optional<Long> owner = Accounts.ofToken(h, tokenHash);
+        if (owner.isPresent()) {
+            return new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.EXISTING, owner.get());
+        }
+        if (Accounts.isRevoked(h, tokenHash)) {
+            return new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.REVOKED, 0);
+        }
+        if (newUserId.isPresent() && newUserId.getAsLong() == -1) {
+            return null;
+        }
+        long userId = newUserId.isPresent() ? newUserId.getAsLong() : nextUserId(h);
+        h.createUpdate("INSERT INTO ACCOUNTS (USER_ID, BALANCE, CREATED_AT) VALUES (?, 0, ?)")
+                .bind(0, userId).bind(1, Sql.toDb(at)).execute();
+        Accounts.attachToken(h, tokenHash, userId); // the new row is this transaction's alone
+        return new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.CREATED, userId);
+    }
+
     static long nextUserId(Handle h) {
         return h.createQuery("SELECT NEXT VALUE FOR USER_IDS").mapTo(Long.class).one();
     }

@@ -38,6 +38,13 @@ final class Grants {
     @FunctionalInterface
     interface Statements {
         PreparedStatement get(String sql) throws SQLException;
+
+        /**
+         * Told the grants a charge expired in this transaction (ADR 33 addendum); the charge that
+         * reports them reads them after its commit. Ignored by default.
+         */
+        default void expiredInCharge(List<ExpiredGrant> expired) {
+        }
     }
 
     private static final String LOCK_ACCOUNT =
@@ -143,7 +150,7 @@ final class Grants {
             return ChargeResult.notRegistered();
         }
         if (account.nextExpiry != null && !account.nextExpiry.isAfter(debit.at())) {
-            expireDue(s, account, debit.at());
+            s.expiredInCharge(expireDue(s, account, debit.at()));
         }
         if (!debit.allowNegativeBalance() && account.balance < debit.amountCents()) {
             return ChargeResult.insufficientBalance(account.balance);

@@ -193,6 +193,62 @@ public final class H2UserStore implements UserStore {
         return pool.inStatements("charging", statements -> Charges.charge(statements, debit));
     }
 
+    /** A charge's answer with the grants its committed transaction expired. */
+    private record Charged(ChargeResult result, List<ExpiredGrant> expired) { }
+
+    /** {@inheritDoc} Here: the expiries of the attempt that committed, read from its connection. */
+    @Override
+    public ChargeResult charge(Debit debit, java.util.function.Consumer<ExpiredGrant> expiredInside) {
+        Objects.requireNonNull(debit, "debit");
+        Objects.requireNonNull(expiredInside, "expiredInside");
+        Charged charged = pool.inStatements("charging", statements -> {
+            statements.collectChargeExpiries();
+            try {
+                ChargeResult result = Charges.charge(statements, debit);
+                return new Charged(result, statements.takeChargeExpiries());
+            } finally {
+                statements.takeChargeExpiries();
+            }
+        });
+        charged.expired().forEach(expiredInside);
+        return charged.result();
+    }
+
+    @Override
+    public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, Instant at) {
+        dev.stripeflare.spi.TokenHashes.requireWellFormed(tokenHash);
+        Objects.requireNonNull(at, "at");
+        if (!userSchemas.enabled()) {
+            return pool.inTransaction("opening an account",
+                    h -> Credits.open(h, tokenHash, at, OptionalLong.empty()), durableSync::awaitDurable);
+        }
+        schemaChanges.lock();
+        try {
+            // As creditWithUserSchema: the schema is made first under a fresh id, dropped if unused.
+            dev.stripeflare.spi.OpenedAccount known = pool.inTransaction("checking a token",
+                    h -> Credits.open(h, tokenHash, at, OptionalLong.of(-1)));
+            if (known != null) {
+                return known;
+            }
+            long prepared = pool.inTransaction("preparing a user schema", h -> {
+                long id = Credits.nextUserId(h);
+                userSchemas.create(h, id);
+                return id;
+            });
+            dev.stripeflare.spi.OpenedAccount opened = pool.inTransaction("opening an account",
+                    h -> Credits.open(h, tokenHash, at, OptionalLong.of(prepared)), durableSync::awaitDurable);
+            if (opened.userId() != prepared) {
+                pool.inTransaction("dropping an unused user schema", h -> {
+                    userSchemas.drop(h, prepared);
+                    return null;
+                });
+            }
+            return opened;
+        } finally {
+            schemaChanges.unlock();
+        }
+    }
+
     @Override
     public CreditResult credit(PaymentCredit credit) {
         Objects.requireNonNull(credit, "credit");

@@ -31,12 +31,34 @@ final class StatementCache implements Grants.Statements {
     private final Map<PreparedStatement, AccountLayout> layouts = new IdentityHashMap<>();
     private java.time.LocalDate lastTotalsDay;
 
+    // Non-null only while a charge that reports its expiries runs on this connection.
+    private java.util.List<dev.stripeflare.spi.ExpiredGrant> chargeExpiries;
+
     StatementCache(Connection connection) {
         this.connection = connection;
     }
 
     Connection connection() {
         return connection;
+    }
+
+    /** Starts collecting the grants charges expire on this connection (an attempt starts anew). */
+    void collectChargeExpiries() {
+        chargeExpiries = new java.util.ArrayList<>(0);
+    }
+
+    /** What was collected since {@link #collectChargeExpiries()}; stops collecting. */
+    java.util.List<dev.stripeflare.spi.ExpiredGrant> takeChargeExpiries() {
+        java.util.List<dev.stripeflare.spi.ExpiredGrant> taken = chargeExpiries == null ? java.util.List.of() : chargeExpiries;
+        chargeExpiries = null;
+        return taken;
+    }
+
+    @Override
+    public void expiredInCharge(java.util.List<dev.stripeflare.spi.ExpiredGrant> expired) {
+        if (chargeExpiries != null) {
+            chargeExpiries.addAll(expired);
+        }
     }
 
     @Override

@@ -75,6 +75,30 @@ class ConcurrencyTest {
     }
 
     @Test
+    void openingOneVisitorsAccountFromManyThreadsWithUserSchemasMakesOneAccountAndOneSchema() throws Exception {
+        try (H2UserStore store = H2UserStore.builder().file(dir.resolve("w4"))
+                .migration(AppMigration.userTable("1-notes", "notes", "id BIGINT")).build()) {
+            for (int round = 0; round < 5; round++) {
+                String hash = TokenHashes.of("visitor-" + round);
+                List<dev.stripeflare.spi.OpenedAccount> opened = ConcurrentRun.race(THREADS, Duration.ofSeconds(60),
+                        t -> store.openAccount(hash, StoreFixtures.T0));
+                assertThat(opened).filteredOn(o -> o.status() == dev.stripeflare.spi.OpenedAccount.Status.CREATED)
+                        .hasSize(1);
+                assertThat(opened).extracting(dev.stripeflare.spi.OpenedAccount::userId)
+                        .containsOnly(opened.get(0).userId());
+                assertThat(store.admin().userCount()).isEqualTo(round + 1);
+            }
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                        "jdbc:h2:file:" + dir.resolve("w4").toAbsolutePath(), "sa", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA"
+                     + " WHERE SCHEMA_NAME LIKE 'SF\\_\\_U%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("a schema per account, unused ones dropped").isEqualTo(5);
+        }
+    }
+
+    @Test
     void mixedCreditsAndChargesKeepEveryBalanceEqualToItsLedger() {
         try (H2UserStore store = H2UserStore.file(dir.resolve("w3"))) {
             for (int u = 0; u < 4; u++) {

@@ -80,6 +80,14 @@ final class Account {
 
     /** Applies {@code debit}, or answers why not; throws before changing anything. */
     ChargeResult charge(Debit debit) {
+        return charge(debit, null);
+    }
+
+    /**
+     * As {@link #charge(Debit)}; adds the grants it expired to {@code expiredSink} when that is
+     * not null (they stay expired whatever the charge answers or throws afterwards).
+     */
+    ChargeResult charge(Debit debit, List<ExpiredGrant> expiredSink) {
         String key = debit.idempotencyKey();
         if (key != null && chargesByKey != null) {
             KeyedCharge prior = chargesByKey.get(key);
@@ -92,7 +100,10 @@ final class Account {
             }
         }
         if (grants != null && grants.grantedCents() > 0) {
-            expireGrants(debit.at());
+            List<ExpiredGrant> expired = expireGrants(debit.at());
+            if (expiredSink != null) {
+                expiredSink.addAll(expired);
+            }
         }
         if (!debit.allowNegativeBalance() && balanceCents < debit.amountCents()) {
             return ChargeResult.insufficientBalance(balanceCents);

@@ -18,6 +18,8 @@ import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.ExpiredGrant;
 import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.spi.GrantVoid;
+import dev.stripeflare.spi.OpenedAccount;
+import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
@@ -155,6 +157,72 @@ public final class InMemoryUserStore implements UserStore {
                     return result;
                 }
             }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the charge of {@link #charge(Debit)}, collecting the grants it expired under the
+     * account's lock and handing them over after the lock is released.
+     */
+    @Override
+    public ChargeResult charge(Debit debit, java.util.function.Consumer<ExpiredGrant> expiredInside) {
+        Objects.requireNonNull(debit, "debit");
+        Objects.requireNonNull(expiredInside, "expiredInside");
+        ensureOpen();
+        List<ExpiredGrant> expired = new ArrayList<>(0);
+        try {
+            Account account;
+            while (true) {
+                account = debit.byUserId() ? accountsById.get(debit.userId())
+                        : accountsByTokenHash.get(debit.tokenHash());
+                if (account == null) {
+                    return ChargeResult.notRegistered();
+                }
+                synchronized (account) {
+                    boolean live = debit.byUserId() ? !account.isDeleted() : opens(debit.tokenHash(), account);
+                    if (!live && debit.byUserId()) {
+                        return ChargeResult.notRegistered();
+                    }
+                    if (live) {
+                        ChargeResult result = account.charge(debit, expired);
+                        if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                            keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
+                        }
+                        return result;
+                    }
+                }
+            }
+        } finally {
+            expired.forEach(expiredInside);
+        }
+    }
+
+    @Override
+    public OpenedAccount openAccount(String tokenHash, Instant at) {
+        TokenHashes.requireWellFormed(tokenHash);
+        Objects.requireNonNull(at, "at");
+        synchronized (writeLock) {
+            ensureOpen();
+            Account existing = accountsByTokenHash.get(tokenHash);
+            if (existing != null) {
+                synchronized (existing) {
+                    if (opens(tokenHash, existing)) {
+                        return new OpenedAccount(OpenedAccount.Status.EXISTING, existing.userId);
+                    }
+                }
+            }
+            if (revokedTokenHashes.containsKey(tokenHash)) {
+                return new OpenedAccount(OpenedAccount.Status.REVOKED, 0);
+            }
+            Account account = new Account(lastUserId + 1, at, PaymentProfile.empty());
+            lastUserId++;
+            accountsById.put(account.userId, account);
+            synchronized (account) {
+                addTokenHash(account, tokenHash);
+            }
+            return new OpenedAccount(OpenedAccount.Status.CREATED, account.userId);
         }
     }
 

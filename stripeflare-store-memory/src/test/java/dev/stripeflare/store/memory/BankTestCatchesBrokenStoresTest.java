@@ -119,4 +119,12 @@ class BankTestCatchesBrokenStoresTest {
         assertThat(report.violated(Invariant.GRANTS)).as(report.violations().toString()).isTrue();
         assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("applied twice"));
     }
+
+    @Test
+    void anOpeningThatRevivesRevokedTokensIsCaught() {
+        BankReport report = caught(BrokenStores::openingRevivingRevokedTokens, Invariant.TOKENS);
+
+        assertThat(report.violated(Invariant.TOKENS)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("openAccount revived"));
+    }
 }

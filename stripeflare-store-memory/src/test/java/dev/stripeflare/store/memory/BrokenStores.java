@@ -37,6 +37,29 @@ final class BrokenStores {
     private BrokenStores() {
     }
 
+    /**
+     * An opening for visitors that forgets revocation: a token it once opened an account for
+     * opens that account again after the token was rotated away or the account deleted (as a
+     * store that looked only at a cache of live tokens would).
+     */
+    static UserStore openingRevivingRevokedTokens(UserStore store) {
+        return new ForwardingUserStore(store) {
+            private final Map<String, Long> opened = new ConcurrentHashMap<>();
+
+            @Override
+            public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, java.time.Instant at) {
+                dev.stripeflare.spi.OpenedAccount answer = delegate.openAccount(tokenHash, at);
+                if (answer.opens()) {
+                    opened.put(tokenHash, answer.userId());
+                    return answer;
+                }
+                Long before = opened.get(tokenHash);
+                return before == null ? answer
+                        : new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.EXISTING, before);
+            }
+        };
+    }
+
     /** A charge that skips its balance check: every debit may overdraw. */
     static UserStore chargeWithoutBalanceCheck(UserStore store) {
         return new ForwardingUserStore(store) {

@@ -3,6 +3,9 @@ package dev.stripeflare.store.postgres;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.ExpiredGrant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -86,10 +89,53 @@ final class Charges {
     }
 
     ChargeResult charge(Debit debit) {
-        return debit.idempotencyKey() == null ? unkeyed(debit) : keyed(debit);
+        return debit.idempotencyKey() == null ? unkeyed(debit, null) : keyed(debit, null);
     }
 
-    private ChargeResult unkeyed(Debit debit) {
+    /**
+     * As {@link #charge(Debit)}; hands {@code expiredInside} the grants the charge expired, after
+     * its transaction committed (a keyed charge that is declined rolls its expiries back: none).
+     */
+    ChargeResult charge(Debit debit, java.util.function.Consumer<ExpiredGrant> expiredInside) {
+        Charged charged = debit.idempotencyKey() == null ? unkeyedReporting(debit) : keyedReporting(debit);
+        charged.expired().forEach(expiredInside);
+        return charged.result();
+    }
+
+    /** A charge's answer with the grants its committed transaction expired. */
+    private record Charged(ChargeResult result, List<ExpiredGrant> expired) { }
+
+    private Charged unkeyedReporting(Debit debit) {
+        List<List<ExpiredGrant>> committed = new ArrayList<>(1);
+        ChargeResult result = unkeyed(debit, committed);
+        return new Charged(result, committed.isEmpty() ? List.of() : committed.get(0));
+    }
+
+    private Charged keyedReporting(Debit debit) {
+        List<List<ExpiredGrant>> committed = new ArrayList<>(1);
+        ChargeResult result = keyed(debit, committed);
+        return new Charged(result, committed.isEmpty() ? List.of() : committed.get(0));
+    }
+
+    /**
+     * Runs the grant path of a charge in one transaction; when {@code committed} is not null, sets
+     * its only element to the grants expired by the attempt that committed (each attempt starts
+     * anew, so a rerun after a conflict reports only its own).
+     */
+    private ChargeResult grantCharge(long userId, Debit debit, List<List<ExpiredGrant>> committed) {
+        if (committed == null) {
+            return tx.inTransaction("charging", false, h -> grants.charge(h, userId, debit));
+        }
+        Charged charged = tx.inTransaction("charging", false, h -> {
+            List<ExpiredGrant> expired = new ArrayList<>();
+            return new Charged(grants.charge(h, userId, debit, expired), expired);
+        });
+        committed.clear();
+        committed.add(charged.expired());
+        return charged.result();
+    }
+
+    private ChargeResult unkeyed(Debit debit, List<List<ExpiredGrant>> committed) {
         // The account is named in the statement, by token hash or by id; the rest is one step.
         boolean byId = debit.byUserId();
         Optional<Long> after = tx.autocommit("charging", h -> (byId
@@ -109,8 +155,7 @@ final class Charges {
             return ChargeResult.notRegistered();
         }
         if (grantPath(now.get(), debit)) {
-            long userId = now.get()[2];
-            return tx.inTransaction("charging", false, h -> grants.charge(h, userId, debit));
+            return grantCharge(now.get()[2], debit, committed);
         }
         return ChargeResult.insufficientBalance(now.get()[0]);
     }
@@ -124,44 +169,57 @@ final class Charges {
         return balanceGrantedUser[1] > 0 || debit.allowNegativeBalance() || balanceGrantedUser[0] >= debit.amountCents();
     }
 
-    private ChargeResult keyed(Debit debit) {
-        return tx.inTransaction("charging", false, h -> {
-            Optional<Long> userId = debit.byUserId()
-                    ? Optional.of(debit.userId())
-                    : h.createQuery(userByToken).bind("hash", debit.tokenHash()).mapTo(Long.class).findOne();
-            if (userId.isEmpty()) {
-                h.rollback();
-                return ChargeResult.notRegistered();
-            }
-            long id = userId.get();
-            int claimed = h.createUpdate(claimKey).bind("id", id).bind("key", debit.idempotencyKey())
-                    .bind("amount", debit.amountCents()).bind("at", debit.at()).execute();
-            if (claimed == 0) {
-                ChargeResult replay = replay(h, id, debit);
-                h.rollback();
-                return replay;
-            }
-            Optional<Long> after = h.createQuery(debitKeyed).bind("amount", debit.amountCents()).bind("id", id)
-                    .bind("overdraft", debit.allowNegativeBalance()).bind("key", debit.idempotencyKey())
-                    .bind("memo", debit.memo()).bind("at", debit.at()).mapTo(Long.class).findOne();
-            if (after.isPresent()) {
-                return ChargeResult.charged(after.get());
-            }
-            Optional<long[]> now = h.createQuery(balance).bind("id", id)
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne();
-            if (now.isPresent() && grantPath(now.get(), debit)) {
-                ChargeResult result = grants.charge(h, id, debit);
-                if (result.charged()) {
-                    h.createUpdate(setKeyBalance).bind("balance", result.balanceCents()).bind("id", id)
-                            .bind("key", debit.idempotencyKey()).execute();
-                } else {
-                    h.rollback();
-                }
-                return result;
-            }
-            h.rollback();
-            return now.isEmpty() ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get()[0]);
+    private ChargeResult keyed(Debit debit, List<List<ExpiredGrant>> committed) {
+        Charged charged = tx.inTransaction("charging", false, h -> {
+            List<ExpiredGrant> expired = committed == null ? null : new ArrayList<>();
+            return new Charged(keyedStep(h, debit, expired), expired == null ? List.of() : expired);
         });
+        if (committed != null) {
+            committed.add(charged.expired());
+        }
+        return charged.result();
+    }
+
+    /** The keyed charge's transaction; {@code expired} (if not null) keeps only what stays committed. */
+    private ChargeResult keyedStep(Handle h, Debit debit, List<ExpiredGrant> expired) {
+        Optional<Long> userId = debit.byUserId()
+                ? Optional.of(debit.userId())
+                : h.createQuery(userByToken).bind("hash", debit.tokenHash()).mapTo(Long.class).findOne();
+        if (userId.isEmpty()) {
+            h.rollback();
+            return ChargeResult.notRegistered();
+        }
+        long id = userId.get();
+        int claimed = h.createUpdate(claimKey).bind("id", id).bind("key", debit.idempotencyKey())
+                .bind("amount", debit.amountCents()).bind("at", debit.at()).execute();
+        if (claimed == 0) {
+            ChargeResult replay = replay(h, id, debit);
+            h.rollback();
+            return replay;
+        }
+        Optional<Long> after = h.createQuery(debitKeyed).bind("amount", debit.amountCents()).bind("id", id)
+                .bind("overdraft", debit.allowNegativeBalance()).bind("key", debit.idempotencyKey())
+                .bind("memo", debit.memo()).bind("at", debit.at()).mapTo(Long.class).findOne();
+        if (after.isPresent()) {
+            return ChargeResult.charged(after.get());
+        }
+        Optional<long[]> now = h.createQuery(balance).bind("id", id)
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne();
+        if (now.isPresent() && grantPath(now.get(), debit)) {
+            ChargeResult result = grants.charge(h, id, debit, expired);
+            if (result.charged()) {
+                h.createUpdate(setKeyBalance).bind("balance", result.balanceCents()).bind("id", id)
+                        .bind("key", debit.idempotencyKey()).execute();
+            } else {
+                h.rollback();
+                if (expired != null) {
+                    expired.clear(); // rolled back with the charge
+                }
+            }
+            return result;
+        }
+        h.rollback();
+        return now.isEmpty() ? ChargeResult.notRegistered() : ChargeResult.insufficientBalance(now.get()[0]);
     }
 
     private ChargeResult replay(Handle h, long userId, Debit debit) {

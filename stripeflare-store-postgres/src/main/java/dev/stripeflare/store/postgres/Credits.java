@@ -62,6 +62,28 @@ final class Credits {
                 + " WHERE user_id = :id");
     }
 
+    /**
+     * Opens an account for a visitor's token hash (ADR 33 addendum): the hash's row decides — live:
+     * its account; revoked: nothing, ever; none: a new empty account the hash opens. Two openings
+     * (or an opening and a credit) of one new hash at once both insert the hash's row; the loser's
+     * unique violation reruns it, and the rerun finds the winner's account.
+     */
+    dev.stripeflare.spi.OpenedAccount open(String tokenHash, java.time.Instant at) {
+        return tx.inTransaction("opening an account", true, h -> {
+            Optional<TokenRows.Token> token = tokens.find(h, tokenHash);
+            if (token.isPresent()) {
+                return token.get().revoked()
+                        ? new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.REVOKED, 0)
+                        : new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.EXISTING,
+                                token.get().userId());
+            }
+            long userId = h.createQuery(createAccount).bind("name", (String) null).bind("email", (String) null)
+                    .bind("at", at).mapTo(Long.class).one();
+            tokens.attach(h, tokenHash, userId);
+            return new dev.stripeflare.spi.OpenedAccount(dev.stripeflare.spi.OpenedAccount.Status.CREATED, userId);
+        });
+    }
+
     CreditResult credit(PaymentCredit credit) {
         return tx.inTransaction("crediting " + credit.operationId(), true, h -> apply(h, credit));
     }

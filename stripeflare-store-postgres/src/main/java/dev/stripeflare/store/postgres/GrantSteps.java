@@ -88,12 +88,20 @@ final class GrantSteps {
      * caller records the idempotency key, and rolls back a declined keyed charge.
      */
     ChargeResult charge(Handle h, long userId, Debit debit) {
+        return charge(h, userId, debit, null);
+    }
+
+    /** As above; adds the grants it expired to {@code expiredSink} unless that is null. */
+    ChargeResult charge(Handle h, long userId, Debit debit, List<ExpiredGrant> expiredSink) {
         Locked account = lock(h, userId);
         if (account == null) {
             return ChargeResult.notRegistered();
         }
         if (account.nextExpiry != null && !account.nextExpiry.isAfter(debit.at())) {
-            expireDue(h, account, debit.at());
+            List<ExpiredGrant> expired = expireDue(h, account, debit.at());
+            if (expiredSink != null) {
+                expiredSink.addAll(expired);
+            }
         }
         if (!debit.allowNegativeBalance() && account.balance < debit.amountCents()) {
             return ChargeResult.insufficientBalance(account.balance);

@@ -188,6 +188,23 @@ public final class PostgresUserStore implements UserStore {
         return charges.charge(debit);
     }
 
+    /** {@inheritDoc} Here: only an expiry whose transaction committed is handed over. */
+    @Override
+    public ChargeResult charge(Debit debit, java.util.function.Consumer<dev.stripeflare.spi.ExpiredGrant> expiredInside) {
+        Objects.requireNonNull(debit, "debit");
+        Objects.requireNonNull(expiredInside, "expiredInside");
+        ensureOpen();
+        return charges.charge(debit, expiredInside);
+    }
+
+    @Override
+    public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, Instant at) {
+        dev.stripeflare.spi.TokenHashes.requireWellFormed(tokenHash);
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        return credits.open(tokenHash, at);
+    }
+
     @Override
     public CreditResult credit(PaymentCredit credit) {
         Objects.requireNonNull(credit, "credit");
