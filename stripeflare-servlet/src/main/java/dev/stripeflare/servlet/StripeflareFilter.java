@@ -4,6 +4,8 @@ import dev.stripeflare.InvalidIdempotencyKeyException;
 import dev.stripeflare.Session;
 import dev.stripeflare.StripeflareException;
 import dev.stripeflare.Wallet;
+import dev.stripeflare.http.MalformedAuthorizationException;
+import dev.stripeflare.http.PresentedToken;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -133,9 +135,9 @@ public final class StripeflareFilter implements Filter {
         Optional<PresentedToken> presented;
         Optional<String> idempotencyKey;
         try {
-            presented = PresentedToken.read(request, headers.cookie());
+            presented = headers.cookie().read(request);
             idempotencyKey = PaidRequestKey.of(request);
-        } catch (PresentedToken.MalformedTokenException | InvalidIdempotencyKeyException e) {
+        } catch (MalformedAuthorizationException | InvalidIdempotencyKeyException e) {
             Answers.error(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
             return;
         }

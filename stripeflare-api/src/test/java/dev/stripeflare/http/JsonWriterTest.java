@@ -1,4 +1,4 @@
-package dev.stripeflare.servlet;
+package dev.stripeflare.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

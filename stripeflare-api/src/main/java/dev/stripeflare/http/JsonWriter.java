@@ -1,17 +1,29 @@
-package dev.stripeflare.servlet;
+package dev.stripeflare.http;
 
 import java.util.Optional;
 
 /**
- * Writes one flat JSON object by hand, so the filter needs no JSON library. Strings are escaped
+ * Writes one flat JSON object by hand, so neither the servlet filter nor a plain-JDK server needs
+ * a JSON library. Strings are escaped
  * per RFC 8259, and {@code <}, {@code >}, {@code &}, U+2028 and U+2029 are escaped as well so the
  * output is also safe to embed in HTML. Not thread-safe; one instance per object.
  */
-final class JsonWriter {
+public final class JsonWriter {
     private final StringBuilder out = new StringBuilder(128).append('{');
     private boolean first = true;
 
-    JsonWriter field(String name, String value) {
+    /** An empty object to add fields to. */
+    public JsonWriter() {
+    }
+
+    /**
+     * Adds a string field.
+     *
+     * @param name  the field's name
+     * @param value its value, or null for JSON {@code null}
+     * @return this writer
+     */
+    public JsonWriter field(String name, String value) {
         key(name);
         if (value == null) {
             out.append("null");
@@ -21,23 +33,49 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter field(String name, Optional<String> value) {
+    /**
+     * Adds a string field that may be absent.
+     *
+     * @param name  the field's name
+     * @param value its value; empty writes JSON {@code null}
+     * @return this writer
+     */
+    public JsonWriter field(String name, Optional<String> value) {
         return field(name, value.orElse(null));
     }
 
-    JsonWriter field(String name, long value) {
+    /**
+     * Adds a number field.
+     *
+     * @param name  the field's name
+     * @param value its value
+     * @return this writer
+     */
+    public JsonWriter field(String name, long value) {
         key(name);
         out.append(value);
         return this;
     }
 
-    JsonWriter field(String name, boolean value) {
+    /**
+     * Adds a boolean field.
+     *
+     * @param name  the field's name
+     * @param value its value
+     * @return this writer
+     */
+    public JsonWriter field(String name, boolean value) {
         key(name);
         out.append(value);
         return this;
     }
 
-    String end() {
+    /**
+     * Closes the object.
+     *
+     * @return the JSON text; the writer must not be used after
+     */
+    public String end() {
         return out.append('}').toString();
     }
 
