@@ -49,6 +49,9 @@ public record Allowance(long cents, Period period) {
     /**
      * @throws InvalidAmountException if {@code cents} is not strictly positive
      * @throws NullPointerException   if {@code period} is null
+     *
+     * @param cents  the credit given each period, strictly positive
+     * @param period how often
      */
     public Allowance {
         InvalidAmountException.requirePositive(cents, "cents");

@@ -35,6 +35,14 @@ public record ChargeRequest(
      * @throws InvalidAmountException         if {@code amountCents <= 0}
      * @throws InvalidIdempotencyKeyException if the key is blank, too long or has control characters
      * @throws IllegalArgumentException       if the memo is longer than 500 characters
+     *
+     * @param accessToken          the presented token; never null
+     * @param amountCents          the amount in cents, strictly positive
+     * @param allowNegativeBalance whether the charge may take the balance below zero
+     * @param idempotencyKey       null, or 1..{@value InvalidIdempotencyKeyException#MAX_LENGTH}
+     *        printable characters identifying this charge for this user: a retry
+     *        with the same key returns the first result and moves no money
+     * @param memo                 null, or a note kept in the ledger entry (at most 500 characters)
      */
     public ChargeRequest {
         Objects.requireNonNull(accessToken, "accessToken");

@@ -13,6 +13,15 @@ import java.util.Objects;
  */
 public record ChargeResult(boolean charged, long balanceCents, ChargeOutcome outcome) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param charged      whether the user has paid the amount: true for {@link ChargeOutcome#CHARGED}
+     *        and {@link ChargeOutcome#REPLAYED}
+     * @param balanceCents the user's balance in cents after the call (for a replay: right after the
+     *        first charge); 0 for {@link ChargeOutcome#NOT_REGISTERED}
+     * @param outcome      why
+     */
     public ChargeResult {
         Objects.requireNonNull(outcome, "outcome");
         boolean paid = outcome == ChargeOutcome.CHARGED || outcome == ChargeOutcome.REPLAYED;

@@ -13,6 +13,14 @@ import java.util.Optional;
  */
 public record CheckoutResult(CheckoutOutcome outcome, Optional<User> user) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param outcome what happened
+     * @param user    the account the presented token opens after the call, or empty when it opens
+     *        none (a visitor, a {@link CheckoutOutcome#PENDING pending} return, a refused
+     *        malformed token)
+     */
     public CheckoutResult {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(user, "user");

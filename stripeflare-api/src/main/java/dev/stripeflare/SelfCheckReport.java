@@ -12,6 +12,11 @@ import java.util.Objects;
  */
 public record SelfCheckReport(List<Check> checks) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param checks the checks, in the order run
+     */
     public SelfCheckReport {
         checks = List.copyOf(checks);
     }

@@ -45,6 +45,25 @@ public record UnclaimedPayment(
 
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param id              the checkout session id ({@code cs_…}): what the operator looks up in
+     *        Stripe's Dashboard, and what assigns or refunds it here
+     * @param operationId     the operation id the store recorded it under ({@code "checkout:" + id}),
+     *        so a later delivery of the same checkout is a duplicate
+     * @param paymentIntentId the checkout's PaymentIntent ({@code pi_…}), which refunds and disputes
+     *        name, if the checkout had one
+     * @param amountCents     what was paid, strictly positive, in minor units of {@code currency}
+     * @param currency        the currency paid, lower-case ISO 4217
+     * @param payerEmail      the email the checkout collected, if any (never verified by Stripe)
+     * @param reason          why it could not be credited
+     * @param receivedAt      when the wallet received it (the wallet's clock)
+     * @param status          open, or how an operator resolved it
+     * @param assignedUserId  the account it was credited to, when {@code ASSIGNED}
+     * @param note            the operator's note, when resolved with one
+     * @param resolvedAt      when it was resolved, unless {@code OPEN}
+     */
     public UnclaimedPayment {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(operationId, "operationId");

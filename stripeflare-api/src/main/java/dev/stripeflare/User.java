@@ -34,6 +34,23 @@ public record User(
         long grantedCents,
         Optional<Instant> nextGrantExpiry) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId            the stable id of the account; never changes, shared by all its tokens
+     * @param balanceCents      the balance in cents at the time of reading; may be negative after an
+     *        allowed overdraft, a refund or a dispute
+     * @param name              the payer's name from Stripe, if known
+     * @param email             the payer's email from Stripe, if known
+     * @param verifiedEmail     an email Stripe verified (Link payments), if known
+     * @param cardFingerprint   the fingerprint of the card that paid, if known
+     * @param clientReferenceId the {@code client_reference_id} of the token this user was read through
+     * @param customFields      application-defined fields (e.g. columns a migration added); unmodifiable
+     * @param grantedCents      the part of {@code balanceCents} that is unspent granted (free) credit,
+     *        never negative; spent before paid credit (see {@link Wallet#grant})
+     * @param nextGrantExpiry   when the next grant's unspent remainder expires, if one of the grants
+     *        with credit left has an expiry
+     */
     public User {
         Objects.requireNonNull(nextGrantExpiry, "nextGrantExpiry");
         if (grantedCents < 0) {

@@ -34,6 +34,12 @@ public record UserChargeRequest(
      * @throws InvalidAmountException         if {@code amountCents <= 0}
      * @throws InvalidIdempotencyKeyException if the key is blank, too long or has control characters
      * @throws IllegalArgumentException       if the memo is longer than 500 characters
+     *
+     * @param userId               the account's id ({@link User#userId()})
+     * @param amountCents          the amount in cents, strictly positive
+     * @param allowNegativeBalance whether the charge may take the balance below zero
+     * @param idempotencyKey       null, or a key as {@link ChargeRequest#idempotencyKey()} describes
+     * @param memo                 null, or a note kept in the ledger entry (at most 500 characters)
      */
     public UserChargeRequest {
         InvalidAmountException.requirePositive(amountCents, "amountCents");

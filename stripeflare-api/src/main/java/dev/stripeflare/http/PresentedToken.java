@@ -41,6 +41,9 @@ public record PresentedToken(String token, Source source) {
      * Checks the parts.
      *
      * @throws IllegalArgumentException if {@code token} is not token68 of at most {@link #MAX_LENGTH}
+     *
+     * @param token  the presented token, token68-shaped, at most {@link #MAX_LENGTH} characters
+     * @param source where it came from
      */
     public PresentedToken {
         Objects.requireNonNull(token, "token");

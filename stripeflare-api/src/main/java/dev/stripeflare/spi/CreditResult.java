@@ -13,6 +13,15 @@ import java.util.Objects;
  */
 public record CreditResult(Status status, long userId, long balanceCents, Account account) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status       applied now, or already applied before
+     * @param userId       the account credited; for a duplicate, the account the first credit went
+     *        to, else (the id was only settled) the token's account, else 0
+     * @param balanceCents that account's balance after the call, 0 when there is none
+     * @param account      how the account was found; {@code EXISTING} for a duplicate
+     */
     public CreditResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(account, "account");

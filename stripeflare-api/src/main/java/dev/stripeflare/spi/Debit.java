@@ -34,6 +34,16 @@ public record Debit(
      *
      * @throws InvalidAmountException   if {@code amountCents <= 0}
      * @throws IllegalArgumentException if both a token hash and a non-zero user id are given
+     *
+     * @param tokenHash            the hash of the presented token (see {@link UserStore}), or null
+     *        when the debit names its account by {@code userId}
+     * @param userId               the account's id when {@code tokenHash} is null; 0 otherwise
+     * @param amountCents          strictly positive
+     * @param allowNegativeBalance whether the balance may go below zero
+     * @param idempotencyKey       null, or the key under which this charge is applied at most once
+     *        per account
+     * @param memo                 null, or a note for the ledger
+     * @param at                   the time to record
      */
     public Debit {
         InvalidAmountException.requirePositive(amountCents, "amountCents");

@@ -32,6 +32,22 @@ public record PaymentReversal(
         String memo,
         Instant at) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param operationId      the id this reversal is applied under, at most once per store (e.g.
+     *        {@code "refund:" + refund id})
+     * @param paymentReference the payment being reversed, as given in {@link PaymentCredit}
+     * @param amount           strictly positive: cents of the wallet's currency when
+     *        {@code paymentTotal} is 0, else an amount in the payment's own
+     *        (presentment) currency
+     * @param paymentTotal     0, or what the payment charged in its own currency (Adaptive Pricing):
+     *        the reversal then takes {@code amount / paymentTotal} of what the
+     *        payment credited, rounded half up
+     * @param kind             {@link LedgerEntryKind#REFUND} or {@link LedgerEntryKind#DISPUTE}
+     * @param memo             null, or a note for the ledger
+     * @param at               the time to record
+     */
     public PaymentReversal {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(paymentReference, "paymentReference");

@@ -14,6 +14,14 @@ import java.util.Optional;
  */
 public record UnclaimedResolution(Status status, Optional<UnclaimedPayment> payment, long balanceCents) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status       resolved now, or why not
+     * @param payment      the unclaimed payment as it stands after the call; empty for {@code NOT_FOUND}
+     * @param balanceCents for an assignment resolved now, the account's balance right after it (and
+     *        after any reversal of the payment that was waiting for it); else 0
+     */
     public UnclaimedResolution {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(payment, "payment");

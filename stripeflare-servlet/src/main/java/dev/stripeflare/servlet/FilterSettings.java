@@ -66,6 +66,30 @@ public record FilterSettings(
     /**
      * @throws NullPointerException     if a value is null
      * @throws IllegalArgumentException if the prefix, domain or size is malformed
+     *
+     * @param pathPrefix          where the filter's own endpoints live: {@code ""} (the default, as
+     *        upstream: {@code /me}) or {@code "/segment[/segment…]"} without a
+     *        trailing slash, relative to the servlet context
+     * @param developmentCookies  true for a plain {@code access_token} cookie without {@code Secure}
+     *        (plain-HTTP local development); false in production, where the
+     *        cookie is {@code __Host-access_token}: {@code Secure}, {@code Path=/},
+     *        no {@code Domain}, so no sibling subdomain can plant or read it
+     * @param cookieDomain        empty (the default) for the {@code __Host-} cookie; a domain to share
+     *        the cookie with subdomains instead (plain {@code access_token} with
+     *        {@code Domain} and {@code Secure}: gives up the {@code __Host-}
+     *        protection); ignored with development cookies
+     * @param maxWebhookBodyBytes the largest webhook body accepted, in bytes; larger ones answer 413
+     * @param checkoutLandingPath where {@code GET /checkout-return} sends the browser (303), relative
+     *        to the servlet context: {@code /} followed by anything printable
+     *        but a second {@code /} or a backslash (never another site); default
+     *        {@code "/"}
+     * @param responseBufferBytes how many bytes of a response are held before it commits (and is
+     *        charged); 0 (the default) for the container's buffer size
+     *        ({@code getBufferSize()}); memory per request stays bounded by it
+     * @param webhookReadTimeout  how long a webhook body may take to arrive in full; a slower one
+     *        answers 408
+     * @param webhookMinBytesPerSecond the slowest average rate a webhook body may arrive at, after its
+     *        first second; a slower one answers 408
      */
     public FilterSettings {
         Objects.requireNonNull(pathPrefix, "pathPrefix");

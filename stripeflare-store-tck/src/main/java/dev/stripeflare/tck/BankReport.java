@@ -23,6 +23,16 @@ public record BankReport(
         List<Violation> violations,
         Duration elapsed) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param settings        the run's settings, including the seed that replays its operation streams
+     * @param operations      how many operations of each kind the run issued
+     * @param violationCount  how many violations were found (only the first ones are kept in
+     *        {@code violations})
+     * @param violations      the first violations found, in the order found
+     * @param elapsed         how long the run took, workload and final audit together
+     */
     public BankReport {
         Objects.requireNonNull(settings, "settings");
         operations = Map.copyOf(operations);

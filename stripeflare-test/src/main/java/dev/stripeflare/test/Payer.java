@@ -20,7 +20,13 @@ public record Payer(String name, String email, Optional<String> cardFingerprint)
     /** Ada Lovelace paying with Stripe's test card 4242 4242 4242 4242. */
     public static final Payer ADA = card("Ada Lovelace", "ada@example.com", "4242 4242 4242 4242");
 
-    /** Checks that every part is present. */
+    /**
+     * Checks that every part is present.
+     *
+     * @param name            the payer's name as entered at the checkout
+     * @param email           the payer's email as entered at the checkout
+     * @param cardFingerprint the card's fingerprint, or empty for a Link payment
+     */
     public Payer {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(email, "email");

@@ -15,7 +15,14 @@ import java.util.Objects;
  * @param signature the {@code Stripe-Signature} header value
  */
 public record SignedEvent(String eventId, String type, String payload, String signature) {
-    /** Checks that every part is present. */
+    /**
+     * Checks that every part is present.
+     *
+     * @param eventId   the event's {@code evt_…} id (a redelivery carries the same one)
+     * @param type      the event type, e.g. {@code checkout.session.completed}
+     * @param payload   the raw JSON body
+     * @param signature the {@code Stripe-Signature} header value
+     */
     public SignedEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(type, "type");

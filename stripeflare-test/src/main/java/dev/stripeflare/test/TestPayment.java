@@ -16,7 +16,17 @@ import java.util.Objects;
  */
 public record TestPayment(String checkoutSessionId, String paymentIntentId, String chargeId, String clientReferenceId,
                           long amountCents, String currency, Payer payer) {
-    /** Checks that every part is present and the amount positive. */
+    /**
+     * Checks that every part is present and the amount positive.
+     *
+     * @param checkoutSessionId the {@code cs_test_…} id ({@code {CHECKOUT_SESSION_ID}} of the return URL)
+     * @param paymentIntentId   the {@code pi_…} id
+     * @param chargeId          the {@code ch_…} id of its one charge
+     * @param clientReferenceId the {@code client_reference_id} the paid link carried
+     * @param amountCents       what was paid, in minor units of {@code currency}
+     * @param currency          lower-case ISO 4217 code
+     * @param payer             who paid and how
+     */
     public TestPayment {
         Objects.requireNonNull(checkoutSessionId, "checkoutSessionId");
         Objects.requireNonNull(paymentIntentId, "paymentIntentId");
