@@ -87,7 +87,11 @@ public final class StripeflareFilter implements Filter {
     private final CheckoutReturnEndpoint checkoutReturn;
     private final PaidRequests paidRequests;
 
-    /** A filter with {@link FilterSettings#production()}. */
+    /**
+     * A filter with {@link FilterSettings#production()}.
+     *
+     * @param wallet the wallet, which stays owned by the caller
+     */
     public StripeflareFilter(Wallet wallet) {
         this(wallet, FilterSettings.production());
     }
@@ -96,6 +100,8 @@ public final class StripeflareFilter implements Filter {
      * A filter over {@code wallet}, which stays owned by the caller.
      *
      * @throws NullPointerException if an argument is null
+     * @param wallet   the wallet
+     * @param settings the paths, cookie and limits
      */
     public StripeflareFilter(Wallet wallet, FilterSettings settings) {
         this.wallet = Objects.requireNonNull(wallet, "wallet");
@@ -107,7 +113,11 @@ public final class StripeflareFilter implements Filter {
         this.paidRequests = new PaidRequests(headers, settings.responseBufferBytes());
     }
 
-    /** The settings this filter runs with. */
+    /**
+     * The settings this filter runs with.
+     *
+     * @return the settings
+     */
     public FilterSettings settings() {
         return settings;
     }
