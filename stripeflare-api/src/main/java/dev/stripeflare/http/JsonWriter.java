@@ -28,7 +28,7 @@ public final class JsonWriter {
         if (value == null) {
             out.append("null");
         } else {
-            string(value);
+            quote(value, out);
         }
         return this;
     }
@@ -84,11 +84,26 @@ public final class JsonWriter {
             out.append(',');
         }
         first = false;
-        string(name);
+        quote(name, out);
         out.append(':');
     }
 
-    private void string(String value) {
+    /**
+     * {@code value} as a JSON string literal, quotes included, escaped as this writer escapes.
+     *
+     * @param value the text, or null
+     * @return the literal, or {@code null} for null
+     */
+    public static String string(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder literal = new StringBuilder(value.length() + 2);
+        quote(value, literal);
+        return literal.toString();
+    }
+
+    private static void quote(String value, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -23,4 +23,10 @@ class JsonWriterTest {
     void keepsNonAsciiTextAsIs() {
         assertThat(new JsonWriter().field("name", "Zoë ✓").end()).isEqualTo("{\"name\":\"Zoë ✓\"}");
     }
+
+    @Test
+    void aStandaloneLiteralIsEscapedLikeAField() {
+        assertThat(JsonWriter.string("a\"<b>\n")).isEqualTo("\"a\\\"\\u003cb\\u003e\\n\"");
+        assertThat(JsonWriter.string(null)).isEqualTo("null");
+    }
 }

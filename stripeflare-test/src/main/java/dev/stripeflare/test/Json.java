@@ -1,5 +1,6 @@
 package dev.stripeflare.test;
 
+import dev.stripeflare.http.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,30 +15,9 @@ final class Json {
     private Json() {
     }
 
-    /** {@code value} as a JSON string literal (RFC 8259), or {@code null}. */
+    /** {@code value} as a JSON string literal, or {@code null}. */
     static String string(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonWriter.string(value);
     }
 
     /**
