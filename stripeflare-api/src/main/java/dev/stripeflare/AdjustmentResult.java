@@ -22,7 +22,11 @@ public record AdjustmentResult(AdjustmentOutcome outcome, long balanceCents) {
         Objects.requireNonNull(outcome, "outcome");
     }
 
-    /** Whether the account carries the adjustment: true for {@code APPLIED} and {@code REPLAYED}. */
+    /**
+     * Whether the account carries the adjustment: true for {@code APPLIED} and {@code REPLAYED}.
+     *
+     * @return true if this call changed the balance
+     */
     public boolean applied() {
         return outcome != AdjustmentOutcome.INSUFFICIENT_BALANCE;
     }

@@ -20,7 +20,12 @@ public record ArchiveReport(int accounts, long entries) {
         }
     }
 
-    /** This report and {@code other} together. */
+    /**
+     * This report and {@code other} together.
+     *
+     * @param other another report
+     * @return the sum of both
+     */
     public ArchiveReport plus(ArchiveReport other) {
         return new ArchiveReport(accounts + other.accounts, entries + other.entries);
     }

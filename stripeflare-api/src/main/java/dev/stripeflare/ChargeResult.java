@@ -30,23 +30,50 @@ public record ChargeResult(boolean charged, long balanceCents, ChargeOutcome out
         }
     }
 
+    /**
+     * A charge made.
+     *
+     * @param balanceCents the balance after it
+     * @return the result
+     */
     public static ChargeResult charged(long balanceCents) {
         return new ChargeResult(true, balanceCents, ChargeOutcome.CHARGED);
     }
 
+    /**
+     * A retry of a charge already made: nothing charged again.
+     *
+     * @param balanceCentsAfterFirstCharge the balance right after the first charge
+     * @return the result
+     */
     public static ChargeResult replayed(long balanceCentsAfterFirstCharge) {
         return new ChargeResult(true, balanceCentsAfterFirstCharge, ChargeOutcome.REPLAYED);
     }
 
+    /**
+     * A charge declined for the balance; nothing changed.
+     *
+     * @param balanceCents the balance that was too low
+     * @return the result
+     */
     public static ChargeResult insufficientBalance(long balanceCents) {
         return new ChargeResult(false, balanceCents, ChargeOutcome.INSUFFICIENT_BALANCE);
     }
 
+    /**
+     * A charge declined because the token opens no account; nothing changed.
+     *
+     * @return the result
+     */
     public static ChargeResult notRegistered() {
         return new ChargeResult(false, 0, ChargeOutcome.NOT_REGISTERED);
     }
 
-    /** The outcome as a short sentence. */
+    /**
+     * The outcome as a short sentence.
+     *
+     * @return a short sentence for people
+     */
     public String message() {
         return outcome.message();
     }

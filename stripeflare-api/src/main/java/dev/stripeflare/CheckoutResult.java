@@ -26,7 +26,11 @@ public record CheckoutResult(CheckoutOutcome outcome, Optional<User> user) {
         Objects.requireNonNull(user, "user");
     }
 
-    /** Whether the presented token opens the account the checkout paid into after the call. */
+    /**
+     * Whether the presented token opens the account the checkout paid into after the call.
+     *
+     * @return true if the browser now opens the account
+     */
     public boolean loggedIn() {
         return outcome == CheckoutOutcome.LINKED || outcome == CheckoutOutcome.ALREADY_LINKED;
     }

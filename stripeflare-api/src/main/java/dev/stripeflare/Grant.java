@@ -54,7 +54,11 @@ public record Grant(long userId, String operationId, String reason, long granted
         }
     }
 
-    /** What was spent of it by charges: granted less remaining less what ended unspent. */
+    /**
+     * What was spent of it by charges: granted less remaining less what ended unspent.
+     *
+     * @return what was spent, in cents
+     */
     public long spentCents() {
         return grantedCents - remainingCents - endedCents;
     }

@@ -44,12 +44,29 @@ public record GrantRequest(long userId, long amountCents, String reason, String 
         }
     }
 
-    /** A grant that never expires. */
+    /**
+     * A grant that never expires.
+     *
+     * @param userId      the account's id
+     * @param amountCents the credit, in cents
+     * @param reason      why, for the ledger
+     * @param operationId what makes the grant exactly-once
+     * @return the request
+     */
     public static GrantRequest permanent(long userId, long amountCents, String reason, String operationId) {
         return new GrantRequest(userId, amountCents, reason, operationId, Optional.empty());
     }
 
-    /** A grant whose unspent remainder leaves the balance at {@code expiresAt}. */
+    /**
+     * A grant whose unspent remainder leaves the balance at {@code expiresAt}.
+     *
+     * @param userId      the account's id
+     * @param amountCents the credit, in cents
+     * @param reason      why, for the ledger
+     * @param operationId what makes the grant exactly-once
+     * @param expiresAt   when what is left of it expires
+     * @return the request
+     */
     public static GrantRequest expiring(long userId, long amountCents, String reason, String operationId,
                                         Instant expiresAt) {
         return new GrantRequest(userId, amountCents, reason, operationId, Optional.of(expiresAt));

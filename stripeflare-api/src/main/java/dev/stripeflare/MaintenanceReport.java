@@ -51,17 +51,30 @@ public record MaintenanceReport(
                 "expiredDeferredReversals"));
     }
 
-    /** A report of nothing removed. */
+    /**
+     * A report of nothing removed.
+     *
+     * @return a report of nothing removed
+     */
     public static MaintenanceReport empty() {
         return new MaintenanceReport(0, 0, 0, 0, List.of(), false);
     }
 
-    /** Everything removed, over all kinds. */
+    /**
+     * Everything removed, over all kinds.
+     *
+     * @return every row removed
+     */
     public long total() {
         return (long) idempotencyKeys + operations + payments + checkouts + expiredDeferredReversals.size();
     }
 
-    /** This report followed by {@code next}: counts added, {@code more} from {@code next}. */
+    /**
+     * This report followed by {@code next}: counts added, {@code more} from {@code next}.
+     *
+     * @param next a later report
+     * @return the sum of both
+     */
     public MaintenanceReport plus(MaintenanceReport next) {
         List<String> expired = new ArrayList<>(expiredDeferredReversals);
         expired.addAll(next.expiredDeferredReversals);

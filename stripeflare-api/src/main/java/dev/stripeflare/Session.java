@@ -47,7 +47,11 @@ public record Session(
         }
     }
 
-    /** The balance in cents: the user's, or 0 for an unregistered visitor. */
+    /**
+     * The balance in cents: the user's, or 0 for an unregistered visitor.
+     *
+     * @return the balance in cents
+     */
     public long balanceCents() {
         return user.map(User::balanceCents).orElse(0L);
     }

@@ -88,7 +88,18 @@ public record UnclaimedPayment(
         }
     }
 
-    /** A payment just received, open: {@code operationId} is {@code "checkout:" + checkoutSessionId}. */
+    /**
+     * A payment just received, open: {@code operationId} is {@code "checkout:" + checkoutSessionId}.
+     *
+     * @param checkoutSessionId the checkout's id, also the payment's
+     * @param paymentIntentId   the PaymentIntent, or null
+     * @param amountCents       what was paid, in minor units of {@code currency}
+     * @param currency          the currency paid in
+     * @param payerEmail        the payer's email, or null
+     * @param reason            why it was not credited
+     * @param at                when it was received
+     * @return the open payment
+     */
     public static UnclaimedPayment received(String checkoutSessionId, String paymentIntentId, long amountCents,
                                             String currency, String payerEmail, Reason reason, Instant at) {
         return new UnclaimedPayment(checkoutSessionId, "checkout:" + checkoutSessionId,
@@ -96,19 +107,36 @@ public record UnclaimedPayment(
                 at, Status.OPEN, OptionalLong.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** This payment, assigned to {@code userId} at {@code at}. */
+    /**
+     * This payment, assigned to {@code userId} at {@code at}.
+     *
+     * @param userId the account credited
+     * @param note   why, or null
+     * @param at     when
+     * @return the assigned payment
+     */
     public UnclaimedPayment assignedTo(long userId, String note, Instant at) {
         return new UnclaimedPayment(id, operationId, paymentIntentId, amountCents, currency, payerEmail, reason,
                 receivedAt, Status.ASSIGNED, OptionalLong.of(userId), Optional.ofNullable(note), Optional.of(at));
     }
 
-    /** This payment, marked refunded at {@code at}. */
+    /**
+     * This payment, marked refunded at {@code at}.
+     *
+     * @param note why, or null
+     * @param at   when
+     * @return the refunded payment
+     */
     public UnclaimedPayment refunded(String note, Instant at) {
         return new UnclaimedPayment(id, operationId, paymentIntentId, amountCents, currency, payerEmail, reason,
                 receivedAt, Status.REFUNDED, OptionalLong.empty(), Optional.ofNullable(note), Optional.of(at));
     }
 
-    /** Whether it still waits for an operator. */
+    /**
+     * Whether it still waits for an operator.
+     *
+     * @return true while neither assigned nor refunded
+     */
     public boolean isOpen() {
         return status == Status.OPEN;
     }

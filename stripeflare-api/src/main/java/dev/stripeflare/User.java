@@ -64,7 +64,18 @@ public record User(
         customFields = Map.copyOf(customFields);
     }
 
-    /** A user without granted credit: as the canonical constructor with no grants (kept from before grants). */
+    /**
+     * A user without granted credit: as the canonical constructor with no grants (kept from before grants).
+     *
+     * @param userId            the account's id
+     * @param balanceCents      the balance, in cents
+     * @param name              the payer's name, if known
+     * @param email             the payer's email, if known
+     * @param verifiedEmail     a Link-verified email, if known
+     * @param cardFingerprint   the fingerprint of the card that paid, if known
+     * @param clientReferenceId the reference of the token it was read through
+     * @param customFields      application-defined fields
+     */
     public User(long userId, long balanceCents, Optional<String> name, Optional<String> email,
                 Optional<String> verifiedEmail, Optional<String> cardFingerprint, String clientReferenceId,
                 Map<String, Object> customFields) {
@@ -76,6 +87,8 @@ public record User(
      * The part of the balance that is paid credit: {@code balanceCents - grantedCents}. Negative
      * when refunds, disputes or an overdraft took more than was paid (grants are never taken by
      * refunds or disputes).
+     *
+     * @return the balance less granted credit, in cents
      */
     public long paidCents() {
         return balanceCents - grantedCents;
@@ -88,6 +101,8 @@ public record User(
      * {@link Session#user()}). Kept so that {@code session.user().filter(User::registered)} and
      * similar code read as intended. It does not mean that an email is known: a payment may leave
      * {@link #email()} empty.
+     *
+     * @return always true: a user is an account
      */
     public boolean registered() {
         return true;

@@ -34,7 +34,11 @@ public record WebhookResult(int httpStatus, WebhookOutcome outcome, String messa
         Objects.requireNonNull(userId, "userId");
     }
 
-    /** Whether the answer tells Stripe the event is settled (a 2xx status). */
+    /**
+     * Whether the answer tells Stripe the event is settled (a 2xx status).
+     *
+     * @return true for a 2xx status
+     */
     public boolean acknowledged() {
         return httpStatus >= 200 && httpStatus < 300;
     }

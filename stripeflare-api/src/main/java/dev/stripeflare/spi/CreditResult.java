@@ -28,7 +28,12 @@ public record CreditResult(Status status, long userId, long balanceCents, Accoun
     }
 
     /** Whether the credit was applied by this call. */
-    public enum Status { APPLIED, DUPLICATE }
+    public enum Status {
+        /** This call applied the credit. */
+        APPLIED,
+        /** The operation id was applied before; nothing changed. */
+        DUPLICATE
+    }
 
     /** How the credited account was found, and whether the paying token opens it now. */
     public enum Account {

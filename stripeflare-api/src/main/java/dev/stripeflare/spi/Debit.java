@@ -53,26 +53,59 @@ public record Debit(
         }
     }
 
-    /** A debit of the account behind {@code tokenHash}; the form stores have always received. */
+    /**
+     * A debit of the account behind {@code tokenHash}; the form stores have always received.
+     *
+     * @param tokenHash            the hash of the token whose account pays
+     * @param amountCents          the amount, in cents, positive
+     * @param allowNegativeBalance whether the balance may go below zero
+     * @param idempotencyKey       the account's key for this charge, or null
+     * @param memo                 the ledger entry's memo, or null
+     * @param at                   the time to record
+     */
     public Debit(String tokenHash, long amountCents, boolean allowNegativeBalance, String idempotencyKey,
                  String memo, Instant at) {
         this(Objects.requireNonNull(tokenHash, "tokenHash"), 0, amountCents, allowNegativeBalance,
                 idempotencyKey, memo, at);
     }
 
-    /** A debit of the account behind {@code tokenHash}. */
+    /**
+     * A debit of the account behind {@code tokenHash}.
+     *
+     * @param tokenHash            the hash of the token whose account pays
+     * @param amountCents          the amount, in cents, positive
+     * @param allowNegativeBalance whether the balance may go below zero
+     * @param idempotencyKey       the account's key for this charge, or null
+     * @param memo                 the ledger entry's memo, or null
+     * @param at                   the time to record
+     * @return the debit
+     */
     public static Debit ofTokenHash(String tokenHash, long amountCents, boolean allowNegativeBalance,
                                     String idempotencyKey, String memo, Instant at) {
         return new Debit(tokenHash, amountCents, allowNegativeBalance, idempotencyKey, memo, at);
     }
 
-    /** A debit of the account with id {@code userId}; an unknown id answers {@code NOT_REGISTERED}. */
+    /**
+     * A debit of the account with id {@code userId}; an unknown id answers {@code NOT_REGISTERED}.
+     *
+     * @param userId               the account's id
+     * @param amountCents          the amount, in cents, positive
+     * @param allowNegativeBalance whether the balance may go below zero
+     * @param idempotencyKey       the account's key for this charge, or null
+     * @param memo                 the ledger entry's memo, or null
+     * @param at                   the time to record
+     * @return the debit
+     */
     public static Debit ofUser(long userId, long amountCents, boolean allowNegativeBalance,
                                String idempotencyKey, String memo, Instant at) {
         return new Debit(null, userId, amountCents, allowNegativeBalance, idempotencyKey, memo, at);
     }
 
-    /** Whether this debit names its account by user id rather than by token hash. */
+    /**
+     * Whether this debit names its account by user id rather than by token hash.
+     *
+     * @return true for a debit by user id
+     */
     public boolean byUserId() {
         return tokenHash == null;
     }

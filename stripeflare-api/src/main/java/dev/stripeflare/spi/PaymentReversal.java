@@ -61,7 +61,16 @@ public record PaymentReversal(
         Objects.requireNonNull(at, "at");
     }
 
-    /** A reversal of {@code amountCents} in the wallet's currency. */
+    /**
+     * A reversal of {@code amountCents} in the wallet's currency.
+     *
+     * @param operationId      the refund's or dispute's operation id, applied at most once
+     * @param paymentReference the payment it takes from
+     * @param amountCents      what it takes, in the wallet's cents
+     * @param kind             the ledger entry's kind
+     * @param memo             the ledger entry's memo
+     * @param at               the time to record
+     */
     public PaymentReversal(String operationId, String paymentReference, long amountCents,
                            LedgerEntryKind kind, String memo, Instant at) {
         this(operationId, paymentReference, amountCents, 0, kind, memo, at);
@@ -71,6 +80,8 @@ public record PaymentReversal(
      * What this reversal asks to take, in wallet cents, of a payment that credited
      * {@code creditedCents}, before the store caps it at what is left of the payment.
      *
+     * @param creditedCents what the payment credited, in cents
+     * @return what to take, in cents
      * @throws InvalidAmountException if the result does not fit a {@code long}
      */
     public long requestedCents(long creditedCents) {

@@ -41,12 +41,23 @@ public record StoreHealth(Status status, String detail, Optional<Instant> lastFa
         Objects.requireNonNull(freeBytes, "freeBytes");
     }
 
-    /** UP with {@code detail} and nothing else known. */
+    /**
+     * UP with {@code detail} and nothing else known.
+     *
+     * @param detail what was checked
+     * @return a healthy result
+     */
     public static StoreHealth up(String detail) {
         return new StoreHealth(Status.UP, detail, Optional.empty(), OptionalLong.empty(), OptionalLong.empty());
     }
 
-    /** DOWN with {@code detail}, failed last at {@code lastFailure} if known. */
+    /**
+     * DOWN with {@code detail}, failed last at {@code lastFailure} if known.
+     *
+     * @param detail      what failed
+     * @param lastFailure when a call last failed, if known
+     * @return an unhealthy result
+     */
     public static StoreHealth down(String detail, Optional<Instant> lastFailure) {
         return new StoreHealth(Status.DOWN, detail, lastFailure, OptionalLong.empty(), OptionalLong.empty());
     }

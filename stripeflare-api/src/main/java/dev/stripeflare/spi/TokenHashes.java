@@ -16,7 +16,12 @@ public final class TokenHashes {
     private TokenHashes() {
     }
 
-    /** The hash of {@code token}. */
+    /**
+     * The hash of {@code token}.
+     *
+     * @param token the token
+     * @return its hash, as stores keep it
+     */
     public static String of(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -44,11 +44,21 @@ public record UnclaimedResolution(Status status, Optional<UnclaimedPayment> paym
         NO_SUCH_ACCOUNT
     }
 
+    /**
+     * No unclaimed payment has the id.
+     *
+     * @return the resolution
+     */
     public static UnclaimedResolution notFound() {
         return new UnclaimedResolution(Status.NOT_FOUND, Optional.empty(), 0);
     }
 
-    /** The refusal for {@code payment}, which is not open: already assigned or already refunded. */
+    /**
+     * The refusal for {@code payment}, which is not open: already assigned or already refunded.
+     *
+     * @param payment the payment as it was resolved before
+     * @return the resolution
+     */
     public static UnclaimedResolution alreadyResolved(UnclaimedPayment payment) {
         return new UnclaimedResolution(payment.status() == UnclaimedPayment.Status.ASSIGNED
                 ? Status.ALREADY_ASSIGNED : Status.ALREADY_REFUNDED, Optional.of(payment), 0);

@@ -56,7 +56,18 @@ public record UserRecord(
         customFields = Map.copyOf(customFields);
     }
 
-    /** An account without granted credit (the constructor from before grants). */
+    /**
+     * An account without granted credit (the constructor from before grants).
+     *
+     * @param userId          the account's id
+     * @param balanceCents    the balance, in cents
+     * @param name            the payer's name, or null
+     * @param email           the payer's email, or null
+     * @param verifiedEmail   a Link-verified email, or null
+     * @param cardFingerprint the fingerprint of the card that paid, or null
+     * @param customFields    application-defined fields
+     * @param createdAt       when the account was created
+     */
     public UserRecord(long userId, long balanceCents, String name, String email, String verifiedEmail,
                       String cardFingerprint, Map<String, Object> customFields, Instant createdAt) {
         this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, customFields, createdAt, 0, null);
