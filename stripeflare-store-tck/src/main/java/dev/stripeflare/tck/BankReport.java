@@ -75,6 +75,12 @@ public record BankReport(
     /** One broken invariant, with what was seen. */
     public record Violation(Invariant invariant, String detail) {
 
+        /**
+         * Creates the record, checking its components.
+         *
+         * @param invariant the broken invariant
+         * @param detail    what was seen
+         */
         public Violation {
             Objects.requireNonNull(invariant, "invariant");
             Objects.requireNonNull(detail, "detail");
@@ -86,12 +92,21 @@ public record BankReport(
         }
     }
 
-    /** Whether the run found {@code invariant} broken. */
+    /**
+     * Whether the run found {@code invariant} broken.
+     *
+     * @param invariant the invariant
+     * @return true if it was broken
+     */
     public boolean violated(Invariant invariant) {
         return violations.stream().anyMatch(v -> v.invariant() == invariant);
     }
 
-    /** The total number of operations issued. */
+    /**
+     * The total number of operations issued.
+     *
+     * @return the count
+     */
     public long totalOperations() {
         return operations.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -109,7 +124,11 @@ public record BankReport(
         }
     }
 
-    /** The seed, sizes, operation counts and run time, in one line. */
+    /**
+     * The seed, sizes, operation counts and run time, in one line.
+     *
+     * @return one line per kind of operation, and the violations
+     */
     public String summary() {
         return "seed " + settings.seed() + ", " + settings.threads() + " threads, " + settings.people()
                 + " payers, " + totalOperations() + " operations in " + elapsed.toMillis() + " ms " + operations;
