@@ -6,4 +6,5 @@ module dev.stripeflare.api {
     exports dev.stripeflare;
     exports dev.stripeflare.spi;
     exports dev.stripeflare.event;
+    exports dev.stripeflare.http;
 }

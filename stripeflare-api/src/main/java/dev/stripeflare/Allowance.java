@@ -49,18 +49,31 @@ public record Allowance(long cents, Period period) {
     /**
      * @throws InvalidAmountException if {@code cents} is not strictly positive
      * @throws NullPointerException   if {@code period} is null
+     *
+     * @param cents  the credit given each period, strictly positive
+     * @param period how often
      */
     public Allowance {
         InvalidAmountException.requirePositive(cents, "cents");
         Objects.requireNonNull(period, "period");
     }
 
-    /** The first instant of the period holding {@code at}. */
+    /**
+     * The first instant of the period holding {@code at}.
+     *
+     * @param at a time
+     * @return the start of the period holding it
+     */
     public Instant periodStart(Instant at) {
         return period.startOf(LocalDate.ofInstant(at, ZoneOffset.UTC)).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
-    /** The first instant after the period holding {@code at}: when that period's grant expires. */
+    /**
+     * The first instant after the period holding {@code at}: when that period's grant expires.
+     *
+     * @param at a time
+     * @return the end of the period holding it (exclusive)
+     */
     public Instant periodEnd(Instant at) {
         LocalDate start = period.startOf(LocalDate.ofInstant(at, ZoneOffset.UTC));
         return period.nextAfter(start).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -69,6 +82,10 @@ public record Allowance(long cents, Period period) {
     /**
      * The operation id of account {@code userId}'s allowance for the period holding {@code at}:
      * the same for every charge in that period, so the store gives it exactly once.
+     *
+     * @param userId the account's id
+     * @param at     a time in the period
+     * @return the operation id the period's allowance is granted under
      */
     public String operationId(long userId, Instant at) {
         return "allowance:" + userId + ":" + period.name().toLowerCase(java.util.Locale.ROOT) + ":"

@@ -20,7 +20,11 @@ public enum ChargeOutcome {
         this.message = message;
     }
 
-    /** A short human-readable sentence, as the original middleware answered. */
+    /**
+     * A short human-readable sentence, as the original middleware answered.
+     *
+     * @return a short sentence for people
+     */
     public String message() {
         return message;
     }

@@ -35,6 +35,14 @@ public record ChargeRequest(
      * @throws InvalidAmountException         if {@code amountCents <= 0}
      * @throws InvalidIdempotencyKeyException if the key is blank, too long or has control characters
      * @throws IllegalArgumentException       if the memo is longer than 500 characters
+     *
+     * @param accessToken          the presented token; never null
+     * @param amountCents          the amount in cents, strictly positive
+     * @param allowNegativeBalance whether the charge may take the balance below zero
+     * @param idempotencyKey       null, or 1..{@value InvalidIdempotencyKeyException#MAX_LENGTH}
+     *        printable characters identifying this charge for this user: a retry
+     *        with the same key returns the first result and moves no money
+     * @param memo                 null, or a note kept in the ledger entry (at most 500 characters)
      */
     public ChargeRequest {
         Objects.requireNonNull(accessToken, "accessToken");
@@ -47,23 +55,43 @@ public record ChargeRequest(
         }
     }
 
-    /** A charge of {@code amountCents} that may not overdraw, without idempotency key or memo. */
+    /**
+     * A charge of {@code amountCents} that may not overdraw, without idempotency key or memo.
+     *
+     * @param accessToken the token whose account pays
+     * @param amountCents the amount, in cents
+     * @return the request, without key, memo or overdraft
+     */
     public static ChargeRequest of(String accessToken, long amountCents) {
         return new ChargeRequest(accessToken, amountCents, false, null, null);
     }
 
-    /** This request, allowed to take the balance below zero. */
+    /**
+     * This request, allowed to take the balance below zero.
+     *
+     * @return a copy that may take the balance below zero
+     */
     public ChargeRequest allowingNegativeBalance() {
         return new ChargeRequest(accessToken, amountCents, true, idempotencyKey, memo);
     }
 
-    /** This request under {@code key}; see the class documentation for the key's rules. */
+    /**
+     * This request under {@code key}; see the class documentation for the key's rules.
+     *
+     * @param key the idempotency key
+     * @return a copy with the key
+     */
     public ChargeRequest withIdempotencyKey(String key) {
         return new ChargeRequest(accessToken, amountCents, allowNegativeBalance,
                 Objects.requireNonNull(key, "key"), memo);
     }
 
-    /** This request with a memo kept in the ledger. */
+    /**
+     * This request with a memo kept in the ledger.
+     *
+     * @param newMemo the memo
+     * @return a copy with the memo
+     */
     public ChargeRequest withMemo(String newMemo) {
         return new ChargeRequest(accessToken, amountCents, allowNegativeBalance, idempotencyKey,
                 Objects.requireNonNull(newMemo, "memo"));
@@ -72,6 +100,8 @@ public record ChargeRequest(
     /**
      * Checks an idempotency key against the rules of this class.
      *
+     * @param key the key
+     * @return the key, when valid
      * @throws InvalidIdempotencyKeyException if it is blank, too long or has control characters
      */
     public static String validateIdempotencyKey(String key) {

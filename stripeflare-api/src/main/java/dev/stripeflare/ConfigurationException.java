@@ -9,14 +9,24 @@ import java.util.List;
 public final class ConfigurationException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /** Each problem, one sentence each. */
     private final List<String> problems;
 
+    /**
+     * An exception naming every problem.
+     *
+     * @param problems each problem, one sentence each
+     */
     public ConfigurationException(List<String> problems) {
         super("invalid stripeflare configuration: " + String.join("; ", problems));
         this.problems = List.copyOf(problems);
     }
 
-    /** Each problem found, one sentence each, naming the setting. */
+    /**
+     * Each problem found, one sentence each, naming the setting.
+     *
+     * @return each problem, one sentence each
+     */
     public List<String> problems() {
         return problems;
     }

@@ -30,6 +30,19 @@ public record Grant(long userId, String operationId, String reason, long granted
         VOIDED
     }
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId         the account it was given to
+     * @param operationId    the id it was given under
+     * @param reason         why it was given
+     * @param grantedCents   what was given, strictly positive
+     * @param remainingCents what is left to spend; 0 once spent, expired or voided
+     * @param endedCents     what left the balance unspent (expired or voided); 0 while active
+     * @param expiresAt      when its remainder expires; empty if never
+     * @param grantedAt      when it was given (the wallet's clock)
+     * @param status         whether it can still be spent
+     */
     public Grant {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(expiresAt, "expiresAt");
@@ -41,7 +54,11 @@ public record Grant(long userId, String operationId, String reason, long granted
         }
     }
 
-    /** What was spent of it by charges: granted less remaining less what ended unspent. */
+    /**
+     * What was spent of it by charges: granted less remaining less what ended unspent.
+     *
+     * @return what was spent, in cents
+     */
     public long spentCents() {
         return grantedCents - remainingCents - endedCents;
     }

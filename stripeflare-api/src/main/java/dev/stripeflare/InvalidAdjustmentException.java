@@ -7,6 +7,11 @@ package dev.stripeflare;
 public final class InvalidAdjustmentException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what was wrong; never a token or secret
+     */
     public InvalidAdjustmentException(String message) {
         super(message);
     }

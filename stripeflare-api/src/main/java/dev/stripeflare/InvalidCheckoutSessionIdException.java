@@ -8,6 +8,7 @@ package dev.stripeflare;
 public final class InvalidCheckoutSessionIdException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /** The one message; it never echoes the id. */
     public InvalidCheckoutSessionIdException() {
         super("not a Stripe checkout session id (expected cs_ followed by 1 to 250 of [A-Za-z0-9_])");
     }

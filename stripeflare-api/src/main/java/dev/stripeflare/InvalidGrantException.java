@@ -8,6 +8,11 @@ package dev.stripeflare;
 public final class InvalidGrantException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what was wrong; never a token or secret
+     */
     public InvalidGrantException(String message) {
         super(message);
     }

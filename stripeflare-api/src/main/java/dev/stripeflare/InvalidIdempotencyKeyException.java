@@ -10,6 +10,11 @@ public final class InvalidIdempotencyKeyException extends StripeflareException {
     /** The longest idempotency key accepted, in characters (Stripe's own limit). */
     public static final int MAX_LENGTH = 255;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what was wrong; never a token or secret
+     */
     public InvalidIdempotencyKeyException(String message) {
         super(message);
     }

@@ -12,16 +12,29 @@ import java.util.Objects;
  */
 public record SelfCheckReport(List<Check> checks) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param checks the checks, in the order run
+     */
     public SelfCheckReport {
         checks = List.copyOf(checks);
     }
 
-    /** Whether no check failed (skipped checks do not count as failures). */
+    /**
+     * Whether no check failed (skipped checks do not count as failures).
+     *
+     * @return true if no check failed
+     */
     public boolean passed() {
         return checks.stream().noneMatch(check -> check.status() == Status.FAIL);
     }
 
-    /** The checks that failed. */
+    /**
+     * The checks that failed.
+     *
+     * @return the failed checks
+     */
     public List<Check> failures() {
         return checks.stream().filter(check -> check.status() == Status.FAIL).toList();
     }
@@ -38,7 +51,14 @@ public record SelfCheckReport(List<Check> checks) {
     }
 
     /** The result of one check. */
-    public enum Status { PASS, FAIL, SKIPPED }
+    public enum Status {
+        /** The check passed. */
+        PASS,
+        /** The check failed; its message says why. */
+        FAIL,
+        /** The check was not run; its message says why. */
+        SKIPPED
+    }
 
     /**
      * One named check.
@@ -48,6 +68,13 @@ public record SelfCheckReport(List<Check> checks) {
      * @param message what was found, in a sentence an operator can act on
      */
     public record Check(String name, Status status, String message) {
+        /**
+         * Creates the record, checking its components.
+         *
+         * @param name    a stable name
+         * @param status  passed, failed, or not run
+         * @param message what was found
+         */
         public Check {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(status, "status");

@@ -8,10 +8,21 @@ package dev.stripeflare;
 public class StoreException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what was wrong; never a token or secret
+     */
     public StoreException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with this message and cause.
+     *
+     * @param message what was wrong; never a token or secret
+     * @param cause   what caused it
+     */
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }

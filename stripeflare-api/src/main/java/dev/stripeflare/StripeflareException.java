@@ -11,10 +11,21 @@ package dev.stripeflare;
 public class StripeflareException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what was wrong; never a token or secret
+     */
     public StripeflareException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with this message and cause.
+     *
+     * @param message what was wrong; never a token or secret
+     * @param cause   what caused it
+     */
     public StripeflareException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -45,6 +45,25 @@ public record UnclaimedPayment(
 
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param id              the checkout session id ({@code cs_…}): what the operator looks up in
+     *        Stripe's Dashboard, and what assigns or refunds it here
+     * @param operationId     the operation id the store recorded it under ({@code "checkout:" + id}),
+     *        so a later delivery of the same checkout is a duplicate
+     * @param paymentIntentId the checkout's PaymentIntent ({@code pi_…}), which refunds and disputes
+     *        name, if the checkout had one
+     * @param amountCents     what was paid, strictly positive, in minor units of {@code currency}
+     * @param currency        the currency paid, lower-case ISO 4217
+     * @param payerEmail      the email the checkout collected, if any (never verified by Stripe)
+     * @param reason          why it could not be credited
+     * @param receivedAt      when the wallet received it (the wallet's clock)
+     * @param status          open, or how an operator resolved it
+     * @param assignedUserId  the account it was credited to, when {@code ASSIGNED}
+     * @param note            the operator's note, when resolved with one
+     * @param resolvedAt      when it was resolved, unless {@code OPEN}
+     */
     public UnclaimedPayment {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(operationId, "operationId");
@@ -69,7 +88,18 @@ public record UnclaimedPayment(
         }
     }
 
-    /** A payment just received, open: {@code operationId} is {@code "checkout:" + checkoutSessionId}. */
+    /**
+     * A payment just received, open: {@code operationId} is {@code "checkout:" + checkoutSessionId}.
+     *
+     * @param checkoutSessionId the checkout's id, also the payment's
+     * @param paymentIntentId   the PaymentIntent, or null
+     * @param amountCents       what was paid, in minor units of {@code currency}
+     * @param currency          the currency paid in
+     * @param payerEmail        the payer's email, or null
+     * @param reason            why it was not credited
+     * @param at                when it was received
+     * @return the open payment
+     */
     public static UnclaimedPayment received(String checkoutSessionId, String paymentIntentId, long amountCents,
                                             String currency, String payerEmail, Reason reason, Instant at) {
         return new UnclaimedPayment(checkoutSessionId, "checkout:" + checkoutSessionId,
@@ -77,19 +107,36 @@ public record UnclaimedPayment(
                 at, Status.OPEN, OptionalLong.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** This payment, assigned to {@code userId} at {@code at}. */
+    /**
+     * This payment, assigned to {@code userId} at {@code at}.
+     *
+     * @param userId the account credited
+     * @param note   why, or null
+     * @param at     when
+     * @return the assigned payment
+     */
     public UnclaimedPayment assignedTo(long userId, String note, Instant at) {
         return new UnclaimedPayment(id, operationId, paymentIntentId, amountCents, currency, payerEmail, reason,
                 receivedAt, Status.ASSIGNED, OptionalLong.of(userId), Optional.ofNullable(note), Optional.of(at));
     }
 
-    /** This payment, marked refunded at {@code at}. */
+    /**
+     * This payment, marked refunded at {@code at}.
+     *
+     * @param note why, or null
+     * @param at   when
+     * @return the refunded payment
+     */
     public UnclaimedPayment refunded(String note, Instant at) {
         return new UnclaimedPayment(id, operationId, paymentIntentId, amountCents, currency, payerEmail, reason,
                 receivedAt, Status.REFUNDED, OptionalLong.empty(), Optional.ofNullable(note), Optional.of(at));
     }
 
-    /** Whether it still waits for an operator. */
+    /**
+     * Whether it still waits for an operator.
+     *
+     * @return true while neither assigned nor refunded
+     */
     public boolean isOpen() {
         return status == Status.OPEN;
     }

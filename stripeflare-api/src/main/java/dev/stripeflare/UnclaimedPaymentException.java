@@ -26,14 +26,25 @@ public final class UnclaimedPaymentException extends StripeflareException {
         OTHER_CURRENCY
     }
 
+    /** What was wrong. */
     private final Problem problem;
 
+    /**
+     * An exception for {@code problem}.
+     *
+     * @param problem what was wrong
+     * @param message the message
+     */
     public UnclaimedPaymentException(Problem problem, String message) {
         super(message);
         this.problem = Objects.requireNonNull(problem, "problem");
     }
 
-    /** Why the operation was refused. */
+    /**
+     * Why the operation was refused.
+     *
+     * @return what was wrong
+     */
     public Problem problem() {
         return problem;
     }

@@ -7,6 +7,7 @@ package dev.stripeflare;
 public final class UnknownTokenException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /** The one message; it never echoes the token. */
     public UnknownTokenException() {
         super("access token does not belong to a registered user");
     }

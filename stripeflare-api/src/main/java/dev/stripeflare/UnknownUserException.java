@@ -7,14 +7,24 @@ package dev.stripeflare;
 public final class UnknownUserException extends StripeflareException {
     private static final long serialVersionUID = 1L;
 
+    /** The id that names no account. */
     private final long userId;
 
+    /**
+     * An exception for {@code userId}.
+     *
+     * @param userId the id that names no account
+     */
     public UnknownUserException(long userId) {
         super("no account has user id " + userId);
         this.userId = userId;
     }
 
-    /** The id that named no account. */
+    /**
+     * The id that named no account.
+     *
+     * @return the id that names no account
+     */
     public long userId() {
         return userId;
     }

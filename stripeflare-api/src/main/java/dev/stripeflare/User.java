@@ -34,6 +34,23 @@ public record User(
         long grantedCents,
         Optional<Instant> nextGrantExpiry) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId            the stable id of the account; never changes, shared by all its tokens
+     * @param balanceCents      the balance in cents at the time of reading; may be negative after an
+     *        allowed overdraft, a refund or a dispute
+     * @param name              the payer's name from Stripe, if known
+     * @param email             the payer's email from Stripe, if known
+     * @param verifiedEmail     an email Stripe verified (Link payments), if known
+     * @param cardFingerprint   the fingerprint of the card that paid, if known
+     * @param clientReferenceId the {@code client_reference_id} of the token this user was read through
+     * @param customFields      application-defined fields (e.g. columns a migration added); unmodifiable
+     * @param grantedCents      the part of {@code balanceCents} that is unspent granted (free) credit,
+     *        never negative; spent before paid credit (see {@link Wallet#grant})
+     * @param nextGrantExpiry   when the next grant's unspent remainder expires, if one of the grants
+     *        with credit left has an expiry
+     */
     public User {
         Objects.requireNonNull(nextGrantExpiry, "nextGrantExpiry");
         if (grantedCents < 0) {
@@ -47,7 +64,18 @@ public record User(
         customFields = Map.copyOf(customFields);
     }
 
-    /** A user without granted credit: as the canonical constructor with no grants (kept from before grants). */
+    /**
+     * A user without granted credit: as the canonical constructor with no grants (kept from before grants).
+     *
+     * @param userId            the account's id
+     * @param balanceCents      the balance, in cents
+     * @param name              the payer's name, if known
+     * @param email             the payer's email, if known
+     * @param verifiedEmail     a Link-verified email, if known
+     * @param cardFingerprint   the fingerprint of the card that paid, if known
+     * @param clientReferenceId the reference of the token it was read through
+     * @param customFields      application-defined fields
+     */
     public User(long userId, long balanceCents, Optional<String> name, Optional<String> email,
                 Optional<String> verifiedEmail, Optional<String> cardFingerprint, String clientReferenceId,
                 Map<String, Object> customFields) {
@@ -59,6 +87,8 @@ public record User(
      * The part of the balance that is paid credit: {@code balanceCents - grantedCents}. Negative
      * when refunds, disputes or an overdraft took more than was paid (grants are never taken by
      * refunds or disputes).
+     *
+     * @return the balance less granted credit, in cents
      */
     public long paidCents() {
         return balanceCents - grantedCents;
@@ -71,6 +101,8 @@ public record User(
      * {@link Session#user()}). Kept so that {@code session.user().filter(User::registered)} and
      * similar code read as intended. It does not mean that an email is known: a payment may leave
      * {@link #email()} empty.
+     *
+     * @return always true: a user is an account
      */
     public boolean registered() {
         return true;

@@ -34,6 +34,12 @@ public record UserChargeRequest(
      * @throws InvalidAmountException         if {@code amountCents <= 0}
      * @throws InvalidIdempotencyKeyException if the key is blank, too long or has control characters
      * @throws IllegalArgumentException       if the memo is longer than 500 characters
+     *
+     * @param userId               the account's id ({@link User#userId()})
+     * @param amountCents          the amount in cents, strictly positive
+     * @param allowNegativeBalance whether the charge may take the balance below zero
+     * @param idempotencyKey       null, or a key as {@link ChargeRequest#idempotencyKey()} describes
+     * @param memo                 null, or a note kept in the ledger entry (at most 500 characters)
      */
     public UserChargeRequest {
         InvalidAmountException.requirePositive(amountCents, "amountCents");
@@ -45,23 +51,43 @@ public record UserChargeRequest(
         }
     }
 
-    /** A charge of {@code amountCents} that may not overdraw, without idempotency key or memo. */
+    /**
+     * A charge of {@code amountCents} that may not overdraw, without idempotency key or memo.
+     *
+     * @param userId      the account's id
+     * @param amountCents the amount, in cents
+     * @return the request, without key, memo or overdraft
+     */
     public static UserChargeRequest of(long userId, long amountCents) {
         return new UserChargeRequest(userId, amountCents, false, null, null);
     }
 
-    /** This request, allowed to take the balance below zero. */
+    /**
+     * This request, allowed to take the balance below zero.
+     *
+     * @return a copy that may take the balance below zero
+     */
     public UserChargeRequest allowingNegativeBalance() {
         return new UserChargeRequest(userId, amountCents, true, idempotencyKey, memo);
     }
 
-    /** This request under {@code key}; strongly advised for every charge made from a queue. */
+    /**
+     * This request under {@code key}; strongly advised for every charge made from a queue.
+     *
+     * @param key the idempotency key
+     * @return a copy with the key
+     */
     public UserChargeRequest withIdempotencyKey(String key) {
         return new UserChargeRequest(userId, amountCents, allowNegativeBalance,
                 Objects.requireNonNull(key, "key"), memo);
     }
 
-    /** This request with a memo kept in the ledger. */
+    /**
+     * This request with a memo kept in the ledger.
+     *
+     * @param newMemo the memo
+     * @return a copy with the memo
+     */
     public UserChargeRequest withMemo(String newMemo) {
         return new UserChargeRequest(userId, amountCents, allowNegativeBalance, idempotencyKey,
                 Objects.requireNonNull(newMemo, "memo"));

@@ -30,6 +30,7 @@ public interface Wallet extends AutoCloseable {
      * minted one ({@link Session#isNew()}). Never writes.
      *
      * @param presentedTokenOrNull the cookie or bearer token, or null when there is none
+     * @return the session: resolved, or with a newly minted token
      * @throws StoreException if the store fails
      */
     Session session(String presentedTokenOrNull);
@@ -38,6 +39,8 @@ public interface Wallet extends AutoCloseable {
      * The account {@code accessToken} opens; empty for a malformed, unknown or revoked
      * (rotated-away, deleted) token.
      *
+     * @param accessToken the token
+     * @return the account, or empty
      * @throws NullPointerException if {@code accessToken} is null
      * @throws StoreException       if the store fails
      */
@@ -47,6 +50,9 @@ public interface Wallet extends AutoCloseable {
      * Charges {@code amountCents} without overdraft; same as
      * {@code charge(ChargeRequest.of(accessToken, amountCents))}.
      *
+     * @param accessToken the token to charge
+     * @param amountCents the amount, in cents
+     * @return the outcome and the balance after it
      * @throws NullPointerException   if {@code accessToken} is null
      * @throws InvalidAmountException if {@code amountCents <= 0}; nothing changed
      * @throws StoreException         if the store fails; nothing changed
@@ -69,6 +75,8 @@ public interface Wallet extends AutoCloseable {
      * when the charge is then declined; charge only tokens the client presented, never one minted
      * for the same request (the servlet filter does not).
      *
+     * @param request the charge
+     * @return the outcome and the balance after it
      * @throws IdempotencyKeyReusedException if the key charged this account a different amount;
      *                                       nothing changed
      * @throws InvalidAmountException        if the debit would overflow; nothing changed
@@ -85,6 +93,7 @@ public interface Wallet extends AutoCloseable {
      *
      * @param payload               the raw request body, exactly as received
      * @param stripeSignatureHeader the {@code Stripe-Signature} header, or null when absent
+     * @return the outcome and the HTTP status to answer Stripe
      */
     WebhookResult handleWebhookPayload(String payload, String stripeSignatureHeader);
 
@@ -112,6 +121,7 @@ public interface Wallet extends AutoCloseable {
      *
      * @param accessToken       the token the returning browser presents (its cookie)
      * @param checkoutSessionId the {@code session_id} of the redirect
+     * @return the outcome and, when linked, the account
      * @throws NullPointerException              if an argument is null
      * @throws InvalidCheckoutSessionIdException if the id is not {@code cs_} followed by 1 to 250
      *                                           of {@code [A-Za-z0-9_]}; nothing changed
@@ -125,6 +135,7 @@ public interface Wallet extends AutoCloseable {
      * presented token stops working.
      *
      * @return the new token
+     * @param accessToken the token to replace
      * @throws NullPointerException  if {@code accessToken} is null
      * @throws UnknownTokenException if the token belongs to no registered user; nothing changed
      * @throws StoreException        if the store fails; nothing changed
@@ -135,6 +146,8 @@ public interface Wallet extends AutoCloseable {
      * The Payment Link for {@code accessToken}: the configured link with
      * {@code ?client_reference_id=} the token's encrypted reference appended.
      *
+     * @param accessToken the token
+     * @return the Payment Link URL with its {@code client_reference_id}
      * @throws NullPointerException if {@code accessToken} is null
      */
     String paymentLink(String accessToken);
@@ -142,6 +155,8 @@ public interface Wallet extends AutoCloseable {
     /**
      * The account's ledger, oldest first; empty for an unknown token.
      *
+     * @param accessToken the token
+     * @return the entries, oldest first
      * @throws NullPointerException if {@code accessToken} is null
      * @throws StoreException       if the store fails
      */
@@ -162,6 +177,7 @@ public interface Wallet extends AutoCloseable {
      * ({@link #assignUnclaimedPayment}) or refunds it in Stripe's Dashboard and records that
      * ({@link #markUnclaimedPaymentRefunded}).
      *
+     * @return the payments, oldest first
      * @throws StoreException if the store fails
      */
     List<UnclaimedPayment> unclaimedPayments();
@@ -191,6 +207,8 @@ public interface Wallet extends AutoCloseable {
      * in Stripe's Dashboard), exactly once. Moves no money; the payment can then never be assigned.
      *
      * @return the payment, now {@code REFUNDED}
+     * @param unclaimedId  the payment's id (its checkout session id, {@code cs_…})
+     * @param operatorNote why, for the record, or null
      * @throws NullPointerException      if {@code unclaimedId} is null
      * @throws UnclaimedPaymentException if there is no such payment, or it is already assigned or
      *                                   refunded; nothing changed
@@ -204,6 +222,8 @@ public interface Wallet extends AutoCloseable {
      * wallet's currency, and a webhook endpoint is enabled for the events the wallet reads at the
      * API version it reads. Makes a few GET requests; reads and writes nothing else. Never throws
      * for what it finds: every problem is a failed check in the report.
+     *
+     * @return each check and its result
      */
     SelfCheckReport selfCheck();
 
@@ -215,6 +235,9 @@ public interface Wallet extends AutoCloseable {
      * run a charge twice (a retried job, an at-least-once queue) should use
      * {@link #chargeUser(UserChargeRequest)} with an idempotency key instead.
      *
+     * @param userId      the account's id ({@link User#userId()})
+     * @param amountCents the amount, in cents
+     * @return the outcome and the balance after it
      * @throws InvalidAmountException if {@code amountCents <= 0}; nothing changed
      * @throws UnknownUserException   if no account has this id (never existed, or deleted);
      *                                nothing changed
@@ -237,6 +260,8 @@ public interface Wallet extends AutoCloseable {
      * messages, and without a key each redelivery charges again; with one, a redelivery answers
      * {@code REPLAYED}.
      *
+     * @param request the charge
+     * @return the outcome and the balance after it
      * @throws UnknownUserException          if no account has this id (never existed, or
      *                                       deleted); nothing changed. A charge through a token
      *                                       answers {@code NOT_REGISTERED} instead, because a
@@ -253,6 +278,8 @@ public interface Wallet extends AutoCloseable {
      * The account with this id, read through no token: its {@link User#clientReferenceId()} is
      * the empty string. Empty for an unknown or deleted id.
      *
+     * @param userId the account's id
+     * @return the account, or empty
      * @throws StoreException if the store fails
      */
     Optional<User> findUser(long userId);
@@ -260,6 +287,8 @@ public interface Wallet extends AutoCloseable {
     /**
      * The ledger of the account with this id, oldest first; empty for an unknown or deleted id.
      *
+     * @param userId the account's id
+     * @return the entries, oldest first; empty for an unknown id
      * @throws StoreException if the store fails
      */
     List<LedgerEntry> ledger(long userId);
@@ -277,6 +306,7 @@ public interface Wallet extends AutoCloseable {
      *
      * @return false, changing nothing, if no account has this id (already deleted, or never
      *         existed): deleting twice is safe
+     * @param userId the account's id
      * @throws StoreException if the store fails; nothing changed
      */
     boolean deleteUser(long userId);
@@ -284,6 +314,12 @@ public interface Wallet extends AutoCloseable {
     /**
      * Adjusts a balance by hand, for support work, without overdraft: same as
      * {@code adjust(userId, signedCents, reason, operationId, false)}.
+     *
+     * @param userId      the account's id
+     * @param signedCents the change, in cents: positive credits, negative debits
+     * @param reason      why, for the ledger
+     * @param operationId what makes the adjustment exactly-once
+     * @return the outcome and the balance after it
      */
     AdjustmentResult adjust(long userId, long signedCents, String reason, String operationId);
 
@@ -301,6 +337,10 @@ public interface Wallet extends AutoCloseable {
      *
      * @param reason      why, for the ledger: not blank, at most 500 characters
      * @param operationId what makes the adjustment exactly-once; the rules of an idempotency key
+     * @param userId               the account's id
+     * @param signedCents          the change, in cents: positive credits, negative debits
+     * @param allowNegativeBalance whether a debit may take the balance below zero
+     * @return the outcome and the balance after it
      * @throws NullPointerException           if {@code reason} or {@code operationId} is null
      * @throws InvalidAmountException         if {@code signedCents} is 0, or the balance would
      *                                        overflow; nothing changed
@@ -335,6 +375,9 @@ public interface Wallet extends AutoCloseable {
      * {@link dev.stripeflare.spi.UserStore#archiveBefore}). Balances do not change, and each
      * balance still equals the sum of its ledger.
      *
+     * @param before entries older than this are archived
+     * @param sink   receives each account's archived entries
+     * @return what was archived
      * @throws NullPointerException if an argument is null
      * @throws StoreException       if the store fails; accounts rolled up before stay so
      */
@@ -353,6 +396,7 @@ public interface Wallet extends AutoCloseable {
      *
      * @return whether this call gave it ({@code applied}) or an earlier call with the same operation
      *         id did (a replay; nothing changed), and the account's balance and granted credit
+     * @param request the grant
      * @throws NullPointerException   if {@code request} is null
      * @throws UnknownUserException   if no account has the user id; nothing changed
      * @throws InvalidGrantException  if the expiry is not after the wallet's clock, or the operation
@@ -370,6 +414,9 @@ public interface Wallet extends AutoCloseable {
      * listener hears {@code onGrantExpired} with {@code voided} set.
      *
      * @return the cents voided, possibly 0 (all of it was spent)
+     * @param userId           the account's id
+     * @param grantOperationId the operation id the grant was given under
+     * @param memo             why, for the ledger
      * @throws NullPointerException  if {@code grantOperationId} is null
      * @throws UnknownUserException  if no account has the user id; nothing changed
      * @throws InvalidGrantException if the account has no grant under that operation id, or it
@@ -382,6 +429,8 @@ public interface Wallet extends AutoCloseable {
      * Every grant account {@code userId} was given, oldest first, after expiring those that are
      * due; empty for an unknown account.
      *
+     * @param userId the account's id
+     * @return its grants, with what is left, spent and ended
      * @throws StoreException if the store fails
      */
     List<Grant> grants(long userId);

@@ -16,6 +16,16 @@ import java.util.Objects;
  */
 public record GrantExpiredEvent(long userId, String operationId, long endedCents, long balanceAfterCents,
                                 boolean voided, Instant at) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId            the account
+     * @param operationId       the grant's operation id
+     * @param endedCents        the remainder that left the balance, possibly 0 (it was all spent)
+     * @param balanceAfterCents the balance right after
+     * @param voided            true if voided ({@code GRANT_VOIDED}), false if expired ({@code GRANT_EXPIRED})
+     * @param at                when the wallet applied it
+     */
     public GrantExpiredEvent {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(at, "at");

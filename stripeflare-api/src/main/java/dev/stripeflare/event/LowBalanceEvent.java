@@ -18,6 +18,15 @@ import java.util.Objects;
  */
 public record LowBalanceEvent(long userId, long thresholdCents, long balanceBeforeCents, long balanceAfterCents,
                               Instant at) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId             the account
+     * @param thresholdCents     the threshold crossed
+     * @param balanceBeforeCents the balance right before the change
+     * @param balanceAfterCents  the balance right after it
+     * @param at                 when the change was made (the wallet's clock)
+     */
     public LowBalanceEvent {
         Objects.requireNonNull(at, "at");
         if (!(balanceBeforeCents > thresholdCents && thresholdCents >= balanceAfterCents)) {

@@ -17,6 +17,16 @@ import java.util.Objects;
  */
 public record RestoredEvent(long userId, long amountCents, long balanceAfterCents, LedgerEntryKind kind,
                             String operationId, Instant at) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId            the account given back to
+     * @param amountCents       the cents given back, strictly positive
+     * @param balanceAfterCents the account's balance right after
+     * @param kind              {@code DISPUTE_WON} or {@code REFUND_FAILED}
+     * @param operationId       the restoration's operation id
+     * @param at                when it was applied (the wallet's clock)
+     */
     public RestoredEvent {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(operationId, "operationId");

@@ -10,6 +10,11 @@ import java.util.Objects;
  * @param payment the payment as recorded (open)
  */
 public record UnclaimedPaymentEvent(UnclaimedPayment payment) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param payment the payment as recorded (open)
+     */
     public UnclaimedPaymentEvent {
         Objects.requireNonNull(payment, "payment");
     }

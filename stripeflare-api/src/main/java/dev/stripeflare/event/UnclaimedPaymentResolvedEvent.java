@@ -10,6 +10,11 @@ import java.util.Objects;
  * @param payment the payment as resolved ({@code ASSIGNED} or {@code REFUNDED})
  */
 public record UnclaimedPaymentResolvedEvent(UnclaimedPayment payment) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param payment the payment as resolved ({@code ASSIGNED} or {@code REFUNDED})
+     */
     public UnclaimedPaymentResolvedEvent {
         Objects.requireNonNull(payment, "payment");
     }

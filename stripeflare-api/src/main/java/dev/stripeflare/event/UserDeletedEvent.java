@@ -11,6 +11,12 @@ import java.util.Objects;
  * @param at     when it was deleted (the wallet's clock)
  */
 public record UserDeletedEvent(long userId, Instant at) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId the account's id, never reused
+     * @param at     when it was deleted (the wallet's clock)
+     */
     public UserDeletedEvent {
         Objects.requireNonNull(at, "at");
     }

@@ -18,48 +18,86 @@ package dev.stripeflare.event;
  */
 public interface WalletListener {
 
-    /** A payment was credited to an account (a webhook credit, or an unclaimed payment assigned). */
+    /**
+     * A payment was credited to an account (a webhook credit, or an unclaimed payment assigned).
+     *
+     * @param event what happened
+     */
     default void onCredited(CreditedEvent event) {
     }
 
-    /** A refund or dispute took money back from an account, or was deferred until its payment. */
+    /**
+     * A refund or dispute took money back from an account, or was deferred until its payment.
+     *
+     * @param event what happened
+     */
     default void onReversed(ReversedEvent event) {
     }
 
-    /** A won dispute or a failed refund gave back what it had taken. */
+    /**
+     * A won dispute or a failed refund gave back what it had taken.
+     *
+     * @param event what happened
+     */
     default void onRestored(RestoredEvent event) {
     }
 
-    /** A paid checkout could not be credited and was kept as an unclaimed payment. */
+    /**
+     * A paid checkout could not be credited and was kept as an unclaimed payment.
+     *
+     * @param event what happened
+     */
     default void onUnclaimedPayment(UnclaimedPaymentEvent event) {
     }
 
-    /** An operator assigned an unclaimed payment to an account, or marked it refunded. */
+    /**
+     * An operator assigned an unclaimed payment to an account, or marked it refunded.
+     *
+     * @param event what happened
+     */
     default void onUnclaimedPaymentResolved(UnclaimedPaymentResolvedEvent event) {
     }
 
     // Server-side account operations (issue 13, ADR 32).
 
-    /** An operator's adjustment changed a balance. */
+    /**
+     * An operator's adjustment changed a balance.
+     *
+     * @param event what happened
+     */
     default void onAdjusted(AdjustedEvent event) {
     }
 
-    /** An account was deleted. */
+    /**
+     * An account was deleted.
+     *
+     * @param event what happened
+     */
     default void onUserDeleted(UserDeletedEvent event) {
     }
 
     /**
      * A charge or adjustment took a balance from above a configured threshold to at or below it.
      * Delivered after that change committed; the money is already spent.
+     *
+     * @param event what happened
      */
     default void onLowBalance(LowBalanceEvent event) {
     }
 
-    /** Free credit was given to an account ({@code Wallet.grant}). */
+    /**
+     * Free credit was given to an account ({@code Wallet.grant}).
+     *
+     * @param event what happened
+     */
     default void onGranted(GrantedEvent event) {
     }
 
-    /** A grant's unspent remainder left the balance: it expired, or it was voided. */
+    /**
+     * A grant's unspent remainder left the balance: it expired, or it was voided.
+     *
+     * @param event what happened
+     */
     default void onGrantExpired(GrantExpiredEvent event) {
     }
 }

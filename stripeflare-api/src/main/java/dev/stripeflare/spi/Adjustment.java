@@ -27,6 +27,13 @@ public record Adjustment(
      * Validates the adjustment.
      *
      * @throws InvalidAmountException if {@code amountCents} is 0
+     *
+     * @param userId               the account
+     * @param amountCents          the signed change, never 0: positive credits, negative debits
+     * @param allowNegativeBalance whether a negative adjustment may take the balance below zero
+     * @param reason               why, kept as the ledger entry's memo; never null
+     * @param operationId          the id under which the adjustment is applied at most once per store
+     * @param at                   the time to record
      */
     public Adjustment {
         if (amountCents == 0) {

@@ -16,6 +16,15 @@ import java.util.Objects;
  */
 public record CheckoutClaim(String checkoutId, String tokenHash, Instant at, Instant pendingUntil) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param checkoutId   the checkout session id the browser presented
+     * @param tokenHash    the hash of the token the browser holds
+     * @param at           the time to record
+     * @param pendingUntil when the checkout is not credited yet: until when the claim waits for the
+     *        credit
+     */
     public CheckoutClaim {
         Objects.requireNonNull(checkoutId, "checkoutId");
         Objects.requireNonNull(tokenHash, "tokenHash");

@@ -11,6 +11,12 @@ import java.util.OptionalLong;
  */
 public record ClaimResult(Status status, OptionalLong userId) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status what happened
+     * @param userId the account the token opens after the call, when it opens one
+     */
     public ClaimResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(userId, "userId");

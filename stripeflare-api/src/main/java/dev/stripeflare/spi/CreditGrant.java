@@ -20,6 +20,13 @@ public record CreditGrant(long userId, long amountCents, String operationId, Str
     /**
      * @throws InvalidAmountException   if {@code amountCents} is not strictly positive
      * @throws IllegalArgumentException if {@code expiresAt} is not after {@code at}
+     *
+     * @param userId      the account
+     * @param amountCents strictly positive
+     * @param operationId the id under which it is applied at most once per store
+     * @param reason      the ledger memo
+     * @param expiresAt   when its unspent remainder expires, strictly after {@code at}; null for never
+     * @param at          the time to record
      */
     public CreditGrant {
         InvalidAmountException.requirePositive(amountCents, "amountCents");

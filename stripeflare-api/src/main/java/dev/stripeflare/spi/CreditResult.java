@@ -13,13 +13,27 @@ import java.util.Objects;
  */
 public record CreditResult(Status status, long userId, long balanceCents, Account account) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status       applied now, or already applied before
+     * @param userId       the account credited; for a duplicate, the account the first credit went
+     *        to, else (the id was only settled) the token's account, else 0
+     * @param balanceCents that account's balance after the call, 0 when there is none
+     * @param account      how the account was found; {@code EXISTING} for a duplicate
+     */
     public CreditResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(account, "account");
     }
 
     /** Whether the credit was applied by this call. */
-    public enum Status { APPLIED, DUPLICATE }
+    public enum Status {
+        /** This call applied the credit. */
+        APPLIED,
+        /** The operation id was applied before; nothing changed. */
+        DUPLICATE
+    }
 
     /** How the credited account was found, and whether the paying token opens it now. */
     public enum Account {

@@ -30,6 +30,18 @@ public record GrantChange(Status status, long userId, long cents, long balanceAf
         ENDED
     }
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status            what happened
+     * @param userId            the account the grant belongs to (for {@code DUPLICATE}: the account
+     *        the operation id granted to); the asked id for {@code NO_SUCH_ACCOUNT}
+     *        and {@code NOT_FOUND}
+     * @param cents             for {@code APPLIED}: the cents granted, or the remainder voided (may be
+     *        0); for {@code DUPLICATE}: the cents the operation id granted; else 0
+     * @param balanceAfterCents the account's balance after the call; 0 when there is no account
+     * @param grantedAfterCents the account's unspent granted credit after the call
+     */
     public GrantChange {
         Objects.requireNonNull(status, "status");
     }

@@ -26,6 +26,18 @@ public record MaintenanceRequest(
     /** The largest batch a request may ask for. */
     public static final int MAX_BATCH_SIZE = 100_000;
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param idempotencyKeysBefore idempotency keys recorded before this instant are forgotten
+     * @param operationsBefore      credit, settlement, restoration and cancellation operation ids,
+     *        checkout rows and deferred reversals recorded before this instant
+     *        are forgotten (deferred reversals are dropped unapplied)
+     * @param paymentsBefore        payment rows created before this instant, with the reversal
+     *        records of their refunds and disputes, are forgotten; must not
+     *        be after {@code operationsBefore}
+     * @param batchSize             at most this many removals of each kind, 1 to 100 000
+     */
     public MaintenanceRequest {
         Objects.requireNonNull(idempotencyKeysBefore, "idempotencyKeysBefore");
         Objects.requireNonNull(operationsBefore, "operationsBefore");

@@ -38,6 +38,27 @@ public record PaymentCredit(
         String memo,
         Instant at) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param operationId      the id this credit is applied under, at most once per store (e.g.
+     *        {@code "checkout:" + checkout session id})
+     * @param tokenHash        the hash of the token whose payment link was paid (the token inside
+     *        {@code client_reference_id}); it is <em>not</em> proof that the payer
+     *        holds that token
+     * @param amountCents      strictly positive
+     * @param paymentReference the payment's id at Stripe (a PaymentIntent id), which later refunds
+     *        and disputes name; null when unknown
+     * @param profile          what the payment told about the payer; its verified email and card
+     *        fingerprint identify the payer's existing account, if any
+     * @param checkoutId       the checkout session id that the payer's browser can present to
+     *        {@link UserStore#claimCheckout} to gain access, or null when there is
+     *        none
+     * @param claimableUntil   until when that browser may claim the checkout; null when
+     *        {@code checkoutId} is null
+     * @param memo             null, or a note for the ledger
+     * @param at               the time to record
+     */
     public PaymentCredit {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(tokenHash, "tokenHash");

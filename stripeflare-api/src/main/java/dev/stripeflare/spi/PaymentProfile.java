@@ -10,7 +10,11 @@ package dev.stripeflare.spi;
  */
 public record PaymentProfile(String name, String email, String verifiedEmail, String cardFingerprint) {
 
-    /** A profile that knows nothing. */
+    /**
+     * A profile that knows nothing.
+     *
+     * @return a profile with nothing known
+     */
     public static PaymentProfile empty() {
         return new PaymentProfile(null, null, null, null);
     }

@@ -24,6 +24,17 @@ public record PaymentRestoration(
         String memo,
         Instant at) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param operationId         the id this restoration is applied under (e.g.
+     *        {@code "dispute-won:" + dispute id})
+     * @param reversalOperationId the {@link PaymentReversal#operationId()} being undone
+     * @param kind                {@link LedgerEntryKind#DISPUTE_WON} or
+     *        {@link LedgerEntryKind#REFUND_FAILED}
+     * @param memo                null, or a note for the ledger
+     * @param at                  the time to record
+     */
     public PaymentRestoration {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(reversalOperationId, "reversalOperationId");

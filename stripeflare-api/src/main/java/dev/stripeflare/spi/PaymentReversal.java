@@ -32,6 +32,22 @@ public record PaymentReversal(
         String memo,
         Instant at) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param operationId      the id this reversal is applied under, at most once per store (e.g.
+     *        {@code "refund:" + refund id})
+     * @param paymentReference the payment being reversed, as given in {@link PaymentCredit}
+     * @param amount           strictly positive: cents of the wallet's currency when
+     *        {@code paymentTotal} is 0, else an amount in the payment's own
+     *        (presentment) currency
+     * @param paymentTotal     0, or what the payment charged in its own currency (Adaptive Pricing):
+     *        the reversal then takes {@code amount / paymentTotal} of what the
+     *        payment credited, rounded half up
+     * @param kind             {@link LedgerEntryKind#REFUND} or {@link LedgerEntryKind#DISPUTE}
+     * @param memo             null, or a note for the ledger
+     * @param at               the time to record
+     */
     public PaymentReversal {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(paymentReference, "paymentReference");
@@ -45,7 +61,16 @@ public record PaymentReversal(
         Objects.requireNonNull(at, "at");
     }
 
-    /** A reversal of {@code amountCents} in the wallet's currency. */
+    /**
+     * A reversal of {@code amountCents} in the wallet's currency.
+     *
+     * @param operationId      the refund's or dispute's operation id, applied at most once
+     * @param paymentReference the payment it takes from
+     * @param amountCents      what it takes, in the wallet's cents
+     * @param kind             the ledger entry's kind
+     * @param memo             the ledger entry's memo
+     * @param at               the time to record
+     */
     public PaymentReversal(String operationId, String paymentReference, long amountCents,
                            LedgerEntryKind kind, String memo, Instant at) {
         this(operationId, paymentReference, amountCents, 0, kind, memo, at);
@@ -55,6 +80,8 @@ public record PaymentReversal(
      * What this reversal asks to take, in wallet cents, of a payment that credited
      * {@code creditedCents}, before the store caps it at what is left of the payment.
      *
+     * @param creditedCents what the payment credited, in cents
+     * @return what to take, in cents
      * @throws InvalidAmountException if the result does not fit a {@code long}
      */
     public long requestedCents(long creditedCents) {

@@ -14,6 +14,15 @@ import java.util.OptionalLong;
  */
 public record ReversalResult(Status status, OptionalLong userId, long balanceCents, long movedCents) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status       what happened
+     * @param userId       the account debited or given back to, when known
+     * @param balanceCents the account's balance after the call; 0 when there is none
+     * @param movedCents   the cents this call took ({@code reverse}) or gave back ({@code restore});
+     *        0 for a duplicate, a deferral, or a reversal capped to nothing
+     */
     public ReversalResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(userId, "userId");

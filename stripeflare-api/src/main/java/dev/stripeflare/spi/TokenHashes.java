@@ -19,6 +19,7 @@ public final class TokenHashes {
     /**
      * Throws unless {@code tokenHash} has the form of a token hash: 43 base64url characters.
      *
+     * @param tokenHash what to check
      * @return {@code tokenHash}
      * @throws IllegalArgumentException if it has not; NullPointerException if it is null
      */
@@ -38,7 +39,12 @@ public final class TokenHashes {
         return tokenHash;
     }
 
-    /** The hash of {@code token}. */
+    /**
+     * The hash of {@code token}.
+     *
+     * @param token the token
+     * @return its hash, as stores keep it
+     */
     public static String of(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

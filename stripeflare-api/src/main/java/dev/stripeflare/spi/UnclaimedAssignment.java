@@ -14,6 +14,15 @@ import java.util.Objects;
  * @param at          the time to record
  */
 public record UnclaimedAssignment(String unclaimedId, long userId, String note, String memo, Instant at) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param unclaimedId the unclaimed payment's id (its checkout session id)
+     * @param userId      the account to credit
+     * @param note        the operator's note, or null
+     * @param memo        the ledger entry's memo, or null
+     * @param at          the time to record
+     */
     public UnclaimedAssignment {
         Objects.requireNonNull(unclaimedId, "unclaimedId");
         Objects.requireNonNull(at, "at");

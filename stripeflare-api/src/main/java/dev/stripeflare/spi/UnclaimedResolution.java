@@ -14,6 +14,14 @@ import java.util.Optional;
  */
 public record UnclaimedResolution(Status status, Optional<UnclaimedPayment> payment, long balanceCents) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param status       resolved now, or why not
+     * @param payment      the unclaimed payment as it stands after the call; empty for {@code NOT_FOUND}
+     * @param balanceCents for an assignment resolved now, the account's balance right after it (and
+     *        after any reversal of the payment that was waiting for it); else 0
+     */
     public UnclaimedResolution {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(payment, "payment");
@@ -36,11 +44,21 @@ public record UnclaimedResolution(Status status, Optional<UnclaimedPayment> paym
         NO_SUCH_ACCOUNT
     }
 
+    /**
+     * No unclaimed payment has the id.
+     *
+     * @return the resolution
+     */
     public static UnclaimedResolution notFound() {
         return new UnclaimedResolution(Status.NOT_FOUND, Optional.empty(), 0);
     }
 
-    /** The refusal for {@code payment}, which is not open: already assigned or already refunded. */
+    /**
+     * The refusal for {@code payment}, which is not open: already assigned or already refunded.
+     *
+     * @param payment the payment as it was resolved before
+     * @return the resolution
+     */
     public static UnclaimedResolution alreadyResolved(UnclaimedPayment payment) {
         return new UnclaimedResolution(payment.status() == UnclaimedPayment.Status.ASSIGNED
                 ? Status.ALREADY_ASSIGNED : Status.ALREADY_REFUNDED, Optional.of(payment), 0);

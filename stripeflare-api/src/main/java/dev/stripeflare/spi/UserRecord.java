@@ -32,6 +32,22 @@ public record UserRecord(
         long grantedCents,
         Instant nextGrantExpiry) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId          the stable id, assigned by the store at creation, never reused
+     * @param balanceCents    the balance in cents
+     * @param name            the payer's name, or null
+     * @param email           the payer's email, or null
+     * @param verifiedEmail   an email Stripe verified, or null
+     * @param cardFingerprint the fingerprint of the first card that paid, or null
+     * @param customFields    application-defined fields; unmodifiable, never null; a field whose
+     *        value is null is left out
+     * @param createdAt       when the account was created
+     * @param grantedCents    the part of the balance that is unspent granted credit (ACTIVE grants'
+     *        remainders), never negative
+     * @param nextGrantExpiry the earliest expiry among ACTIVE grants with credit left, or null
+     */
     public UserRecord {
         if (grantedCents < 0) {
             throw new IllegalArgumentException("grantedCents must be >= 0, was " + grantedCents);
@@ -40,7 +56,18 @@ public record UserRecord(
         customFields = Map.copyOf(customFields);
     }
 
-    /** An account without granted credit (the constructor from before grants). */
+    /**
+     * An account without granted credit (the constructor from before grants).
+     *
+     * @param userId          the account's id
+     * @param balanceCents    the balance, in cents
+     * @param name            the payer's name, or null
+     * @param email           the payer's email, or null
+     * @param verifiedEmail   a Link-verified email, or null
+     * @param cardFingerprint the fingerprint of the card that paid, or null
+     * @param customFields    application-defined fields
+     * @param createdAt       when the account was created
+     */
     public UserRecord(long userId, long balanceCents, String name, String email, String verifiedEmail,
                       String cardFingerprint, Map<String, Object> customFields, Instant createdAt) {
         this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, customFields, createdAt, 0, null);

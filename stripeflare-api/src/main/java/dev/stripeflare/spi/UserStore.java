@@ -45,19 +45,37 @@ import java.util.Optional;
  */
 public interface UserStore extends AutoCloseable {
 
-    /** The account that {@code tokenHash} opens, if any; empty for a revoked hash. */
+    /**
+     * The account that {@code tokenHash} opens, if any; empty for a revoked hash.
+     *
+     * @param tokenHash the token's hash ({@link TokenHashes#of})
+     * @return the account it opens, or empty
+     */
     Optional<UserRecord> findByTokenHash(String tokenHash);
 
-    /** The account with this id, if it exists. */
+    /**
+     * The account with this id, if it exists.
+     *
+     * @param userId the account's id
+     * @return the account, or empty
+     */
     Optional<UserRecord> findById(long userId);
 
     /**
      * The oldest account (earliest {@code createdAt}, then lowest id) whose card fingerprint is
      * {@code cardFingerprint}, compared exactly, if any.
+     *
+     * @param cardFingerprint the card's fingerprint
+     * @return the account it paid for, or empty
      */
     Optional<UserRecord> findByCardFingerprint(String cardFingerprint);
 
-    /** The oldest account (as above) whose verified email equals {@code verifiedEmail}, ignoring case. */
+    /**
+     * The oldest account (as above) whose verified email equals {@code verifiedEmail}, ignoring case.
+     *
+     * @param verifiedEmail the Link-verified email
+     * @return the account it paid for, or empty
+     */
     Optional<UserRecord> findByVerifiedEmail(String verifiedEmail);
 
     /**
@@ -71,6 +89,8 @@ public interface UserStore extends AutoCloseable {
      * {@code NOT_REGISTERED} too. Implementations resolve the account first and then run one
      * debit step for both (ADR 32), so every rule of a charge holds whichever way it was named.
      *
+     * @param debit what to charge, to whom, under which key
+     * @return the outcome and the balance after it
      * @throws IdempotencyKeyReusedException if the key charged this account a different amount
      * @throws InvalidAmountException        if the new balance would overflow a {@code long}
      */
@@ -147,6 +167,8 @@ public interface UserStore extends AutoCloseable {
      * {@link #reverse}). The store remembers, for the payment reference, the account and the
      * cents credited, and, for the checkout id, the account and token hash for later claims.
      *
+     * @param credit the payment to credit
+     * @return whether it was applied, and to which account
      * @throws InvalidAmountException if the new balance would overflow a {@code long}
      */
     CreditResult credit(PaymentCredit credit);
@@ -162,6 +184,8 @@ public interface UserStore extends AutoCloseable {
      * {@link #restore} answers {@code DUPLICATE}. When the credited account has since been
      * deleted, the reversal is recorded as applied with no account ({@code userId} empty).
      *
+     * @param reversal the refund or dispute
+     * @return what was taken back
      * @throws InvalidAmountException if the new balance would overflow a {@code long}
      */
     ReversalResult reverse(PaymentReversal reversal);
@@ -175,6 +199,8 @@ public interface UserStore extends AutoCloseable {
      * or its account was deleted), nothing moves ({@code APPLIED}, 0 cents). A repeated
      * operation id, or a second restoration of the same reversal, answers {@code DUPLICATE}.
      *
+     * @param restoration the failed refund or won dispute
+     * @return what was given back
      * @throws InvalidAmountException if the new balance would overflow a {@code long}
      */
     ReversalResult restore(PaymentRestoration restoration);
@@ -191,6 +217,9 @@ public interface UserStore extends AutoCloseable {
      * is recorded until {@code pendingUntil} and {@link #credit} attaches the token
      * ({@code PENDING}); a second pending claim of the same checkout with another token hash is
      * {@code REFUSED}. Anything refused or expired changes nothing.
+     *
+     * @param claim the returning browser's claim
+     * @return what the claim did
      */
     ClaimResult claimCheckout(CheckoutClaim claim);
 
@@ -199,6 +228,9 @@ public interface UserStore extends AutoCloseable {
      * currency), so later deliveries are recognised as duplicates.
      *
      * @return false if the operation id was already recorded or applied
+     * @param operationId the operation id to record
+     * @param reason      why it moved no money
+     * @param at          the time to record
      */
     boolean recordSettled(String operationId, String reason, Instant at);
 
@@ -211,12 +243,19 @@ public interface UserStore extends AutoCloseable {
      * is deleted with the account) or answers false.
      *
      * @return false, changing nothing, if {@code oldTokenHash} opens no live account
+     * @param oldTokenHash the hash of the token to retire
+     * @param newTokenHash the hash of its replacement
      * @throws StoreException if {@code newTokenHash} is already in use or revoked (including when
      *                        it equals {@code oldTokenHash}); nothing changed
      */
     boolean rotateToken(String oldTokenHash, String newTokenHash);
 
-    /** The account's ledger, oldest first; empty for an unknown account. */
+    /**
+     * The account's ledger, oldest first; empty for an unknown account.
+     *
+     * @param userId the account's id
+     * @return the entries, oldest first
+     */
     List<LedgerEntry> ledger(long userId);
 
     /**
@@ -225,6 +264,7 @@ public interface UserStore extends AutoCloseable {
      * redelivered payment is still a duplicate.
      *
      * @return false if there was no such account
+     * @param userId the account's id
      */
     boolean deleteUser(long userId);
 
@@ -235,6 +275,8 @@ public interface UserStore extends AutoCloseable {
      * and never throws: a failure to find out is {@code DOWN}.
      * After {@link #close()} it answers {@code DOWN}. The default answers {@code UP}; stores
      * whose storage can fail override it.
+     *
+     * @return up or down, with a detail
      */
     default StoreHealth health() {
         return StoreHealth.up("no health check: the store does not report one");
@@ -253,14 +295,24 @@ public interface UserStore extends AutoCloseable {
      *
      * @return false, changing nothing, if the operation id or the payment's id was already
      *         recorded (applied, settled or unclaimed)
+     * @param payment the open unclaimed payment
      * @throws IllegalArgumentException if {@code payment} is not open
      */
     boolean recordUnclaimed(UnclaimedPayment payment);
 
-    /** Every unclaimed payment, open or resolved, oldest first (by receipt, then id). */
+    /**
+     * Every unclaimed payment, open or resolved, oldest first (by receipt, then id).
+     *
+     * @return the payments, oldest first
+     */
     List<UnclaimedPayment> unclaimedPayments();
 
-    /** The unclaimed payment with this id (checkout session id), if any. */
+    /**
+     * The unclaimed payment with this id (checkout session id), if any.
+     *
+     * @param unclaimedId the payment's id
+     * @return the payment, or empty
+     */
     Optional<UnclaimedPayment> findUnclaimed(String unclaimedId);
 
     /**
@@ -275,6 +327,8 @@ public interface UserStore extends AutoCloseable {
      * changed nothing. The store does not look at currencies: the caller assigns only payments in
      * the wallet's currency.
      *
+     * @param assignment the payment, the account and the note
+     * @return the payment as resolved, or why not
      * @throws InvalidAmountException if the new balance would overflow a {@code long}; nothing changed
      */
     UnclaimedResolution assignUnclaimed(UnclaimedAssignment assignment);
@@ -283,6 +337,11 @@ public interface UserStore extends AutoCloseable {
      * Atomically marks an open unclaimed payment as refunded to its payer, exactly once; moves no
      * money. An assigned payment answers {@code ALREADY_ASSIGNED}, a refunded one
      * {@code ALREADY_REFUNDED}, an unknown id {@code NOT_FOUND}; each changes nothing.
+     *
+     * @param unclaimedId the payment's id
+     * @param note        why, for the record, or null
+     * @param at          the time to record
+     * @return the payment as resolved, or why not
      */
     UnclaimedResolution markUnclaimedRefunded(String unclaimedId, String note, Instant at);
 
@@ -300,6 +359,8 @@ public interface UserStore extends AutoCloseable {
      * {@code INSUFFICIENT_BALANCE} and records nothing. The ids of a deleted account's
      * adjustments stay recorded.
      *
+     * @param adjustment the change, its account, reason and operation id
+     * @return the outcome and the balance after it
      * @throws UnknownUserException          if no live account has the id; nothing changed
      * @throws IdempotencyKeyReusedException if the operation id already adjusted another account
      *                                       or by another amount; nothing changed
@@ -319,6 +380,7 @@ public interface UserStore extends AutoCloseable {
      * does).
      *
      * @return what was removed; {@code more} when a kind reached {@code batchSize}
+     * @param request what is due and how much to remove at most
      * @throws StoreException if the store fails; a batch may then be partly done (each removal
      *                        is safe on its own)
      */
@@ -333,6 +395,9 @@ public interface UserStore extends AutoCloseable {
      * 0), so balance == Σ ledger still holds. Atomic per account against charges and every other
      * change of that account; accounts are rolled up one after another.
      *
+     * @param before entries older than this are archived
+     * @param sink   receives each account's archived entries
+     * @return what was archived
      * @throws RuntimeException what {@code sink} throws: that account is left as it was, the
      *                          accounts before it stay rolled up
      * @throws StoreException   if the store fails
@@ -356,6 +421,8 @@ public interface UserStore extends AutoCloseable {
      * account and cents it granted), an unknown or deleted account {@code NO_SUCH_ACCOUNT}; both
      * change nothing.
      *
+     * @param grant the grant to give
+     * @return the grant, and whether this call gave it
      * @throws InvalidAmountException if the balance would overflow a {@code long}; nothing changed
      */
     GrantChange grant(CreditGrant grant);
@@ -365,6 +432,9 @@ public interface UserStore extends AutoCloseable {
      * {@link dev.stripeflare.LedgerEntryKind#GRANT_VOIDED} entry (none when the remainder is 0) and
      * it becomes {@code VOIDED}. What was spent of it stays spent. A grant not in that account
      * answers {@code NOT_FOUND}, an expired or voided one {@code ENDED}; both change nothing.
+     *
+     * @param grantVoid which grant to end, and why
+     * @return the grant, and what was voided
      */
     GrantChange voidGrant(GrantVoid grantVoid);
 
@@ -375,6 +445,8 @@ public interface UserStore extends AutoCloseable {
      *
      * @return the grants expired, earliest expiry first; empty when none was due or there is no
      *         such account
+     * @param userId the account's id
+     * @param at     the time grants due at or before it expire
      */
     List<ExpiredGrant> expireGrants(long userId, Instant at);
 
@@ -383,10 +455,16 @@ public interface UserStore extends AutoCloseable {
      * account in its own atomic step. For a host's maintenance job; never called by a store itself.
      *
      * @return the grants expired
+     * @param at the time grants due at or before it expire
      */
     List<ExpiredGrant> expireGrants(Instant at);
 
-    /** Every grant the account was given, oldest first; empty for an unknown or deleted account. */
+    /**
+     * Every grant the account was given, oldest first; empty for an unknown or deleted account.
+     *
+     * @param userId the account's id
+     * @return the grants, oldest first
+     */
     List<Grant> grants(long userId);
 
     // Accounts for visitors who have not paid (issue 13, ADR 33 addendum): opened at their first

@@ -38,35 +38,73 @@ public record Retention(
     /**
      * The defaults: keys 24 h, operation ids 35 days (margin 2 days), payments 540 days; batches
      * of 1 000; a lazy batch of 1 000 every 500 writes (twice what one key per write needs).
+     *
+     * @return the defaults
      */
     public static Retention defaults() {
         return new Retention(Duration.ofHours(24), Duration.ofDays(35), Duration.ofDays(2), Duration.ofDays(540),
                 1_000, 500, 1_000);
     }
 
-    /** The oldest webhook event (by its {@code created} time) the wallet still applies. */
+    /**
+     * The oldest webhook event (by its {@code created} time) the wallet still applies.
+     *
+     * @return the operation retention less its margin
+     */
     public Duration maxEventAge() {
         return operations.minus(eventMargin);
     }
 
+    /**
+     * How long an idempotency key is kept, so a retry within it replays instead of charging again.
+     *
+     * @param window positive
+     * @return a copy with this change; {@link Stripeflare.Builder#build()} checks it
+     */
     public Retention withIdempotencyKeys(Duration window) {
         return new Retention(window, operations, eventMargin, payments, batchSize, writesPerLazyBatch, lazyBatchSize);
     }
 
+    /**
+     * How long operation ids (event ids, grant and adjustment ids) are kept; webhook events older
+     * than {@code kept - margin} are refused, so none can be applied twice.
+     *
+     * @param kept   positive
+     * @param margin positive and shorter than {@code kept}
+     * @return a copy with this change; {@link Stripeflare.Builder#build()} checks it
+     */
     public Retention withOperations(Duration kept, Duration margin) {
         return new Retention(idempotencyKeys, kept, margin, payments, batchSize, writesPerLazyBatch, lazyBatchSize);
     }
 
+    /**
+     * How long a payment's record is kept (refunds and disputes of it are matched through it).
+     *
+     * @param kept positive
+     * @return a copy with this change; {@link Stripeflare.Builder#build()} checks it
+     */
     public Retention withPayments(Duration kept) {
         return new Retention(idempotencyKeys, operations, eventMargin, kept, batchSize, writesPerLazyBatch,
                 lazyBatchSize);
     }
 
-    /** Lazy pruning: one batch of {@code size} every {@code writes} writes; {@code writes} 0 turns it off. */
+    /**
+     * Lazy pruning: one batch of {@code size} every {@code writes} writes; {@code writes} 0 turns it off.
+     *
+     * @param writes writes between two lazy batches, or 0
+     * @param size   rows pruned per lazy batch
+     * @return a copy with this change; {@link Stripeflare.Builder#build()} checks it
+     */
     public Retention withLazyBatches(int writes, int size) {
         return new Retention(idempotencyKeys, operations, eventMargin, payments, batchSize, writes, size);
     }
 
+    /**
+     * Rows of each kind removed per maintenance batch.
+     *
+     * @param size positive
+     * @return a copy with this change; {@link Stripeflare.Builder#build()} checks it
+     */
     public Retention withBatchSize(int size) {
         return new Retention(idempotencyKeys, operations, eventMargin, payments, size, writesPerLazyBatch,
                 lazyBatchSize);

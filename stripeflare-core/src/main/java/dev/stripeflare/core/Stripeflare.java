@@ -37,7 +37,11 @@ public final class Stripeflare {
     private Stripeflare() {
     }
 
-    /** A new builder with the defaults: currency {@code usd}, system UTC clock, 300 s tolerance. */
+    /**
+     * A new builder with the defaults: currency {@code usd}, system UTC clock, 300 s tolerance.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -85,7 +89,12 @@ public final class Stripeflare {
         private Builder() {
         }
 
-        /** Required. The store the wallet owns from now on: closing the wallet closes it. */
+        /**
+         * Required. The store the wallet owns from now on: closing the wallet closes it.
+         *
+         * @param store the store; {@link #build()} names it if missing
+         * @return this builder
+         */
         public Builder userStore(UserStore store) {
             this.userStore = store;
             return this;
@@ -95,55 +104,100 @@ public final class Stripeflare {
          * Required. The secret ({@code DB_SECRET}, at least {@value #MIN_DB_SECRET_LENGTH}
          * characters of random text) from which the {@code client_reference_id} keys are derived.
          * {@code previous} secrets are still accepted when decrypting, so a secret can be rotated.
+         *
+         * @param current  the secret new tokens and links are made under
+         * @param previous older secrets still accepted, for rotation
+         * @return this builder
          */
         public Builder dbSecret(String current, String... previous) {
             this.dbSecrets = listOf(current, previous);
             return this;
         }
 
-        /** Required. The webhook signing secret(s) ({@code whsec_…}); an event signed by any is accepted. */
+        /**
+         * Required. The webhook signing secret(s) ({@code whsec_…}); an event signed by any is accepted.
+         *
+         * @param current the endpoint's {@code whsec_} secret
+         * @param more    further secrets accepted while Stripe rolls the secret
+         * @return this builder
+         */
         public Builder webhookSigningSecret(String current, String... more) {
             this.signingSecrets = listOf(current, more);
             return this;
         }
 
-        /** Required. The Stripe API key ({@code sk_…} or restricted {@code rk_…}). */
+        /**
+         * Required. The Stripe API key ({@code sk_…} or restricted {@code rk_…}).
+         *
+         * @param key the API key
+         * @return this builder
+         */
         public Builder stripeSecretKey(String key) {
             this.stripeSecretKey = key;
             return this;
         }
 
-        /** Required. The Payment Link ({@code https://…}; {@code http://} only on a loopback host). */
+        /**
+         * Required. The Payment Link ({@code https://…}; {@code http://} only on a loopback host).
+         *
+         * @param link the Payment Link's URL
+         * @return this builder
+         */
         public Builder paymentLink(String link) {
             this.paymentLink = link;
             return this;
         }
 
-        /** The wallet's one currency, ISO 4217 (case-insensitive); default {@code usd}. */
+        /**
+         * The wallet's one currency, ISO 4217 (case-insensitive); default {@code usd}.
+         *
+         * @param isoCode a three-letter ISO 4217 code
+         * @return this builder
+         */
         public Builder currency(String isoCode) {
             this.currency = isoCode;
             return this;
         }
 
-        /** Where Stripe's API is; default Stripe's own servers. For tests and local mocks. */
+        /**
+         * Where Stripe's API is; default Stripe's own servers. For tests and local mocks.
+         *
+         * @param base an {@code http} or {@code https} URI
+         * @return this builder
+         */
         public Builder stripeApiBase(URI base) {
             this.stripeApiBase = base;
             return this;
         }
 
-        /** The clock for ledger times and webhook signature tolerance; default system UTC. */
+        /**
+         * The clock for ledger times and webhook signature tolerance; default system UTC.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
-        /** The source of token randomness; default a new {@link SecureRandom}. */
+        /**
+         * The source of token randomness; default a new {@link SecureRandom}.
+         *
+         * @param random the source of randomness
+         * @return this builder
+         */
         public Builder secureRandom(SecureRandom random) {
             this.secureRandom = random;
             return this;
         }
 
-        /** How old (or how far in the future) a signed webhook may be; default 300 s. */
+        /**
+         * How old (or how far in the future) a signed webhook may be; default 300 s.
+         *
+         * @param tolerance a positive duration
+         * @return this builder
+         */
         public Builder webhookTolerance(Duration tolerance) {
             this.webhookTolerance = tolerance;
             return this;
@@ -154,6 +208,9 @@ public final class Stripeflare {
          * logs a new device in by payment, or reads a charge's refunds); default 5 s. Keep it well
          * below Stripe's webhook timeout: a call that times out answers the webhook with 503, and
          * Stripe delivers the event again later.
+         *
+         * @param timeout between 1 ms and 24 days
+         * @return this builder
          */
         public Builder stripeApiTimeout(Duration timeout) {
             this.stripeApiTimeout = timeout;
@@ -166,6 +223,9 @@ public final class Stripeflare {
          * default 1 hour. Stripe redirects the browser within
          * seconds of the payment, so the window only needs to cover a slow return; keeping it
          * short limits how long a leaked return URL is worth anything.
+         *
+         * @param window positive, at most 90 days
+         * @return this builder
          */
         public Builder checkoutClaimWindow(Duration window) {
             this.checkoutClaimWindow = window;
@@ -178,6 +238,9 @@ public final class Stripeflare {
          * 7 days. It covers a webhook endpoint that was down
          * (Stripe retries for three days) and bank debits that settle days later; card payments
          * are credited within seconds.
+         *
+         * @param window positive, at most 90 days
+         * @return this builder
          */
         public Builder checkoutPendingWindow(Duration window) {
             this.checkoutPendingWindow = window;
@@ -190,6 +253,9 @@ public final class Stripeflare {
          * account, not in the platform's) is ignored with 200, so another business's payments
          * never credit this wallet. Stripe API calls for an accepted account's events are made
          * in that account.
+         *
+         * @param accountId an {@code acct_…} id
+         * @return this builder
          */
         public Builder acceptConnectedAccount(String accountId) {
             this.connectedAccounts.add(accountId);
@@ -206,6 +272,9 @@ public final class Stripeflare {
          * joins that person's account. Turn it on only where users are told never to pay a
          * checkout page someone else sent them (README, "Security model"). Off, every token's
          * payments stay in its own account.
+         *
+         * @param enabled true to turn login by payment on
+         * @return this builder
          */
         public Builder loginByPayment(boolean enabled) {
             this.loginByPayment = enabled;
@@ -218,6 +287,9 @@ public final class Stripeflare {
          * {@code client_reference_id}, so without this a checkout of another link of the same
          * account (a product, a donation) carrying a wallet reference would also top up the
          * wallet. Strongly advised whenever the Stripe account has other Payment Links.
+         *
+         * @param paymentLinkId the {@code plink_…} id
+         * @return this builder
          */
         public Builder paymentLinkId(String paymentLinkId) {
             this.paymentLinkId = paymentLinkId;
@@ -229,6 +301,10 @@ public final class Stripeflare {
          * and their resolution), each event after its change committed; call once per listener.
          * Delivered on the thread that made the change unless {@link #listenerExecutor} is set. A
          * listener that throws is logged and changes nothing. Without listeners no event is built.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
          */
         public Builder listener(WalletListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -239,6 +315,10 @@ public final class Stripeflare {
          * Delivers listener events on {@code executor} instead of on the thread that made the
          * change (a webhook's, an operator's), so a slow listener never delays Stripe's answer.
          * The wallet never shuts it down. Default: none (synchronous delivery).
+         *
+         * @param executor the executor
+         * @return this builder
+         * @throws NullPointerException if {@code executor} is null
          */
         public Builder listenerExecutor(Executor executor) {
             this.listenerExecutor = Objects.requireNonNull(executor, "executor");
@@ -249,6 +329,9 @@ public final class Stripeflare {
          * How long idempotency keys, operation ids and payments are kept, and how they are pruned
          * (default {@link Retention#defaults()}: keys 24 h, operation ids 35 days, payments 540
          * days). Webhook events older than the operation retention less its margin are refused.
+         *
+         * @param retention the retention
+         * @return this builder
          */
         public Builder retention(Retention retention) {
             this.retention = retention;
@@ -259,6 +342,7 @@ public final class Stripeflare {
          * Validates every setting and builds the wallet.
          *
          * @throws ConfigurationException naming each missing or malformed setting
+         * @return the wallet; thread-safe, one per application, closed on shutdown
          */
         public Wallet build() {
             List<String> problems = new ArrayList<>();
@@ -413,6 +497,10 @@ public final class Stripeflare {
          * end; exactly once per account and period, whether the account is charged through a
          * token or by user id. Only accounts get one (a visitor has no account until a first
          * payment) unless {@link #allowanceForVisitors} is set. Default: none.
+         *
+         * @param allowance the allowance
+         * @return this builder
+         * @throws NullPointerException if {@code allowance} is null
          */
         public Builder allowance(Allowance allowance) {
             this.allowance = Objects.requireNonNull(allowance, "allowance");
@@ -429,6 +517,9 @@ public final class Stripeflare {
          * who clears cookies is a new visitor with a new allowance: read README "Free credits"
          * before turning this on. Needs a store that supports {@code UserStore.openAccount}
          * (every built-in store). Default: false.
+         *
+         * @param allowanceForVisitors whether visitors get the allowance
+         * @return this builder
          */
         public Builder allowanceForVisitors(boolean allowanceForVisitors) {
             this.allowanceForVisitors = allowanceForVisitors;
@@ -452,6 +543,8 @@ public final class Stripeflare {
          * through a token that crosses one reads its account once more, to name it.
          *
          * @throws NullPointerException if {@code cents} is null
+         * @param cents the thresholds, in cents
+         * @return this builder
          */
         public Builder lowBalanceThresholds(long... cents) {
             this.lowBalanceThresholds = Objects.requireNonNull(cents, "cents").clone();

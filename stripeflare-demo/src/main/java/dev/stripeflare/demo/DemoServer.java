@@ -11,9 +11,10 @@ import dev.stripeflare.store.h2.H2UserStore;
 import dev.stripeflare.store.postgres.PostgresUserStore;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
-import java.time.Clock;
+import dev.stripeflare.test.StripeTestKit;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -42,6 +43,7 @@ public final class DemoServer implements AutoCloseable {
     /** Test mode's free tier: {@value #TEST_ALLOWANCE_CENTS} cents a day, visitors included. */
     static final long TEST_ALLOWANCE_CENTS = 3;
     static final Allowance TEST_ALLOWANCE = new Allowance(TEST_ALLOWANCE_CENTS, Allowance.Period.DAY);
+    static final String TEST_PAYMENT_LINK_ID = "plink_simulated";
     /** The host test mode's payment link and pages use (cookies are per host name). */
     static final String TEST_HOST = "localhost";
     /** The filter's endpoints at the root; the checkout return lands on the demo page. */
@@ -49,12 +51,15 @@ public final class DemoServer implements AutoCloseable {
 
     private final Server server;
     private final Wallet wallet;
+    private final Optional<StripeTestKit> simulatedStripe;
     private final URI baseUri;
     private final DemoConfig config;
 
-    private DemoServer(Server server, Wallet wallet, URI baseUri, DemoConfig config) {
+    private DemoServer(Server server, Wallet wallet, Optional<StripeTestKit> simulatedStripe, URI baseUri,
+                       DemoConfig config) {
         this.server = server;
         this.wallet = wallet;
+        this.simulatedStripe = simulatedStripe;
         this.baseUri = baseUri;
         this.config = config;
     }
@@ -88,26 +93,32 @@ public final class DemoServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler();
         Wallet wallet;
+        Optional<StripeTestKit> simulatedStripe = Optional.empty();
         if (config.testMode()) {
             URI loopback = URI.create("http://127.0.0.1:" + port);
-            SimulatedPayments payments = new SimulatedPayments();
-            wallet = Stripeflare.builder()
-                    .userStore(store)
-                    .loginByPayment(true)   // test mode shows the second-device login
-                    // Free credit before paying (ADR 33): a visitor's first paid action opens its
-                    // account with today's allowance; every account gets it again each day.
-                    .allowance(TEST_ALLOWANCE)
-                    .allowanceForVisitors(true)
+            // Stripe is played by the test kit users get (stripeflare-test): it signs the
+            // simulated checkout's events and answers the wallet's API calls on its own port.
+            StripeTestKit stripe = StripeTestKit.builder()
+                    .signingSecret(TEST_WEBHOOK_SECRET)
                     .dbSecret(TEST_DB_SECRET)
-                    .webhookSigningSecret(TEST_WEBHOOK_SECRET)
-                    .stripeSecretKey(TEST_STRIPE_KEY)
-                    .paymentLink(base + SimulatedCheckout.PATH)
-                    .stripeApiBase(loopback.resolve(SimulatedStripeApi.PATH))
-                    .build();
-            context.addServlet(new ServletHolder(new SimulatedCheckout(payments,
-                    new WebhookSigner(TEST_WEBHOOK_SECRET), loopback.resolve("/stripe-webhook"), base + "/",
-                    base + FILTER_SETTINGS.checkoutReturnPath(), Clock.systemUTC())), SimulatedCheckout.PATH);
-            context.addServlet(new ServletHolder(new SimulatedStripeApi(payments)), SimulatedStripeApi.PATH + "/*");
+                    .secretKey(TEST_STRIPE_KEY)
+                    .paymentLink(base + SimulatedCheckout.PATH, TEST_PAYMENT_LINK_ID)
+                    .start();
+            simulatedStripe = Optional.of(stripe);
+            try {
+                wallet = stripe.walletBuilder(store)
+                        .loginByPayment(true)   // test mode shows the second-device login
+                        // Free credit before paying (ADR 33): a visitor's first paid action opens
+                        // its account with today's allowance; every account gets it again each day.
+                        .allowance(TEST_ALLOWANCE)
+                        .allowanceForVisitors(true)
+                        .build();
+            } catch (RuntimeException e) {
+                stripe.close();
+                throw e;
+            }
+            context.addServlet(new ServletHolder(new SimulatedCheckout(stripe, loopback.resolve("/stripe-webhook"),
+                    base + "/", base + FILTER_SETTINGS.checkoutReturnPath())), SimulatedCheckout.PATH);
         } else {
             DemoConfig.StripeKeys keys = config.stripeKeys().orElseThrow();
             wallet = Stripeflare.builder()
@@ -135,13 +146,14 @@ public final class DemoServer implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             wallet.close();
+            simulatedStripe.ifPresent(StripeTestKit::close);
             throw e;
         }
         if (!config.testMode()) {
             // Against the real Stripe account only: test mode's stand-in has nothing to check.
             logSelfCheck(wallet);
         }
-        return new DemoServer(server, wallet, base, config);
+        return new DemoServer(server, wallet, simulatedStripe, base, config);
     }
 
     /** The PostgreSQL store when the config names a database, else the H2 file store in the data directory. */
@@ -172,6 +184,7 @@ public final class DemoServer implements AutoCloseable {
             throw new IllegalStateException("Jetty did not stop cleanly", e);
         } finally {
             wallet.close();
+            simulatedStripe.ifPresent(StripeTestKit::close);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.stripeflare.demo;
 
+import dev.stripeflare.test.Payer;
+import dev.stripeflare.test.SignedEvent;
+import dev.stripeflare.test.StripeTestKit;
+import dev.stripeflare.test.TestPayment;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,22 +13,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Test mode's stand-in for Stripe's hosted checkout. {@code GET} shows a payment form for the
- * {@code client_reference_id} the Payment Link carried; {@code POST} "pays": it records the
- * card for the simulated Stripe API, then signs a {@code checkout.session.completed} event with
- * the demo's own {@code whsec_} secret and delivers it to the server's own
- * {@code /stripe-webhook}, exactly as Stripe would. On a 2xx answer it sends the browser where a
+ * {@code client_reference_id} the Payment Link carried; {@code POST} "pays" through the test kit
+ * ({@link StripeTestKit#pay}, so its local Stripe API knows the card), has it sign the
+ * {@code checkout.session.completed} event with the demo's own {@code whsec_} secret, and
+ * delivers that to the server's own {@code /stripe-webhook}, exactly as Stripe would. On a 2xx answer it sends the browser where a
  * Payment Link's after-completion redirect would, {@code /checkout-return?session_id=cs_…}
  * (the filter's endpoint, which logs a second device in); otherwise it shows what the webhook
  * answered.
@@ -35,13 +33,10 @@ final class SimulatedCheckout extends HttpServlet {
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9_-]{1,200}");
     private static final Pattern CARD = Pattern.compile("[0-9 ]{12,23}");
 
-    private final transient SimulatedPayments payments;
-    private final transient WebhookSigner signer;
+    private final transient StripeTestKit stripe;
     private final URI webhook;
     private final String returnUrl;
     private final String checkoutReturnUrl;
-    private final transient Clock clock;
-    private final transient SecureRandom random = new SecureRandom();
     private final transient HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
@@ -49,14 +44,11 @@ final class SimulatedCheckout extends HttpServlet {
      * @param checkoutReturnUrl the after-completion redirect, without its query:
      *                          {@code ?session_id=<checkout session id>} is appended
      */
-    SimulatedCheckout(SimulatedPayments payments, WebhookSigner signer, URI webhook, String returnUrl,
-                      String checkoutReturnUrl, Clock clock) {
-        this.payments = payments;
-        this.signer = signer;
+    SimulatedCheckout(StripeTestKit stripe, URI webhook, String returnUrl, String checkoutReturnUrl) {
+        this.stripe = stripe;
         this.webhook = webhook;
         this.returnUrl = returnUrl;
         this.checkoutReturnUrl = checkoutReturnUrl;
-        this.clock = clock;
     }
 
     @Override
@@ -95,23 +87,25 @@ final class SimulatedCheckout extends HttpServlet {
         if (reference == null || !REFERENCE.matcher(reference).matches() || name == null || name.isBlank()
                 || name.length() > 100 || email == null || !email.contains("@") || email.length() > 200
                 || card == null || !CARD.matcher(card).matches() || !AMOUNTS.contains(amount)) {
-            page(response, 400, "<p class=\"error\">Please fill in every field (amount $1, $5 or $20; a card number"
-                    + " of digits).</p><p><a href=\"javascript:history.back()\">Back</a></p>");
+            invalid(response);
             return;
         }
-        String suffix = randomId();
-        String paymentIntent = "pi_sim_" + suffix;
-        payments.record(paymentIntent, new SimulatedPayments.Payment(amount, fingerprint(card), email.strip(), name.strip()));
-        String checkoutSessionId = "cs_test_sim_" + suffix;
-        String payload = new CheckoutEvent("evt_sim_" + suffix, checkoutSessionId, paymentIntent, reference,
-                amount, name.strip(), email.strip(), clock.instant()).json();
+        Payer payer;
+        try {
+            payer = Payer.card(name.strip(), email.strip(), card);
+        } catch (IllegalArgumentException notACardNumber) {
+            invalid(response);
+            return;
+        }
+        TestPayment payment = stripe.pay(reference, amount, payer);
+        SignedEvent event = stripe.checkoutCompleted(payment);
         HttpResponse<String> answer;
         try {
             answer = client.send(HttpRequest.newBuilder(webhook)
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json; charset=utf-8")
-                    .header("Stripe-Signature", signer.signatureHeader(payload, clock.instant()))
-                    .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8))
+                    .header("Stripe-Signature", event.signature())
+                    .POST(HttpRequest.BodyPublishers.ofString(event.payload(), StandardCharsets.UTF_8))
                     .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -120,7 +114,7 @@ final class SimulatedCheckout extends HttpServlet {
         }
         if (answer.statusCode() / 100 == 2) {
             // As Stripe does: {CHECKOUT_SESSION_ID} in the after-completion redirect becomes the id.
-            response.sendRedirect(checkoutReturnUrl + "?session_id=" + checkoutSessionId);
+            response.sendRedirect(checkoutReturnUrl + "?session_id=" + payment.checkoutSessionId());
             return;
         }
         page(response, 502, "<p class=\"error\" id=\"webhook-error\">The wallet did not accept the simulated payment:"
@@ -128,28 +122,16 @@ final class SimulatedCheckout extends HttpServlet {
                 + Text.html(answer.body()) + "</code></p><p><a href=\"" + Text.html(returnUrl) + "\">Back to the demo</a></p>");
     }
 
+    private static void invalid(HttpServletResponse response) throws IOException {
+        page(response, 400, "<p class=\"error\">Please fill in every field (amount $1, $5 or $20; a card number"
+                + " of digits).</p><p><a href=\"javascript:history.back()\">Back</a></p>");
+    }
+
     private static long parseAmount(String amount) {
         try {
             return amount == null ? -1 : Long.parseLong(amount);
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    private String randomId() {
-        byte[] bytes = new byte[12];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).replace('-', 'x').replace('_', 'y');
-    }
-
-    /** Like Stripe's: the same card number always has the same fingerprint. */
-    private static String fingerprint(String card) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(card.replace(" ", "").getBytes(StandardCharsets.US_ASCII));
-            return "fp" + HexFormat.of().formatHex(digest, 0, 7);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 

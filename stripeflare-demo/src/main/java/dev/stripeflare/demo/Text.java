@@ -24,22 +24,6 @@ final class Text {
         return out.toString();
     }
 
-    /** {@code value} as a JSON string literal, quotes included. */
-    static String json(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
     /** Cents as dollars, e.g. {@code 1234 -> "$12.34"}, {@code -5 -> "-$0.05"}. */
     static String dollars(long cents) {
         String sign = cents < 0 ? "-" : "";

@@ -46,7 +46,7 @@ class DemoTopUpTest {
         HttpResponse<String> paid = pay(page.headers().firstValue("X-PaymentLink").orElseThrow(), 500, "4242 4242 4242 4242");
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(302);
         String returnUrl = paid.headers().firstValue("Location").orElseThrow();
-        assertThat(returnUrl).matches(Pattern.quote(demo.baseUri() + "/checkout-return?session_id=cs_test_sim_")
+        assertThat(returnUrl).matches(Pattern.quote(demo.baseUri() + "/checkout-return?session_id=cs_test_kit")
                 + "[A-Za-z0-9]{16}");
 
         HttpResponse<String> returned = follow(demo::send, paid);

@@ -8,12 +8,11 @@ import dev.stripeflare.Session;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
-import dev.stripeflare.core.Stripeflare;
 import dev.stripeflare.spi.UserStore;
-import java.io.IOException;
+import dev.stripeflare.test.Payer;
+import dev.stripeflare.test.StripeTestKit;
+import dev.stripeflare.test.TestPayment;
 import java.io.PrintStream;
-import java.time.Clock;
-import java.util.Map;
 
 /**
  * The whole loop in one process: a visitor gets a token, pays through a Payment Link (Stripe's
@@ -22,23 +21,18 @@ import java.util.Map;
  * ({@link Wallet#completeCheckout}), sees that a payment link sent to someone else hands its
  * owner nothing, rotates a token, and reads the ledger.
  *
- * <p>Stripe's API, which login-by-payment asks for the card fingerprint, is played by a local
- * HTTP server on 127.0.0.1 serving Stripe-shaped JSON.
+ * <p>Stripe is played by the test kit ({@link StripeTestKit}): it signs the events and answers the
+ * API call login-by-payment makes for the card fingerprint on a local port of 127.0.0.1.
  */
 public final class QuickStart {
-    private static final String SIGNING_SECRET = "whsec_quickstart_example_secret_0123456789";
-    private static final String CARD_FINGERPRINT = "Xt5EWLLDS7FJjR1c";
-
     private final Wallet wallet;
-    private final LocalStripeApi stripeApi;
-    private final Clock clock;
+    private final StripeTestKit stripe;
     private final PrintStream out;
-    private int payments;
+    private TestPayment lastPayment;
 
-    private QuickStart(Wallet wallet, LocalStripeApi stripeApi, Clock clock, PrintStream out) {
+    private QuickStart(Wallet wallet, StripeTestKit stripe, PrintStream out) {
         this.wallet = wallet;
-        this.stripeApi = stripeApi;
-        this.clock = clock;
+        this.stripe = stripe;
         this.out = out;
     }
 
@@ -61,20 +55,10 @@ public final class QuickStart {
     }
 
     /** Runs the whole story against {@code store}, printing to {@code out}; closes the store. */
-    static void run(UserStore store, PrintStream out) throws IOException {
-        Clock clock = Clock.systemUTC();
-        try (LocalStripeApi stripeApi = new LocalStripeApi();
-             Wallet wallet = Stripeflare.builder()
-                     .userStore(store)
-                     .loginByPayment(true)
-                     .dbSecret("quickstart-db-secret-use-32+-random-characters")
-                     .webhookSigningSecret(SIGNING_SECRET)
-                     .stripeSecretKey("sk_test_quickstart")
-                     .paymentLink("https://buy.stripe.com/test_quickstart")
-                     .stripeApiBase(stripeApi.base())
-                     .clock(clock)
-                     .build()) {
-            new QuickStart(wallet, stripeApi, clock, out).run();
+    static void run(UserStore store, PrintStream out) {
+        try (StripeTestKit stripe = StripeTestKit.start();
+             Wallet wallet = stripe.walletBuilder(store).loginByPayment(true).build()) {
+            new QuickStart(wallet, stripe, out).run();
         }
     }
 
@@ -144,32 +128,18 @@ public final class QuickStart {
 
     /** A {@code checkout.session.completed} event for a card payment, as Stripe would send it. */
     private String paidCheckout(Session payer, long amountCents, String email, String name) {
-        payments++;
-        String paymentIntent = "pi_3QuickStart" + payments;
-        String chargeId = "ch_3QuickStart" + payments;
-        Map<String, String> values = Map.of(
-                "EVENT_ID", "evt_1QuickStart" + payments,
-                "CREATED", Long.toString(clock.instant().getEpochSecond()),
-                "SESSION_ID", lastCheckoutSessionId(),
-                "CLIENT_REFERENCE_ID", payer.clientReferenceId(),
-                "AMOUNT", Long.toString(amountCents),
-                "PAYMENT_INTENT", paymentIntent,
-                "CHARGE_ID", chargeId,
-                "EMAIL", email,
-                "NAME", name,
-                "FINGERPRINT", CARD_FINGERPRINT);
-        stripeApi.put("payment_intents", paymentIntent, Templates.render("payment_intent.json", values));
-        return Templates.render("checkout.session.completed.json", values);
+        lastPayment = stripe.pay(payer.clientReferenceId(), amountCents,
+                Payer.card(name, email, "4242 4242 4242 4242"));
+        return stripe.checkoutCompleted(lastPayment).payload();
     }
 
     /** The checkout session id of the latest payment, as Stripe puts it in the after-completion redirect. */
     private String lastCheckoutSessionId() {
-        return "cs_test_QuickStart" + payments;
+        return lastPayment.checkoutSessionId();
     }
 
     private WebhookResult deliver(String payload) {
-        String signature = StripeSignature.header(payload, SIGNING_SECRET, clock.instant().getEpochSecond());
-        return wallet.handleWebhookPayload(payload, signature);
+        return wallet.handleWebhookPayload(payload, stripe.signatureHeader(payload));
     }
 
     private void show(WebhookResult result) {

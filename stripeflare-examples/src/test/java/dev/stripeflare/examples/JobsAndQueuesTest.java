@@ -7,14 +7,12 @@ import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.Session;
 import dev.stripeflare.User;
 import dev.stripeflare.Wallet;
-import dev.stripeflare.WebhookOutcome;
-import dev.stripeflare.core.Stripeflare;
+import dev.stripeflare.test.StripeTestKit;
 import dev.stripeflare.store.h2.H2UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,50 +22,20 @@ import org.junit.jupiter.api.Test;
 
 /** Runs the README's "From jobs and queues" code ({@link JobsAndQueues}) against an H2 wallet. */
 class JobsAndQueuesTest {
-    private static final String SIGNING_SECRET = "whsec_jobs_and_queues_example";
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T03:00:00Z"), ZoneOffset.UTC);
-    private final LocalStripeApi stripeApi;
-    private final Wallet wallet;
-    private int payments;
-
-    JobsAndQueuesTest() throws Exception {
-        stripeApi = new LocalStripeApi();
-        wallet = Stripeflare.builder()
-                .userStore(H2UserStore.inMemory("jobs-" + UUID.randomUUID()))
-                .dbSecret("jobs-and-queues-db-secret-32+-random-characters")
-                .webhookSigningSecret(SIGNING_SECRET)
-                .stripeSecretKey("sk_test_jobs")
-                .paymentLink("https://buy.stripe.com/test_jobs")
-                .stripeApiBase(stripeApi.base())
-                .clock(clock)
-                .build();
-    }
+    private final StripeTestKit stripe = StripeTestKit.builder().clock(clock).start();
+    private final Wallet wallet = stripe.walletBuilder(H2UserStore.inMemory("jobs-" + UUID.randomUUID())).build();
 
     @AfterEach
     void close() {
         wallet.close();
-        stripeApi.close();
+        stripe.close();
     }
 
     /** A visitor who paid {@code cents}: their account's id, as server code keeps it. */
     private long paidAccount(long cents) {
         Session visitor = wallet.session(null);
-        payments++;
-        Map<String, String> values = Map.of(
-                "EVENT_ID", "evt_jobs_" + payments,
-                "CREATED", Long.toString(clock.instant().getEpochSecond()),
-                "SESSION_ID", "cs_test_jobs_" + payments,
-                "CLIENT_REFERENCE_ID", visitor.clientReferenceId(),
-                "AMOUNT", Long.toString(cents),
-                "PAYMENT_INTENT", "pi_jobs_" + payments,
-                "CHARGE_ID", "ch_jobs_" + payments,
-                "EMAIL", "payer" + payments + "@example.com",
-                "NAME", "Payer " + payments,
-                "FINGERPRINT", "fp_jobs_" + payments);
-        stripeApi.put("payment_intents", "pi_jobs_" + payments, Templates.render("payment_intent.json", values));
-        String payload = Templates.render("checkout.session.completed.json", values);
-        assertThat(wallet.handleWebhookPayload(payload, StripeSignature.header(payload, SIGNING_SECRET,
-                clock.instant().getEpochSecond())).outcome()).isEqualTo(WebhookOutcome.CREDITED);
+        stripe.topUp(wallet, visitor, cents);
         return wallet.lookupUser(visitor.accessToken()).map(User::userId).orElseThrow();
     }
 

@@ -1,5 +1,6 @@
 package dev.stripeflare.servlet;
 
+import dev.stripeflare.http.JsonWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,10 @@
 package dev.stripeflare.servlet;
 
 import dev.stripeflare.Session;
-import dev.stripeflare.User;
+import dev.stripeflare.http.MeBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 
 /**
  * {@code GET /me}: the public user as JSON — {@code balance, name, email, verified_email,
@@ -23,16 +22,6 @@ final class MeEndpoint {
             Answers.methodNotAllowed(response, "GET");
             return;
         }
-        Optional<User> user = session.user();
-        Answers.json(response, HttpServletResponse.SC_OK, new JsonWriter()
-                .field("balance", session.balanceCents())
-                .field("name", user.flatMap(User::name))
-                .field("email", user.flatMap(User::email))
-                .field("verified_email", user.flatMap(User::verifiedEmail))
-                .field("card_fingerprint", user.flatMap(User::cardFingerprint))
-                .field("client_reference_id", held ? Optional.of(session.clientReferenceId()) : Optional.empty())
-                .field("paymentLink", held ? Optional.of(session.paymentLink()) : Optional.empty())
-                .field("registered", session.registered())
-                .end());
+        Answers.json(response, HttpServletResponse.SC_OK, MeBody.json(session, held));
     }
 }

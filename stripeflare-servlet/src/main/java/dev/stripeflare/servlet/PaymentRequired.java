@@ -1,5 +1,6 @@
 package dev.stripeflare.servlet;
 
+import dev.stripeflare.http.JsonWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,6 +24,8 @@ public final class PaymentRequired {
      *
      * @throws IllegalStateException if the filter did not run for {@code request}
      * @throws IOException           if writing the response fails
+     * @param request  the request the filter ran for
+     * @param response its response
      */
     public static void send(HttpServletRequest request, HttpServletResponse response) throws IOException {
         StripeflareSession session = StripeflareSession.of(request);
@@ -35,6 +38,10 @@ public final class PaymentRequired {
      * response already holds except its status and body.
      *
      * @throws IOException if writing the response fails
+     * @param response     the response
+     * @param paymentLink  the Payment Link to top up through
+     * @param balanceCents the balance to show, in cents
+     * @param message      a short message for the user
      */
     public static void send(HttpServletResponse response, String paymentLink, long balanceCents, String message)
             throws IOException {

@@ -4,6 +4,8 @@ import dev.stripeflare.Session;
 import dev.stripeflare.StripeflareException;
 import dev.stripeflare.UnknownTokenException;
 import dev.stripeflare.Wallet;
+import dev.stripeflare.http.JsonWriter;
+import dev.stripeflare.http.PresentedToken;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -4,6 +4,8 @@ import dev.stripeflare.InvalidIdempotencyKeyException;
 import dev.stripeflare.Session;
 import dev.stripeflare.StripeflareException;
 import dev.stripeflare.Wallet;
+import dev.stripeflare.http.MalformedAuthorizationException;
+import dev.stripeflare.http.PresentedToken;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -85,7 +87,11 @@ public final class StripeflareFilter implements Filter {
     private final CheckoutReturnEndpoint checkoutReturn;
     private final PaidRequests paidRequests;
 
-    /** A filter with {@link FilterSettings#production()}. */
+    /**
+     * A filter with {@link FilterSettings#production()}.
+     *
+     * @param wallet the wallet, which stays owned by the caller
+     */
     public StripeflareFilter(Wallet wallet) {
         this(wallet, FilterSettings.production());
     }
@@ -94,6 +100,8 @@ public final class StripeflareFilter implements Filter {
      * A filter over {@code wallet}, which stays owned by the caller.
      *
      * @throws NullPointerException if an argument is null
+     * @param wallet   the wallet
+     * @param settings the paths, cookie and limits
      */
     public StripeflareFilter(Wallet wallet, FilterSettings settings) {
         this.wallet = Objects.requireNonNull(wallet, "wallet");
@@ -105,7 +113,11 @@ public final class StripeflareFilter implements Filter {
         this.paidRequests = new PaidRequests(headers, settings.responseBufferBytes());
     }
 
-    /** The settings this filter runs with. */
+    /**
+     * The settings this filter runs with.
+     *
+     * @return the settings
+     */
     public FilterSettings settings() {
         return settings;
     }
@@ -133,9 +145,9 @@ public final class StripeflareFilter implements Filter {
         Optional<PresentedToken> presented;
         Optional<String> idempotencyKey;
         try {
-            presented = PresentedToken.read(request, headers.cookie());
+            presented = headers.cookie().read(request);
             idempotencyKey = PaidRequestKey.of(request);
-        } catch (PresentedToken.MalformedTokenException | InvalidIdempotencyKeyException e) {
+        } catch (MalformedAuthorizationException | InvalidIdempotencyKeyException e) {
             Answers.error(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
             return;
         }

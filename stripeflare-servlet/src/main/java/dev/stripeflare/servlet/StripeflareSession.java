@@ -45,6 +45,8 @@ public final class StripeflareSession {
      *
      * @throws IllegalStateException if {@link StripeflareFilter} did not run for this request
      *                               (it is not mapped to the request's path)
+     * @param request a request the filter ran for
+     * @return its session
      */
     public static StripeflareSession of(ServletRequest request) {
         Object attribute = request.getAttribute(ATTRIBUTE);
@@ -54,22 +56,38 @@ public final class StripeflareSession {
         throw new IllegalStateException("no stripeflare session on this request: is StripeflareFilter mapped to it?");
     }
 
-    /** The wallet's view of the request, as resolved before the handler ran. */
+    /**
+     * The wallet's view of the request, as resolved before the handler ran.
+     *
+     * @return the session
+     */
     public Session session() {
         return session;
     }
 
-    /** The account the request's token opens, or empty for a visitor whose token opens none yet. */
+    /**
+     * The account the request's token opens, or empty for a visitor whose token opens none yet.
+     *
+     * @return the account, if any
+     */
     public Optional<User> user() {
         return session.user();
     }
 
-    /** Whether the request's token opens an account (see {@link User#registered()}). */
+    /**
+     * Whether the request's token opens an account (see {@link User#registered()}).
+     *
+     * @return true if an account is open
+     */
     public boolean registered() {
         return session.registered();
     }
 
-    /** The balance in cents: as resolved, then as left by the latest charge through this object. */
+    /**
+     * The balance in cents: as resolved, then as left by the latest charge through this object.
+     *
+     * @return the balance in cents
+     */
     public long balanceCents() {
         return balanceCents;
     }
@@ -79,6 +97,8 @@ public final class StripeflareSession {
      * request that could not be given a token (a cross-site or non-GET request without one; the
      * filter then sends no cookie and no {@code X-PaymentLink}) it names a token the client does
      * not hold: do not show it there.
+     *
+     * @return the Payment Link URL
      */
     public String paymentLink() {
         return session.paymentLink();
@@ -87,6 +107,8 @@ public final class StripeflareSession {
     /**
      * The user's access token: a secret bearer credential. Keep it for charging later outside a
      * request ({@link Wallet#charge(ChargeRequest)}); never log it or put it in a page.
+     *
+     * @return the token
      */
     public String accessToken() {
         return session.accessToken();
@@ -98,6 +120,8 @@ public final class StripeflareSession {
      *
      * @throws dev.stripeflare.InvalidAmountException if {@code amountCents <= 0}; nothing changed
      * @throws dev.stripeflare.StoreException         if the store fails; nothing changed
+     * @param amountCents the amount, in cents
+     * @return the outcome and the balance after it
      */
     public ChargeResult charge(long amountCents) {
         return charge(ChargeRequest.of(session.accessToken(), amountCents));
@@ -112,6 +136,8 @@ public final class StripeflareSession {
      *
      * @throws IllegalArgumentException if the request names another token; nothing changed
      * @see Wallet#charge(ChargeRequest)
+     * @param request the charge, with this session's token
+     * @return the outcome and the balance after it
      */
     public ChargeResult charge(ChargeRequest request) {
         if (!request.accessToken().equals(session.accessToken())) {

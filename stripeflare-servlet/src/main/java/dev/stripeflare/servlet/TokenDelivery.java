@@ -1,6 +1,7 @@
 package dev.stripeflare.servlet;
 
 import dev.stripeflare.Session;
+import dev.stripeflare.http.PresentedToken;
 import java.util.Objects;
 import java.util.Optional;
 

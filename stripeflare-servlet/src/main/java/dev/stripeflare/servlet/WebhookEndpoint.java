@@ -2,6 +2,7 @@ package dev.stripeflare.servlet;
 
 import dev.stripeflare.Wallet;
 import dev.stripeflare.WebhookResult;
+import dev.stripeflare.http.JsonWriter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -23,6 +23,16 @@ public record BankReport(
         List<Violation> violations,
         Duration elapsed) {
 
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param settings        the run's settings, including the seed that replays its operation streams
+     * @param operations      how many operations of each kind the run issued
+     * @param violationCount  how many violations were found (only the first ones are kept in
+     *        {@code violations})
+     * @param violations      the first violations found, in the order found
+     * @param elapsed         how long the run took, workload and final audit together
+     */
     public BankReport {
         Objects.requireNonNull(settings, "settings");
         operations = Map.copyOf(operations);
@@ -65,6 +75,12 @@ public record BankReport(
     /** One broken invariant, with what was seen. */
     public record Violation(Invariant invariant, String detail) {
 
+        /**
+         * Creates the record, checking its components.
+         *
+         * @param invariant the broken invariant
+         * @param detail    what was seen
+         */
         public Violation {
             Objects.requireNonNull(invariant, "invariant");
             Objects.requireNonNull(detail, "detail");
@@ -76,12 +92,21 @@ public record BankReport(
         }
     }
 
-    /** Whether the run found {@code invariant} broken. */
+    /**
+     * Whether the run found {@code invariant} broken.
+     *
+     * @param invariant the invariant
+     * @return true if it was broken
+     */
     public boolean violated(Invariant invariant) {
         return violations.stream().anyMatch(v -> v.invariant() == invariant);
     }
 
-    /** The total number of operations issued. */
+    /**
+     * The total number of operations issued.
+     *
+     * @return the count
+     */
     public long totalOperations() {
         return operations.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -99,7 +124,11 @@ public record BankReport(
         }
     }
 
-    /** The seed, sizes, operation counts and run time, in one line. */
+    /**
+     * The seed, sizes, operation counts and run time, in one line.
+     *
+     * @return one line per kind of operation, and the violations
+     */
     public String summary() {
         return "seed " + settings.seed() + ", " + settings.threads() + " threads, " + settings.people()
                 + " payers, " + totalOperations() + " operations in " + elapsed.toMillis() + " ms " + operations;

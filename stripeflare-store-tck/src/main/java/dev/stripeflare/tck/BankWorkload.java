@@ -69,6 +69,14 @@ public final class BankWorkload {
      */
     public record Settings(long seed, int threads, int operations, int people) {
 
+        /**
+         * Checks the settings.
+         *
+         * @param seed       seeds every worker's operation stream
+         * @param threads    workers running at once, at least 1
+         * @param operations operations to run, all workers together, at least 1
+         * @param people     payers, at least 2
+         */
         public Settings {
             if (threads < 1 || operations < 1 || people < 2) {
                 throw new IllegalArgumentException("threads >= 1, operations >= 1, people >= 2: " + this);
@@ -78,6 +86,9 @@ public final class BankWorkload {
         /**
          * 8 threads and 40 payers; the seed from {@value #SEED_PROPERTY} or random, the number of
          * operations from {@value #OPERATIONS_PROPERTY} or {@code defaultOperations}.
+         *
+         * @param defaultOperations the operations when no property sets them
+         * @return the settings
          */
         public static Settings fromSystemProperties(int defaultOperations) {
             String seed = System.getProperty(SEED_PROPERTY);
@@ -128,6 +139,10 @@ public final class BankWorkload {
     /**
      * Runs the workload against {@code store} (fresh and empty), then audits it; never throws for
      * a broken invariant, but reports it.
+     *
+     * @param store    the store under test
+     * @param settings the seed, threads, operations and payers
+     * @return what the run did and found
      */
     public static BankReport run(UserStore store, Settings settings) {
         Objects.requireNonNull(store, "store");

@@ -27,6 +27,11 @@ public final class ConcurrentRun {
      * Runs {@code worker.apply(i)} for each {@code i} in {@code [0, threads)} on its own thread,
      * all started at once, and returns their results in index order.
      *
+     * @param <T>     what each worker returns
+     * @param threads how many workers start at once
+     * @param timeout how long all may take
+     * @param worker  the work of worker {@code i}
+     * @return each worker's result, in worker order
      * @throws AssertionError if a worker throws, or they do not all finish within {@code timeout}
      */
     public static <T> List<T> race(int threads, Duration timeout, IntFunction<T> worker) {

@@ -38,6 +38,11 @@ public abstract class ForwardingUserStore implements UserStore {
     /** The store every call not overridden goes to. */
     protected final UserStore delegate;
 
+    /**
+     * A store that forwards every call to {@code delegate}.
+     *
+     * @param delegate the store to forward to
+     */
     protected ForwardingUserStore(UserStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

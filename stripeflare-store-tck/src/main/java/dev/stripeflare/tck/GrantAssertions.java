@@ -24,7 +24,12 @@ public final class GrantAssertions {
     private GrantAssertions() {
     }
 
-    /** Asserts every invariant above for account {@code userId}, which must exist. */
+    /**
+     * Asserts every invariant above for account {@code userId}, which must exist.
+     *
+     * @param store  the store
+     * @param userId the account's id
+     */
     public static void assertGrantsConsistent(UserStore store, long userId) {
         assertGrantsConsistent(store, userId, store.ledger(userId));
     }
@@ -32,6 +37,10 @@ public final class GrantAssertions {
     /**
      * As above, over the account's whole {@code history}: entries a ledger roll-up archived
      * (ADR 30) and then those left, without opening balances.
+     *
+     * @param store   the store
+     * @param userId  the account's id
+     * @param history every ledger entry the account had, archived ones too
      */
     public static void assertGrantsConsistent(UserStore store, long userId, List<LedgerEntry> history) {
         UserRecord account = store.findById(userId).orElseThrow(() -> new AssertionError("no account " + userId));

@@ -16,6 +16,9 @@ public final class LedgerAssertions {
     /**
      * Asserts that account {@code userId} exists, that its balance equals the sum of its ledger,
      * and that each entry belongs to it, moves money and carries the running balance after it.
+     *
+     * @param store  the store
+     * @param userId the account's id
      */
     public static void assertBalanceMatchesLedger(UserStore store, long userId) {
         UserRecord account = store.findById(userId)

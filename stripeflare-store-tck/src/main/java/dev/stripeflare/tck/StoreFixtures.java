@@ -31,12 +31,22 @@ public final class StoreFixtures {
     private StoreFixtures() {
     }
 
-    /** {@link #T0} plus {@code seconds}. */
+    /**
+     * {@link #T0} plus {@code seconds}.
+     *
+     * @param seconds seconds after {@link #T0}
+     * @return the instant
+     */
     public static Instant at(long seconds) {
         return T0.plusSeconds(seconds);
     }
 
-    /** The payment reference {@link #credit} gives the credit {@code operationId}. */
+    /**
+     * The payment reference {@link #credit} gives the credit {@code operationId}.
+     *
+     * @param operationId the operation id
+     * @return the payment reference
+     */
     public static String paymentReferenceOf(String operationId) {
         return "pi_" + operationId;
     }
@@ -44,17 +54,36 @@ public final class StoreFixtures {
     /**
      * A credit of {@code cents} to {@code token} at T0, paid with the card {@link #cardOf
      * cardOf(token)}, so that {@link #link} can later identify the account it creates.
+     *
+     * @param operationId the operation id
+     * @param token       the token (the store sees its hash)
+     * @param cents       the amount, in cents
+     * @return the credit
      */
     public static PaymentCredit credit(String operationId, String token, long cents) {
         return credit(operationId, token, cents, card(cardOf(token)), T0);
     }
 
-    /** The card fingerprint {@link #credit(String, String, long)} pays {@code token}'s credits with. */
+    /**
+     * The card fingerprint {@link #credit(String, String, long)} pays {@code token}'s credits with.
+     *
+     * @param token the token (the store sees its hash)
+     * @return the card fingerprint
+     */
     public static String cardOf(String token) {
         return "card-" + token;
     }
 
-    /** A credit of {@code cents} to {@code token} with {@code profile}, at {@code at}. */
+    /**
+     * A credit of {@code cents} to {@code token} with {@code profile}, at {@code at}.
+     *
+     * @param operationId the operation id
+     * @param token       the token (the store sees its hash)
+     * @param cents       the amount, in cents
+     * @param profile     the payer's profile
+     * @param at          the time to record
+     * @return the credit
+     */
     public static PaymentCredit credit(String operationId, String token, long cents,
                                        PaymentProfile profile, Instant at) {
         return new PaymentCredit(operationId, TokenHashes.of(token), cents,
@@ -65,6 +94,14 @@ public final class StoreFixtures {
      * A credit of {@code cents} paid on {@code token}'s link through checkout {@code checkoutId},
      * claimable for {@link #CLAIM_WINDOW} after {@code at}; payment reference
      * {@code "pi_" + operationId}.
+     *
+     * @param operationId the operation id
+     * @param token       the token (the store sees its hash)
+     * @param cents       the amount, in cents
+     * @param profile     the payer's profile
+     * @param checkoutId  the checkout session id
+     * @param at          the time to record
+     * @return the credit
      */
     public static PaymentCredit checkoutCredit(String operationId, String token, long cents,
                                                PaymentProfile profile, String checkoutId, Instant at) {
@@ -72,17 +109,34 @@ public final class StoreFixtures {
                 paymentReferenceOf(operationId), profile, checkoutId, at.plus(CLAIM_WINDOW), null, at);
     }
 
-    /** A claim of {@code checkoutId} by the browser holding {@code token}, at {@code at}. */
+    /**
+     * A claim of {@code checkoutId} by the browser holding {@code token}, at {@code at}.
+     *
+     * @param checkoutId the checkout session id
+     * @param token      the token (the store sees its hash)
+     * @param at         the time to record
+     * @return the claim
+     */
     public static CheckoutClaim claim(String checkoutId, String token, Instant at) {
         return new CheckoutClaim(checkoutId, TokenHashes.of(token), at, at.plus(CLAIM_WINDOW));
     }
 
-    /** A profile that knows only a card fingerprint. */
+    /**
+     * A profile that knows only a card fingerprint.
+     *
+     * @param cardFingerprint the card's fingerprint
+     * @return a profile with only the card
+     */
     public static PaymentProfile card(String cardFingerprint) {
         return new PaymentProfile(null, null, null, cardFingerprint);
     }
 
-    /** A profile that knows only a verified email. */
+    /**
+     * A profile that knows only a verified email.
+     *
+     * @param verifiedEmail the verified email
+     * @return a profile with only the email
+     */
     public static PaymentProfile verifiedEmail(String verifiedEmail) {
         return new PaymentProfile(null, null, verifiedEmail, null);
     }
@@ -92,6 +146,13 @@ public final class StoreFixtures {
      * checkout {@code operationId} first, then a payment with the card of account
      * {@code userId} (or an unknown card, when there is no such account) is credited under
      * that checkout, so {@code token} joins the account ({@code LINKED}).
+     *
+     * @param store       the store
+     * @param operationId the operation id
+     * @param token       the token (the store sees its hash)
+     * @param cents       the amount, in cents
+     * @param userId      the account's id
+     * @return what the credit did
      */
     public static CreditResult link(UserStore store, String operationId, String token, long cents, long userId) {
         String card = store.findById(userId).map(UserRecord::cardFingerprint).orElse("card-of-no-account");
@@ -101,28 +162,61 @@ public final class StoreFixtures {
                 operationId, T0.plusSeconds(3_600), null, T0));
     }
 
-    /** A debit of {@code cents} that may not overdraw, without key or memo, at T0. */
+    /**
+     * A debit of {@code cents} that may not overdraw, without key or memo, at T0.
+     *
+     * @param token the token (the store sees its hash)
+     * @param cents the amount, in cents
+     * @return the debit
+     */
     public static Debit debit(String token, long cents) {
         return new Debit(TokenHashes.of(token), cents, false, null, null, T0);
     }
 
-    /** A debit of {@code cents} that may not overdraw, under {@code idempotencyKey}, at T0. */
+    /**
+     * A debit of {@code cents} that may not overdraw, under {@code idempotencyKey}, at T0.
+     *
+     * @param token          the token (the store sees its hash)
+     * @param cents          the amount, in cents
+     * @param idempotencyKey the idempotency key
+     * @return the debit
+     */
     public static Debit debit(String token, long cents, String idempotencyKey) {
         return new Debit(TokenHashes.of(token), cents, false, idempotencyKey, null, T0);
     }
 
-    /** A debit of {@code cents} that may take the balance below zero, at T0. */
+    /**
+     * A debit of {@code cents} that may take the balance below zero, at T0.
+     *
+     * @param token the token (the store sees its hash)
+     * @param cents the amount, in cents
+     * @return the debit, allowed below zero
+     */
     public static Debit overdraft(String token, long cents) {
         return new Debit(TokenHashes.of(token), cents, true, null, null, T0);
     }
 
-    /** A refund of {@code cents} of the payment credited under {@code creditOperationId}. */
+    /**
+     * A refund of {@code cents} of the payment credited under {@code creditOperationId}.
+     *
+     * @param operationId       the operation id
+     * @param creditOperationId the operation id of the credit it takes from
+     * @param cents             the amount, in cents
+     * @return the reversal
+     */
     public static PaymentReversal refund(String operationId, String creditOperationId, long cents) {
         return new PaymentReversal(operationId, paymentReferenceOf(creditOperationId), cents,
                 LedgerEntryKind.REFUND, null, T0);
     }
 
-    /** A dispute of {@code cents} of the payment credited under {@code creditOperationId}. */
+    /**
+     * A dispute of {@code cents} of the payment credited under {@code creditOperationId}.
+     *
+     * @param operationId       the operation id
+     * @param creditOperationId the operation id of the credit it takes from
+     * @param cents             the amount, in cents
+     * @return the reversal
+     */
     public static PaymentReversal dispute(String operationId, String creditOperationId, long cents) {
         return new PaymentReversal(operationId, paymentReferenceOf(creditOperationId), cents,
                 LedgerEntryKind.DISPUTE, null, T0);
@@ -131,6 +225,12 @@ public final class StoreFixtures {
     /**
      * A refund under Adaptive Pricing: {@code amount} of the {@code paymentTotal} the payment
      * charged in its own currency.
+     *
+     * @param operationId       the operation id
+     * @param creditOperationId the operation id of the credit it takes from
+     * @param amount            the amount, in the payment's currency
+     * @param paymentTotal      the payment's total, in that currency
+     * @return the reversal
      */
     public static PaymentReversal adaptiveRefund(String operationId, String creditOperationId,
                                                  long amount, long paymentTotal) {
@@ -138,12 +238,24 @@ public final class StoreFixtures {
                 paymentTotal, LedgerEntryKind.REFUND, null, T0);
     }
 
-    /** A dispute the merchant won, giving back what the reversal {@code reversalOperationId} took. */
+    /**
+     * A dispute the merchant won, giving back what the reversal {@code reversalOperationId} took.
+     *
+     * @param operationId         the operation id
+     * @param reversalOperationId the operation id of the reversal it gives back
+     * @return the restoration
+     */
     public static PaymentRestoration disputeWon(String operationId, String reversalOperationId) {
         return new PaymentRestoration(operationId, reversalOperationId, LedgerEntryKind.DISPUTE_WON, null, T0);
     }
 
-    /** A refund that failed, giving back what the reversal {@code reversalOperationId} took. */
+    /**
+     * A refund that failed, giving back what the reversal {@code reversalOperationId} took.
+     *
+     * @param operationId         the operation id
+     * @param reversalOperationId the operation id of the reversal it gives back
+     * @return the restoration
+     */
     public static PaymentRestoration refundFailed(String operationId, String reversalOperationId) {
         return new PaymentRestoration(operationId, reversalOperationId, LedgerEntryKind.REFUND_FAILED, null, T0);
     }

@@ -34,6 +34,8 @@ public abstract class UserStoreContract {
     /**
      * A fresh, empty, open store, called once per test. The suite closes it after the test;
      * stores that hold external resources must release them in {@link UserStore#close()}.
+     *
+     * @return a new, empty store
      */
     protected abstract UserStore newStore();
 
@@ -41,6 +43,8 @@ public abstract class UserStoreContract {
      * How many operations the bank test runs when {@value BankWorkload#OPERATIONS_PROPERTY} is
      * not set: 20 000 by default; a slow (durable) store may run fewer so that the default build
      * stays quick, and runs any number under the property.
+     *
+     * @return the operations of the bank test
      */
     protected int bankOperations() {
         return 20_000;

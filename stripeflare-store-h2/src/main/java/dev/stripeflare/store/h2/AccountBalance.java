@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param createdAt    when the account was created
  */
 public record AccountBalance(long userId, long balanceCents, String email, Instant createdAt) {
+    /**
+     * Creates the record, checking its components.
+     *
+     * @param userId       the stable account id
+     * @param balanceCents the balance in cents when read
+     * @param email        the payer's email, or null
+     * @param createdAt    when the account was created
+     */
     public AccountBalance {
         Objects.requireNonNull(createdAt, "createdAt");
     }

@@ -16,7 +16,11 @@ import java.util.Objects;
  */
 public sealed interface AppMigration {
 
-    /** The id under which this migration is recorded as applied; unique per store. */
+    /**
+     * The id under which this migration is recorded as applied; unique per store.
+     *
+     * @return the id
+     */
     String id();
 
     /**
@@ -26,6 +30,7 @@ public sealed interface AppMigration {
      * @param id      the migration id
      * @param column  a letter then letters, digits or underscores, at most 64
      * @param sqlType an H2 column type with optional default, e.g. {@code "VARCHAR(20) DEFAULT 'free'"}
+     * @return the migration
      */
     static AppMigration userColumn(String id, String column, String sqlType) {
         return new UserColumn(id, column, sqlType);
@@ -38,6 +43,7 @@ public sealed interface AppMigration {
      * @param table             a letter then letters, digits or underscores, at most 64
      * @param columnDefinitions what goes between the parentheses of {@code CREATE TABLE},
      *                          e.g. {@code "id BIGINT PRIMARY KEY, body VARCHAR"}
+     * @return the migration
      */
     static AppMigration userTable(String id, String table, String columnDefinitions) {
         return new UserTable(id, table, columnDefinitions);
@@ -45,6 +51,13 @@ public sealed interface AppMigration {
 
     /** See {@link AppMigration#userColumn}. */
     record UserColumn(String id, String column, String sqlType) implements AppMigration {
+        /**
+         * Checks the names.
+         *
+         * @param id      the migration's id
+         * @param column  the new column's name
+         * @param sqlType its SQL type and default
+         */
         public UserColumn {
             Identifiers.requireId(id);
             Identifiers.requireIdentifier(column, "column");
@@ -57,6 +70,13 @@ public sealed interface AppMigration {
 
     /** See {@link AppMigration#userTable}. */
     record UserTable(String id, String table, String columnDefinitions) implements AppMigration {
+        /**
+         * Checks the names.
+         *
+         * @param id                the migration's id
+         * @param table             the new table's name
+         * @param columnDefinitions its column definitions
+         */
         public UserTable {
             Identifiers.requireId(id);
             Identifiers.requireIdentifier(table, "table");

@@ -23,6 +23,8 @@ public final class H2Admin {
     /**
      * The {@code limit} accounts with the highest balance, highest first (ties by id).
      *
+     * @param limit how many accounts at most
+     * @return the accounts, highest balance first
      * @throws IllegalArgumentException unless {@code 1 <= limit <= 10_000}
      */
     public List<AccountBalance> usersByBalance(int limit) {
@@ -32,17 +34,30 @@ public final class H2Admin {
         return read("listing users by balance", q -> q.usersByBalance(limit));
     }
 
-    /** The sum of all balances in cents (what the wallet owes its users). */
+    /**
+     * The sum of all balances in cents (what the wallet owes its users).
+     *
+     * @return the sum of every balance, in cents
+     */
     public long totalBalanceCents() {
         return read("summing balances", AdminQueries::totalBalanceCents);
     }
 
-    /** How many accounts exist. */
+    /**
+     * How many accounts exist.
+     *
+     * @return how many accounts there are
+     */
     public long userCount() {
         return read("counting users", AdminQueries::userCount);
     }
 
-    /** The account's ledger, oldest first; empty for an unknown account. */
+    /**
+     * The account's ledger, oldest first; empty for an unknown account.
+     *
+     * @param userId the account's id
+     * @return its entries, oldest first
+     */
     public List<LedgerEntry> ledger(long userId) {
         return pool.inTransaction("reading a ledger", h -> AccountReads.ledger(h, userId));
     }
@@ -53,6 +68,9 @@ public final class H2Admin {
      * row per day and shard, not a ledger scan), so a year takes milliseconds at any number of
      * entries; they also count the entries of accounts deleted since (that money did move).
      *
+     * @param from the first day (UTC)
+     * @param to   the last day (UTC)
+     * @return the totals, one per day and kind
      * @throws IllegalArgumentException if {@code to} is before {@code from}
      */
     public List<DailyTotal> totalsPerDay(LocalDate from, LocalDate to) {

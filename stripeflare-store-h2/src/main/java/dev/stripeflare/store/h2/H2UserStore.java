@@ -121,6 +121,9 @@ public final class H2UserStore implements UserStore {
     /**
      * A store in a private in-memory database called {@code name}; stores with the same name in
      * one JVM share it. The data is gone when the last store on it closes.
+     *
+     * @param name the database's name, unique in this JVM
+     * @return the open store
      */
     public static H2UserStore inMemory(String name) {
         return builder().inMemory(name).build();
@@ -131,6 +134,8 @@ public final class H2UserStore implements UserStore {
      * is accepted), created if missing. One store per file: the store owns the database until
      * {@link #close()}.
      *
+     * @param path the database file, without {@code .mv.db}
+     * @return the open store
      * @throws StoreException         if the file cannot be opened (e.g. another process holds it)
      * @throws ConfigurationException if another store of this JVM has the file open
      */
@@ -146,17 +151,28 @@ public final class H2UserStore implements UserStore {
      * {@code DB_CLOSE_ON_EXIT=FALSE} in it too, and close the database after the application has
      * drained: else H2's own shutdown hook closes it the moment the JVM begins to exit, and every
      * call still running fails.
+     *
+     * @param dataSource the application's H2 database
+     * @return the open store
      */
     public static H2UserStore of(DataSource dataSource) {
         return builder().dataSource(dataSource).build();
     }
 
-    /** A builder for migrations, version, write delay and pool size. */
+    /**
+     * A builder for migrations, version, write delay and pool size.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Typed, read-only queries over all accounts. */
+    /**
+     * Typed, read-only queries over all accounts.
+     *
+     * @return read-only admin queries
+     */
     public H2Admin admin() {
         return admin;
     }
@@ -372,6 +388,7 @@ public final class H2UserStore implements UserStore {
      * taken under load did not open (2 of 30 in one test). Use this method, or stop the store
      * first.
      *
+     * @param target the zip file to write
      * @throws BackupException if {@code target} exists, its directory does not exist, or the
      *                         store is in memory; nothing was written then
      * @throws StoreException  if the database could not be read, or the copy could not be
@@ -387,6 +404,8 @@ public final class H2UserStore implements UserStore {
      * ({@code + ".mv.db"}, as {@link #file} names it), refusing to replace an existing database.
      * Open the store on that file afterwards.
      *
+     * @param backupZip    a zip {@link #backupTo} wrote
+     * @param databaseFile the database file to create, without {@code .mv.db}
      * @throws BackupException if the backup is missing or not a backup of an H2 store, the
      *                         database file exists, or its directory does not; nothing was
      *                         written then
@@ -400,6 +419,9 @@ public final class H2UserStore implements UserStore {
      * replaced (atomically, after the backup was extracted and checked), unless it is open by a
      * store or another process (H2 holds a lock on an open file), which is refused.
      *
+     * @param backupZip       a zip {@link #backupTo} wrote
+     * @param databaseFile    the database file, without {@code .mv.db}
+     * @param replaceExisting whether an existing, closed database is replaced
      * @throws BackupException as {@link #restore(Path, Path)}, and if the database is open;
      *                         nothing was replaced then
      */
@@ -464,19 +486,34 @@ public final class H2UserStore implements UserStore {
         private Builder() {
         }
 
-        /** Use an in-memory database of this name. Exactly one of the three locations is required. */
+        /**
+         * Use an in-memory database of this name. Exactly one of the three locations is required.
+         *
+         * @param name the database's name, unique in this JVM
+         * @return this builder
+         */
         public Builder inMemory(String name) {
             this.memoryName = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** Use the H2 file {@code path + ".mv.db"}. */
+        /**
+         * Use the H2 file {@code path + ".mv.db"}.
+         *
+         * @param path the database file, without {@code .mv.db}
+         * @return this builder
+         */
         public Builder file(Path path) {
             this.file = Objects.requireNonNull(path, "path");
             return this;
         }
 
-        /** Use connections from this data source (an H2 2.x database). */
+        /**
+         * Use connections from this data source (an H2 2.x database).
+         *
+         * @param source the application's H2 database
+         * @return this builder
+         */
         public Builder dataSource(DataSource source) {
             this.dataSource = Objects.requireNonNull(source, "dataSource");
             return this;
@@ -488,6 +525,9 @@ public final class H2UserStore implements UserStore {
          * underscores, at most 32, case-insensitive; default empty. Starting a version that has no
          * data yet in a database where another version holds accounts is refused unless
          * {@link #startEmptyBesideOlderData()} says it is meant.
+         *
+         * @param value the version name
+         * @return this builder
          */
         public Builder version(String value) {
             this.version = Objects.requireNonNull(value, "version");
@@ -499,13 +539,20 @@ public final class H2UserStore implements UserStore {
          * database hold accounts (they stay untouched; their users do not see their balances in
          * this version). Without it, {@link #build()} refuses such a start with a
          * {@link ConfigurationException} that names those versions and their account counts.
+         *
+         * @return this builder
          */
         public Builder startEmptyBesideOlderData() {
             this.startEmptyBesideOlderData = true;
             return this;
         }
 
-        /** Appends an application migration; they run in the order added, each once. */
+        /**
+         * Appends an application migration; they run in the order added, each once.
+         *
+         * @param migration the migration
+         * @return this builder
+         */
         public Builder migration(AppMigration migration) {
             migrations.add(Objects.requireNonNull(migration, "migration"));
             return this;
@@ -515,13 +562,21 @@ public final class H2UserStore implements UserStore {
          * How long a committed charge may stay only in memory before H2 writes it to the file
          * (H2's {@code WRITE_DELAY}); zero writes at every commit. File mode only. This is the
          * window of charges a process crash can lose; credits are always forced to disk.
+         *
+         * @param delay how long a charge's write may wait
+         * @return this builder
          */
         public Builder chargeWriteDelay(Duration delay) {
             this.chargeWriteDelay = Objects.requireNonNull(delay, "chargeWriteDelay");
             return this;
         }
 
-        /** How many connections the store holds open; default max(4, 2 × processors). */
+        /**
+         * How many connections the store holds open; default max(4, 2 × processors).
+         *
+         * @param size the number of connections
+         * @return this builder
+         */
         public Builder poolSize(int size) {
             this.poolSize = size;
             return this;
@@ -532,6 +587,9 @@ public final class H2UserStore implements UserStore {
          * reopen the database; an attempt is made by a call (or {@link H2UserStore#health()}),
          * never by a background thread, and every call in between fails at once. Default 1 s;
          * 0 to 60 s.
+         *
+         * @param interval the time between retries
+         * @return this builder
          */
         public Builder storageRetryInterval(Duration interval) {
             this.storageRetryInterval = Objects.requireNonNull(interval, "storageRetryInterval");
@@ -541,13 +599,21 @@ public final class H2UserStore implements UserStore {
         /**
          * Below how many free bytes on the file's disk {@link H2UserStore#health()} says
          * DEGRADED; default {@value #DEFAULT_LOW_DISK_SPACE_BYTES} (256 MiB).
+         *
+         * @param bytes the free space below which health reports low disk space
+         * @return this builder
          */
         public Builder lowDiskSpace(long bytes) {
             this.lowDiskSpaceBytes = bytes;
             return this;
         }
 
-        /** Where {@link H2UserStore#health()} reads the time of a storage failure; default UTC system clock. */
+        /**
+         * Where {@link H2UserStore#health()} reads the time of a storage failure; default UTC system clock.
+         *
+         * @param value the clock
+         * @return this builder
+         */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
@@ -558,6 +624,7 @@ public final class H2UserStore implements UserStore {
          * built-in and application migrations (each step re-runnable, so an interrupted migration
          * is finished and recorded once) and drops user schemas left by a crash.
          *
+         * @return the open store; closing it closes the database
          * @throws ConfigurationException if settings are missing or malformed, if another store of
          *                                this JVM has the file open, or if {@link #version} would
          *                                start empty beside other versions' accounts without
@@ -822,6 +889,8 @@ public final class H2UserStore implements UserStore {
      * Schedule it with {@code maintain}, e.g. every minute with a budget of 100 ms. Does nothing
      * for an in-memory database or one reached through a server.
      *
+     * @param budget how long it may run
+     * @return what was compacted
      * @throws StoreException if the store fails or is closed
      */
     public H2Compaction compact(Duration budget) {

@@ -11,7 +11,11 @@ package dev.stripeflare.store.postgres;
  */
 public sealed interface AppMigration {
 
-    /** The id under which this migration is recorded as applied; unique per store. */
+    /**
+     * The id under which this migration is recorded as applied; unique per store.
+     *
+     * @return the id
+     */
     String id();
 
     /**
@@ -21,6 +25,7 @@ public sealed interface AppMigration {
      * @param id      the migration id
      * @param column  a lower-case letter then lower-case letters, digits or underscores, at most 63
      * @param sqlType a PostgreSQL column type with optional default, e.g. {@code "text DEFAULT 'free'"}
+     * @return the migration
      */
     static AppMigration userColumn(String id, String column, String sqlType) {
         return new UserColumn(id, column, sqlType);
@@ -35,6 +40,7 @@ public sealed interface AppMigration {
      * @param table             as {@code column} above, at most 58 characters
      * @param columnDefinitions the other columns, as between the parentheses of {@code CREATE
      *                          TABLE}, e.g. {@code "note_id bigint, body text"}
+     * @return the migration
      */
     static AppMigration userTable(String id, String table, String columnDefinitions) {
         return new UserTable(id, table, columnDefinitions);
@@ -42,6 +48,13 @@ public sealed interface AppMigration {
 
     /** See {@link AppMigration#userColumn}. */
     record UserColumn(String id, String column, String sqlType) implements AppMigration {
+        /**
+         * Checks the names.
+         *
+         * @param id      the migration's id
+         * @param column  the new column's name
+         * @param sqlType its SQL type and default
+         */
         public UserColumn {
             MigrationNames.requireId(id);
             MigrationNames.requireIdentifier(column, "column");
@@ -51,6 +64,13 @@ public sealed interface AppMigration {
 
     /** See {@link AppMigration#userTable}. */
     record UserTable(String id, String table, String columnDefinitions) implements AppMigration {
+        /**
+         * Checks the names.
+         *
+         * @param id                the migration's id
+         * @param table             the new table's name
+         * @param columnDefinitions its column definitions
+         */
         public UserTable {
             MigrationNames.requireId(id);
             MigrationNames.requireIdentifier(table, "table");

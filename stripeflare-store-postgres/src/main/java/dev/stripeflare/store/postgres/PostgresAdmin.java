@@ -40,6 +40,8 @@ public final class PostgresAdmin {
     /**
      * The {@code limit} accounts with the highest balance, highest first (ties by id).
      *
+     * @param limit how many accounts at most
+     * @return the accounts, highest balance first
      * @throws IllegalArgumentException unless {@code 1 <= limit <= 10_000}
      */
     public List<AccountBalance> usersByBalance(int limit) {
@@ -51,17 +53,30 @@ public final class PostgresAdmin {
                         Sql.fromDb(rs.getObject(4, OffsetDateTime.class)))).list());
     }
 
-    /** The sum of all balances in cents (what the wallet owes its users). */
+    /**
+     * The sum of all balances in cents (what the wallet owes its users).
+     *
+     * @return the sum of every balance, in cents
+     */
     public long totalBalanceCents() {
         return read("summing balances", h -> h.createQuery(total).mapTo(Long.class).one());
     }
 
-    /** How many accounts exist. */
+    /**
+     * How many accounts exist.
+     *
+     * @return how many accounts there are
+     */
     public long userCount() {
         return read("counting accounts", h -> h.createQuery(count).mapTo(Long.class).one());
     }
 
-    /** The account's ledger, oldest first; empty for an unknown account. */
+    /**
+     * The account's ledger, oldest first; empty for an unknown account.
+     *
+     * @param userId the account's id
+     * @return its entries, oldest first
+     */
     public List<LedgerEntry> ledger(long userId) {
         return read("reading a ledger", h -> accounts.ledger(h, userId));
     }
@@ -72,6 +87,9 @@ public final class PostgresAdmin {
      * entry (one row per day and shard, not a ledger scan); they also count the entries of
      * accounts deleted since (that money did move).
      *
+     * @param from the first day (UTC)
+     * @param to   the last day (UTC)
+     * @return the totals, one per day and kind
      * @throws IllegalArgumentException if {@code to} is before {@code from}
      */
     public List<DailyTotal> totalsPerDay(LocalDate from, LocalDate to) {

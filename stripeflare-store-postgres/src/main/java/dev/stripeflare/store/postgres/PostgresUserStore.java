@@ -132,6 +132,8 @@ public final class PostgresUserStore implements UserStore {
      * A store on the application's own pool, in the schema its connections have as current
      * schema (usually {@code public}). The store never closes that pool.
      *
+     * @param dataSource the application's pool
+     * @return the open store
      * @throws StoreException if the database cannot be reached or migrated
      */
     public static PostgresUserStore of(DataSource dataSource) {
@@ -142,6 +144,9 @@ public final class PostgresUserStore implements UserStore {
     /**
      * As {@link #of(DataSource)}, in {@code schema} (created when missing).
      *
+     * @param dataSource the application's pool
+     * @param schema     the schema, created when missing
+     * @return the open store
      * @throws IllegalArgumentException if {@code schema} is not a plain identifier
      */
     public static PostgresUserStore of(DataSource dataSource, String schema) {
@@ -149,7 +154,11 @@ public final class PostgresUserStore implements UserStore {
                 "application data source", false, List.of());
     }
 
-    /** A builder: a HikariCP pool of the store's own ({@code jdbcUrl}), or the application's ({@code dataSource}). */
+    /**
+     * A builder: a HikariCP pool of the store's own ({@code jdbcUrl}), or the application's ({@code dataSource}).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -262,24 +271,40 @@ public final class PostgresUserStore implements UserStore {
         return tokenSteps.delete(userId);
     }
 
-    /** Typed, read-only queries over all accounts (dashboards, support). */
+    /**
+     * Typed, read-only queries over all accounts (dashboards, support).
+     *
+     * @return read-only admin queries
+     */
     public PostgresAdmin admin() {
         return admin;
     }
 
-    /** The schema this store's tables live in. */
+    /**
+     * The schema this store's tables live in.
+     *
+     * @return the schema's name
+     */
     public String schema() {
         return sql.schema();
     }
 
-    /** The schema version applied in the database (see {@code schema_version}). */
+    /**
+     * The schema version applied in the database (see {@code schema_version}).
+     *
+     * @return the version of the schema's tables
+     */
     public int schemaVersion() {
         ensureOpen();
         return tx.autocommit("reading the schema version", h -> h.createQuery(
                 sql.of("SELECT coalesce(max(version), 0) FROM @schema_version")).mapTo(Integer.class).one());
     }
 
-    /** How many times a step was rerun after PostgreSQL aborted it for a conflict; for monitoring and tests. */
+    /**
+     * How many times a step was rerun after PostgreSQL aborted it for a conflict; for monitoring and tests.
+     *
+     * @return the reruns so far
+     */
     public int conflictRetries() {
         return tx.retries();
     }
@@ -367,7 +392,11 @@ public final class PostgresUserStore implements UserStore {
         }
     }
 
-    /** Whether a connection of this store answers; for health checks. */
+    /**
+     * Whether a connection of this store answers; for health checks.
+     *
+     * @return true if a connection answers
+     */
     public boolean isHealthy() {
         if (closed) {
             return false;
@@ -403,6 +432,8 @@ public final class PostgresUserStore implements UserStore {
          * Appends an application migration (a custom account column, a per-user table), applied
          * once when the store starts; see {@link AppMigration}.
          *
+         * @param migration the migration
+         * @return this builder
          * @throws IllegalArgumentException if another migration has the same id
          */
         public Builder migration(AppMigration migration) {
@@ -419,6 +450,9 @@ public final class PostgresUserStore implements UserStore {
          * begins with empty data while the old version's schema stays untouched. Lower-case
          * letters and digits, single underscores between them, at most 32 characters; "" (the
          * default) means no suffix.
+         *
+         * @param version the version name
+         * @return this builder
          */
         public Builder version(String version) {
             Objects.requireNonNull(version, "version");
@@ -437,13 +471,21 @@ public final class PostgresUserStore implements UserStore {
         /**
          * {@code jdbc:postgresql://host:port/database}: the store opens a HikariCP pool of its own
          * (READ COMMITTED) and closes it on {@link PostgresUserStore#close()}.
+         *
+         * @param jdbcUrl a {@code jdbc:postgresql:} URL
+         * @return this builder
          */
         public Builder jdbcUrl(String jdbcUrl) {
             this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             return this;
         }
 
-        /** The application's pool instead of a pool of the store's own; never closed by the store. */
+        /**
+         * The application's pool instead of a pool of the store's own; never closed by the store.
+         *
+         * @param dataSource the application's pool
+         * @return this builder
+         */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             return this;
@@ -456,31 +498,54 @@ public final class PostgresUserStore implements UserStore {
          * the user got that usage free — while credits, reversals, rotations and deletions always
          * wait for the flush and every balance still equals its ledger. True makes every charge
          * durable at the cost of one WAL flush each (charges on one account then queue on it).
+         *
+         * @param synchronousCharges whether a charge waits for its commit to be durable
+         * @return this builder
          */
         public Builder synchronousCharges(boolean synchronousCharges) {
             this.synchronousCharges = synchronousCharges;
             return this;
         }
 
-        /** For {@link #jdbcUrl}. */
+        /**
+         * For {@link #jdbcUrl}.
+         *
+         * @param username the user
+         * @return this builder
+         */
         public Builder username(String username) {
             this.username = username;
             return this;
         }
 
-        /** For {@link #jdbcUrl}; never shown by {@code toString()} or in exceptions. */
+        /**
+         * For {@link #jdbcUrl}; never shown by {@code toString()} or in exceptions.
+         *
+         * @param password the password; never shown
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = password;
             return this;
         }
 
-        /** The schema for the store's tables (created when missing); default {@value PostgresUserStore#DEFAULT_SCHEMA}. */
+        /**
+         * The schema for the store's tables (created when missing); default {@value PostgresUserStore#DEFAULT_SCHEMA}.
+         *
+         * @param schema the schema, created when missing
+         * @return this builder
+         */
         public Builder schema(String schema) {
             this.schema = checkSchema(schema);
             return this;
         }
 
-        /** For {@link #jdbcUrl}: the most connections the pool opens; default 10. */
+        /**
+         * For {@link #jdbcUrl}: the most connections the pool opens; default 10.
+         *
+         * @param maximumPoolSize the pool's size
+         * @return this builder
+         */
         public Builder maximumPoolSize(int maximumPoolSize) {
             if (maximumPoolSize < 1) {
                 throw new IllegalArgumentException("maximumPoolSize must be at least 1, was " + maximumPoolSize);
@@ -492,6 +557,7 @@ public final class PostgresUserStore implements UserStore {
         /**
          * Opens the pool (for {@link #jdbcUrl}), checks that the database answers and migrates the schema.
          *
+         * @return the open store; closing it closes its own pool
          * @throws StoreException naming the URL (without password) when the database is unreachable
          */
         public PostgresUserStore build() {

@@ -1,4 +1,4 @@
-package dev.stripeflare.servlet;
+package dev.stripeflare.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,5 +22,11 @@ class JsonWriterTest {
     @Test
     void keepsNonAsciiTextAsIs() {
         assertThat(new JsonWriter().field("name", "Zoë ✓").end()).isEqualTo("{\"name\":\"Zoë ✓\"}");
+    }
+
+    @Test
+    void aStandaloneLiteralIsEscapedLikeAField() {
+        assertThat(JsonWriter.string("a\"<b>\n")).isEqualTo("\"a\\\"\\u003cb\\u003e\\n\"");
+        assertThat(JsonWriter.string(null)).isEqualTo("null");
     }
 }
