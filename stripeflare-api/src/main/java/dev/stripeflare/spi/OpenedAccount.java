@@ -25,6 +25,10 @@ public record OpenedAccount(Status status, long userId) {
     }
 
     /**
+     * Checks that the user id agrees with the status.
+     *
+     * @param status what happened
+     * @param userId the account the token hash opens, or 0 for {@code REVOKED}
      * @throws IllegalArgumentException if the user id contradicts the status
      */
     public OpenedAccount {
@@ -34,7 +38,11 @@ public record OpenedAccount(Status status, long userId) {
         }
     }
 
-    /** Whether the token hash opens an account now ({@code CREATED} or {@code EXISTING}). */
+    /**
+     * Whether the token hash opens an account now.
+     *
+     * @return true for {@code CREATED} and {@code EXISTING}
+     */
     public boolean opens() {
         return status != Status.REVOKED;
     }

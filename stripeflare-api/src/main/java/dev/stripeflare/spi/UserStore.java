@@ -110,6 +110,9 @@ public interface UserStore extends AutoCloseable {
      * itself should override it: the default misses an expiry that falls due between its two
      * steps.
      *
+     * @param debit         the debit, as for {@link #charge(Debit)}
+     * @param expiredInside told each grant this charge expired, after it committed
+     * @return what {@link #charge(Debit)} answers
      * @throws IdempotencyKeyReusedException as {@link #charge(Debit)}
      * @throws InvalidAmountException        as {@link #charge(Debit)}
      */
@@ -485,6 +488,7 @@ public interface UserStore extends AutoCloseable {
      *
      * @param tokenHash a token hash in the form {@link TokenHashes} defines
      * @param at        the new account's creation time
+     * @return what happened, and the account the token hash opens
      * @throws IllegalArgumentException      if {@code tokenHash} is not 43 base64url characters;
      *                                       nothing changed
      * @throws UnsupportedOperationException if the store cannot open accounts for visitors

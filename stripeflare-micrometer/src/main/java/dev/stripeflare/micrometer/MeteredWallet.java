@@ -50,12 +50,22 @@ public final class MeteredWallet implements Wallet {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** {@code wallet} recording into {@code metrics}; closing the result closes {@code wallet}. */
+    /**
+     * {@code wallet} recording into {@code metrics}; closing the result closes {@code wallet}.
+     *
+     * @param wallet  the wallet whose calls are recorded
+     * @param metrics where they are recorded
+     * @return the metered wallet
+     */
     public static MeteredWallet wrap(Wallet wallet, StripeflareMetrics metrics) {
         return new MeteredWallet(wallet, metrics);
     }
 
-    /** The wallet this one records for. */
+    /**
+     * The wallet this one records for.
+     *
+     * @return the wrapped wallet
+     */
     public Wallet delegate() {
         return delegate;
     }

@@ -76,7 +76,12 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
     public StripeflareMetrics() {
     }
 
-    /** Metrics already bound to {@code registry}. */
+    /**
+     * Metrics already bound to {@code registry}.
+     *
+     * @param registry where to register the meters
+     * @return the bound metrics
+     */
     public static StripeflareMetrics boundTo(MeterRegistry registry) {
         StripeflareMetrics metrics = new StripeflareMetrics();
         metrics.bindTo(registry);
@@ -96,21 +101,34 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
         meters = bound;
     }
 
-    /** Records one charge that ended with {@code outcome} after {@code nanos}. */
+    /**
+     * Records one charge that ended with {@code outcome} after {@code nanos}.
+     *
+     * @param outcome how the charge ended
+     * @param nanos   how long it took, in nanoseconds
+     */
     public void recordCharge(ChargeOutcome outcome, long nanos) {
         for (Meters each : meters) {
             each.charge(outcome.ordinal(), nanos);
         }
     }
 
-    /** Records one charge that threw after {@code nanos}. */
+    /**
+     * Records one charge that threw after {@code nanos}.
+     *
+     * @param nanos how long it took, in nanoseconds
+     */
     public void recordChargeError(long nanos) {
         for (Meters each : meters) {
             each.charge(Meters.ERROR, nanos);
         }
     }
 
-    /** Records one webhook delivery that ended with {@code outcome}. */
+    /**
+     * Records one webhook delivery that ended with {@code outcome}.
+     *
+     * @param outcome how the delivery ended
+     */
     public void recordWebhook(WebhookOutcome outcome) {
         for (Meters each : meters) {
             each.webhooks[outcome.ordinal()].increment();
@@ -124,7 +142,11 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
         }
     }
 
-    /** Records one store failure seen by the wallet operation {@code operation}. */
+    /**
+     * Records one store failure seen by the wallet operation {@code operation}.
+     *
+     * @param operation the wallet operation that saw it
+     */
     public void recordStoreError(StoreOperation operation) {
         for (Meters each : meters) {
             each.storeErrors[operation.ordinal()].increment();
