@@ -231,20 +231,20 @@ final class Grants {
     }
 
     static GrantChange grant(Statements s, CreditGrant grant) throws SQLException {
-        PreparedStatement prior = s.get(PRIOR);
-        prior.setString(1, grant.operationId());
-        try (ResultSet rs = prior.executeQuery()) {
-            if (rs.next()) {
-                long userId = rs.getLong(1);
-                long cents = rs.getLong(2);
-                Locked account = lock(s, userId);
-                return new GrantChange(GrantChange.Status.DUPLICATE, userId, cents,
-                        account == null ? 0 : account.balance, account == null ? 0 : account.granted);
-            }
+        GrantChange duplicate = priorGrant(s, grant.operationId(), null);
+        if (duplicate != null) {
+            return duplicate;
         }
         Locked account = lock(s, grant.userId());
         if (account == null) {
             return new GrantChange(GrantChange.Status.NO_SUCH_ACCOUNT, grant.userId(), 0, 0, 0);
+        }
+        // Again under the account's lock: a racing grant of the same id (an allowance from 8
+        // threads) committed while this one waited. Answering it here keeps this transaction
+        // from failing on the key after it locked the hot row (the H2 anomaly of ADR 24).
+        duplicate = priorGrant(s, grant.operationId(), account);
+        if (duplicate != null) {
+            return duplicate;
         }
         long after = plus(account.balance, grant.amountCents());
         long grantedAfter = plus(account.granted, grant.amountCents());
@@ -263,6 +263,27 @@ final class Grants {
         ledger(s, account.userId, grant.amountCents(), after, LedgerEntryKind.GRANT, grant.operationId(),
                 grant.reason(), grant.at());
         return new GrantChange(GrantChange.Status.APPLIED, account.userId, grant.amountCents(), after, account.granted);
+    }
+
+    /**
+     * The answer for a grant id already applied, or null. {@code locked} is the account this
+     * transaction holds, or null; another account is locked (or read when it is gone).
+     */
+    private static GrantChange priorGrant(Statements s, String operationId, Locked locked) throws SQLException {
+        PreparedStatement prior = s.get(PRIOR);
+        prior.setString(1, operationId);
+        long userId;
+        long cents;
+        try (ResultSet rs = prior.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            userId = rs.getLong(1);
+            cents = rs.getLong(2);
+        }
+        Locked account = locked != null && locked.userId == userId ? locked : lock(s, userId);
+        return new GrantChange(GrantChange.Status.DUPLICATE, userId, cents,
+                account == null ? 0 : account.balance, account == null ? 0 : account.granted);
     }
 
     static GrantChange voidGrant(Statements s, GrantVoid grantVoid) throws SQLException {
