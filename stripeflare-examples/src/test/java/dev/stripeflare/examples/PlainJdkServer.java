@@ -49,7 +49,10 @@ final class PlainJdkServer {
         server.createContext("/me", withSession((exchange, session, held) ->
                 send(exchange, 200, MeBody.json(session, held))));
         server.createContext("/report", withSession((exchange, session, held) -> {
-            ChargeResult charge = wallet.charge(ChargeRequest.of(session.accessToken(), 25));
+            // Never charge a token minted for this request: no client holds it yet, and with
+            // allowanceForVisitors each such charge would open an account with a fresh allowance.
+            ChargeResult charge = session.isNew() ? ChargeResult.notRegistered()
+                    : wallet.charge(ChargeRequest.of(session.accessToken(), 25));
             if (!charge.charged()) {   // INSUFFICIENT_BALANCE or NOT_REGISTERED
                 send(exchange, 402, new JsonWriter().field("error", "payment required")
                         .field("paymentLink", held ? Optional.of(session.paymentLink()) : Optional.empty()).end());

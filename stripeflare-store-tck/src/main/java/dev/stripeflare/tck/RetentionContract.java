@@ -78,6 +78,28 @@ abstract class RetentionContract extends StoreContractSupport {
         assertLedgerConsistent(alice);
     }
 
+    /**
+     * Review: an idempotency key of a charge by user id is forgotten after its window like one
+     * by token, whichever charge step took it (the plain one, or the one reporting expiries that
+     * the wallet uses when it has listeners): the same request must not answer differently
+     * depending on whether a listener is registered.
+     */
+    @Test
+    void idempotencyKeysOfChargesByUserIdExpireLikeThoseByToken() {
+        long alice = register("alice", 1_000);
+        assertThat(store.charge(dev.stripeflare.spi.Debit.ofUser(alice, 100, false, "k-plain", null, T0)))
+                .isEqualTo(ChargeResult.charged(900));
+        assertThat(store.charge(dev.stripeflare.spi.Debit.ofUser(alice, 100, false, "k-reporting", null, T0),
+                expired -> { })).isEqualTo(ChargeResult.charged(800));
+
+        MaintenanceReport late = store.maintain(prune(T0.plusSeconds(1), T0, T0, 100));
+
+        assertThat(late.idempotencyKeys()).as("both keys past their window").isEqualTo(2);
+        assertThat(store.charge(dev.stripeflare.spi.Debit.ofUser(alice, 100, false, "k-plain", null, DAY)))
+                .as("the plain step's key charges again after its window").isEqualTo(ChargeResult.charged(700));
+        assertLedgerConsistent(alice);
+    }
+
     @Test
     void adjustmentIdsAreKeptAsLongAsPaymentsThenForgotten() {
         long alice = register("alice", 1_000);

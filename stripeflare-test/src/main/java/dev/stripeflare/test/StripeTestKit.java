@@ -401,11 +401,17 @@ public final class StripeTestKit implements AutoCloseable {
         /**
          * The API key the local API accepts (any other is answered 401); default {@link #SECRET_KEY}.
          *
-         * @param key an {@code sk_test_…} key
+         * @param key an {@code sk_test_…} or {@code rk_test_…} key
          * @return this builder
+         * @throws IllegalArgumentException for any other key (a live key is never taken, and
+         *                                  never echoed): the kit is for tests only
          */
         public Builder secretKey(String key) {
-            this.secretKey = Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(key, "key");
+            if (!(key.startsWith("sk_test_") || key.startsWith("rk_test_"))) {
+                throw new IllegalArgumentException("the test kit takes only a test-mode key (sk_test_… or rk_test_…)");
+            }
+            this.secretKey = key;
             return this;
         }
 

@@ -781,7 +781,14 @@ public final class InMemoryUserStore implements UserStore {
             return ChargeResult.notRegistered();
         }
         synchronized (account) {
-            return account.isDeleted() ? ChargeResult.notRegistered() : account.charge(debit);
+            if (account.isDeleted()) {
+                return ChargeResult.notRegistered();
+            }
+            ChargeResult result = account.charge(debit);
+            if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
+            }
+            return result;
         }
     }
 
