@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -98,6 +99,8 @@ record DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stri
         }
     }
 
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+
     boolean testMode() {
         return stripeKeys.isEmpty();
     }
@@ -133,6 +136,12 @@ record DemoConfig(String host, int port, Path dataDir, Optional<StripeKeys> stri
         } else {
             throw new IllegalArgumentException("set all four Stripe variables or none (none means test mode); missing: "
                     + String.join(", ", missing));
+        }
+        // Test mode lets anyone pay with the simulated checkout: a demo left without its Stripe
+        // variables must not offer that to the network (found by review).
+        if (keys.isEmpty() && !LOOPBACK.contains(host)) {
+            throw new IllegalArgumentException("test mode (no Stripe variables set) listens on the loopback interface only,"
+                    + " not " + host + ": set HOST=127.0.0.1, or all four Stripe variables for live mode");
         }
         boolean devCookies = nonBlank(env.get("DEV_COOKIES")).map(Boolean::parseBoolean).orElse(keys.isEmpty());
         Optional<String> schema = option(args, "db-schema").or(() -> nonBlank(env.get("DATABASE_SCHEMA")));

@@ -21,11 +21,23 @@ class DemoConfigTest {
 
     @Test
     void argumentsWinOverTheEnvironment() {
-        DemoConfig config = DemoConfig.from(new String[] {"--port=9090", "--data=/tmp/x"},
+        DemoConfig config = DemoConfig.from(new String[] {"--port=9090", "--data=/tmp/x", "--host=localhost"},
                 Map.of("PORT", "7070", "DATA_DIR", "/tmp/y", "HOST", "0.0.0.0"));
         assertThat(config.port()).isEqualTo(9090);
         assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x"));
-        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.host()).isEqualTo("localhost");
+    }
+
+    /** Abuse: a demo deployed without its Stripe variables must not let the network pay with the simulated checkout. */
+    @Test
+    void testModeRefusesToListenBeyondLoopback() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DemoConfig.from(new String[0], Map.of("HOST", "0.0.0.0")))
+                .withMessageContaining("loopback");
+        DemoConfig live = DemoConfig.from(new String[0], Map.of("HOST", "0.0.0.0", "STRIPE_SECRET", "sk_test_1",
+                "STRIPE_WEBHOOK_SIGNING_SECRET", "whsec_1", "STRIPE_PAYMENT_LINK", "https://buy.stripe.com/x",
+                "DB_SECRET", "0123456789abcdef0123456789abcdef"));
+        assertThat(live.host()).isEqualTo("0.0.0.0");
     }
 
     @Test
