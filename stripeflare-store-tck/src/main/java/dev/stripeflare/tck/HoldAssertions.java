@@ -25,6 +25,14 @@ public final class HoldAssertions {
 
     /** Asserts every invariant above for account {@code userId}, which must exist. */
     public static void assertHoldsConsistent(UserStore store, long userId) {
+        assertHoldsConsistent(store, userId, store.ledger(userId));
+    }
+
+    /**
+     * As above, over the account's whole {@code history}: entries a ledger roll-up archived
+     * (ADR 30) and then those left.
+     */
+    public static void assertHoldsConsistent(UserStore store, long userId, List<LedgerEntry> history) {
         UserRecord account = store.findById(userId).orElseThrow(() -> new AssertionError("no account " + userId));
         List<HoldState> holds = store.holds(userId);
         long held = 0;
@@ -48,7 +56,7 @@ public final class HoldAssertions {
         assertThat(account.heldCents()).as("held cents of account %d vs its active holds", userId).isEqualTo(held);
         assertThat(account.nextHoldExpiry()).as("next hold expiry of account %d", userId).isEqualTo(next);
         Map<String, Long> captured = new HashMap<>();
-        for (LedgerEntry entry : store.ledger(userId)) {
+        for (LedgerEntry entry : history) {
             if (entry.operationId() != null && entry.operationId().startsWith("hold:")) {
                 assertThat(entry.kind()).as("kind of entry under %s", entry.operationId())
                         .isEqualTo(LedgerEntryKind.CHARGE);

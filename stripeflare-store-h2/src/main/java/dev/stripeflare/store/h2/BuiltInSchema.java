@@ -121,7 +121,10 @@ final class BuiltInSchema {
                     + " AMOUNT BIGINT NOT NULL, CAPTURED BIGINT DEFAULT 0 NOT NULL, OVERDRAFT BOOLEAN NOT NULL,"
                     + " STATUS VARCHAR(8) NOT NULL, MEMO VARCHAR, IDEM_KEY VARCHAR, CREATED_AT TIMESTAMP(9) NOT NULL,"
                     + " EXPIRES_AT TIMESTAMP(9) NOT NULL, CLOSED_AT TIMESTAMP(9))",
-            "CREATE UNIQUE INDEX IF NOT EXISTS HOLDS_BY_KEY ON HOLDS (USER_ID, IDEM_KEY)",
+            // Not UNIQUE: H2 checks a unique index by walking every row with equal columns, NULL
+            // keys included, so each unkeyed hold would cost more than the last. A key is made
+            // once because a reservation looks it up under the account's row lock.
+            "CREATE INDEX IF NOT EXISTS HOLDS_BY_KEY ON HOLDS (USER_ID, IDEM_KEY)",
             "CREATE INDEX IF NOT EXISTS HOLDS_BY_USER ON HOLDS (USER_ID, STATUS)",
             "CREATE INDEX IF NOT EXISTS HOLDS_DUE ON HOLDS (STATUS, EXPIRES_AT)");
 

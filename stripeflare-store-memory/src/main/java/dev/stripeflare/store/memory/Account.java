@@ -298,7 +298,7 @@ final class Account {
     }
 
     /** Makes a hold under a fresh id from {@code ids}, or answers why not; see {@link dev.stripeflare.spi.UserStore#reserve}. */
-    HoldChange reserve(Reservation reservation, LongSupplier ids) {
+    HoldChange reserve(Reservation reservation, LongSupplier ids, java.util.function.LongConsumer forget) {
         String key = reservation.idempotencyKey();
         if (key != null && holds != null) {
             AccountHolds.Entry prior = holds.byKey(key);
@@ -315,11 +315,11 @@ final class Account {
             return change(HoldOutcome.INSUFFICIENT_BALANCE, null, 0);
         }
         if (holds == null) {
-            holds = new AccountHolds();
+            holds = new AccountHolds(forget);
         }
         AccountHolds.Entry entry = new AccountHolds.Entry(ids.getAsLong(), reservation.amountCents(),
-                reservation.allowOverdraft(), reservation.memo(), reservation.at(), reservation.expiresAt());
-        holds.add(entry, key);
+                reservation.allowOverdraft(), reservation.memo(), reservation.at(), reservation.expiresAt(), key);
+        holds.add(entry);
         return change(HoldOutcome.RESERVED, entry, 0);
     }
 

@@ -10,10 +10,16 @@ import java.util.Map;
 
 /**
  * One account's holds (ADR 34), oldest first, with the sum of what the ACTIVE ones reserve and
- * their reservation keys. Guarded by the account's monitor, like every other field of
+ * their reservation keys. Keeps every ACTIVE hold and the last {@value #KEPT_CLOSED} closed ones
+ * (so a retried capture or reservation finds its first answer); an older closed hold is forgotten
+ * (its id answers {@code NOT_FOUND}, its key reserves again), which bounds the heap of an account
+ * that holds for every request. Guarded by the account's monitor, like every other field of
  * {@link Account}.
  */
 final class AccountHolds {
+
+    /** How many closed holds an account keeps. */
+    static final int KEPT_CLOSED = 1_024;
 
     /** One hold; mutable only under the account's monitor. */
     static final class Entry {
@@ -23,12 +29,14 @@ final class AccountHolds {
         final String memo;
         final Instant createdAt;
         final Instant expiresAt;
+        final String key;
         long capturedCents;
         HoldState.Status status = HoldState.Status.ACTIVE;
         Instant closedAt;
 
         Entry(long holdId, long amountCents, boolean allowOverdraft, String memo, Instant createdAt,
-              Instant expiresAt) {
+              Instant expiresAt, String key) {
+            this.key = key;
             this.holdId = holdId;
             this.amountCents = amountCents;
             this.allowOverdraft = allowOverdraft;
@@ -52,7 +60,14 @@ final class AccountHolds {
     // The ACTIVE ones only: expiry scans look at these, never at closed holds.
     private final Map<Long, Entry> active = new LinkedHashMap<>();
     private final Map<String, Entry> byKey = new HashMap<>();
+    private final java.util.ArrayDeque<Entry> closed = new java.util.ArrayDeque<>();
+    private final java.util.function.LongConsumer forget;
     private long heldCents;
+
+    /** @param forget told the id of every closed hold this account forgets */
+    AccountHolds(java.util.function.LongConsumer forget) {
+        this.forget = forget;
+    }
 
     long heldCents() {
         return heldCents;
@@ -66,11 +81,11 @@ final class AccountHolds {
         return byKey.get(key);
     }
 
-    void add(Entry entry, String key) {
+    void add(Entry entry) {
         byId.put(entry.holdId, entry);
         active.put(entry.holdId, entry);
-        if (key != null) {
-            byKey.put(key, entry);
+        if (entry.key != null) {
+            byKey.put(entry.key, entry);
         }
         heldCents += entry.reserved();
     }
@@ -83,6 +98,15 @@ final class AccountHolds {
         if (status != HoldState.Status.ACTIVE) {
             entry.closedAt = at;
             active.remove(entry.holdId);
+            closed.add(entry);
+            if (closed.size() > KEPT_CLOSED) {
+                Entry oldest = closed.poll();
+                byId.remove(oldest.holdId);
+                if (oldest.key != null && byKey.get(oldest.key) == oldest) {
+                    byKey.remove(oldest.key);
+                }
+                forget.accept(oldest.holdId);
+            }
         }
         heldCents += entry.reserved() - before;
     }

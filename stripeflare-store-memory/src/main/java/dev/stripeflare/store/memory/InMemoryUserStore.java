@@ -882,7 +882,7 @@ public final class InMemoryUserStore implements UserStore {
         Objects.requireNonNull(reservation, "reservation");
         ensureOpen();
         Function<Account, HoldChange> step = account -> {
-            HoldChange change = account.reserve(reservation, lastHoldId::incrementAndGet);
+            HoldChange change = account.reserve(reservation, lastHoldId::incrementAndGet, holdOwners::remove);
             if (change.outcome() == HoldOutcome.RESERVED) {
                 holdOwners.put(change.hold().holdId(), account);
             }
