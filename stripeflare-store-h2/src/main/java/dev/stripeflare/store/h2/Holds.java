@@ -35,15 +35,19 @@ final class Holds {
 
     private static final String COLUMNS = "HOLD_ID, USER_ID, AMOUNT, CAPTURED, OVERDRAFT, STATUS, MEMO, CREATED_AT,"
             + " EXPIRES_AT, CLOSED_AT";
-    private static final String TOKEN_ACCOUNT = "SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?";
-    private static final String LOCK = "SELECT BALANCE, HELD, HOLD_EXPIRES, GRANTED, GRANT_EXPIRES FROM ACCOUNTS"
-            + " WHERE USER_ID = ? FOR UPDATE";
+    private static final String LOCKED_COLUMNS = "SELECT BALANCE, HELD, HOLD_EXPIRES, GRANTED, GRANT_EXPIRES, USER_ID"
+            + " FROM ACCOUNTS WHERE USER_ID = ";
+    private static final String LOCK = LOCKED_COLUMNS + "? FOR UPDATE";
+    // The account found and locked in one statement: by token, or as the owner of a hold.
+    private static final String LOCK_BY_TOKEN = LOCKED_COLUMNS
+            + "(SELECT USER_ID FROM TOKENS WHERE TOKEN_HASH = ?) FOR UPDATE";
+    private static final String LOCK_OWNER = LOCKED_COLUMNS + "(SELECT USER_ID FROM HOLDS WHERE HOLD_ID = ?) FOR UPDATE";
     private static final String BY_KEY = "SELECT " + COLUMNS + " FROM HOLDS WHERE USER_ID = ? AND IDEM_KEY = ?";
     private static final String ONE = "SELECT " + COLUMNS + " FROM HOLDS WHERE HOLD_ID = ?";
-    private static final String OWNER = "SELECT USER_ID FROM HOLDS WHERE HOLD_ID = ?";
-    private static final String NEXT_ID = "SELECT NEXT VALUE FOR HOLD_IDS";
-    private static final String INSERT = "INSERT INTO HOLDS (HOLD_ID, USER_ID, AMOUNT, OVERDRAFT, STATUS, MEMO,"
-            + " IDEM_KEY, CREATED_AT, EXPIRES_AT) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)";
+    // The new row's id from the same statement (a data change delta table).
+    private static final String INSERT = "SELECT HOLD_ID FROM FINAL TABLE (INSERT INTO HOLDS (HOLD_ID, USER_ID, AMOUNT,"
+            + " OVERDRAFT, STATUS, MEMO, IDEM_KEY, CREATED_AT, EXPIRES_AT)"
+            + " VALUES (NEXT VALUE FOR HOLD_IDS, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?))";
     private static final String SET = "UPDATE HOLDS SET CAPTURED = ?, STATUS = ?, CLOSED_AT = ? WHERE HOLD_ID = ?";
     private static final String HELD_AFTER_RESERVE = "UPDATE ACCOUNTS SET HELD = ?,"
             + " HOLD_EXPIRES = LEAST(COALESCE(HOLD_EXPIRES, ?), ?) WHERE USER_ID = ?";
@@ -81,21 +85,12 @@ final class Holds {
     }
 
     static HoldChange reserve(Grants.Statements s, Reservation reservation) throws SQLException {
-        long userId = reservation.userId();
-        if (!reservation.byUserId()) {
-            PreparedStatement token = s.get(TOKEN_ACCOUNT);
-            token.setString(1, reservation.tokenHash());
-            try (ResultSet rs = token.executeQuery()) {
-                if (!rs.next()) {
-                    return HoldChange.none(HoldOutcome.NOT_REGISTERED);
-                }
-                userId = rs.getLong(1);
-            }
-        }
-        Locked account = lock(s, userId);
+        Locked account = reservation.byUserId() ? lock(s, reservation.userId())
+                : lock(s, LOCK_BY_TOKEN, reservation.tokenHash());
         if (account == null) {
             return HoldChange.none(HoldOutcome.NOT_REGISTERED);
         }
+        long userId = account.userId;
         if (reservation.idempotencyKey() != null) {
             PreparedStatement byKey = s.get(BY_KEY);
             byKey.setLong(1, userId);
@@ -115,21 +110,19 @@ final class Holds {
         if (account.available() < reservation.amountCents()) {
             return change(HoldOutcome.INSUFFICIENT_BALANCE, null, 0, account);
         }
+        PreparedStatement insert = s.get(INSERT);
+        insert.setLong(1, userId);
+        insert.setLong(2, reservation.amountCents());
+        insert.setBoolean(3, reservation.allowOverdraft());
+        insert.setString(4, reservation.memo());
+        insert.setString(5, reservation.idempotencyKey());
+        insert.setObject(6, Sql.toDb(reservation.at()));
+        insert.setObject(7, Sql.toDb(reservation.expiresAt()));
         long holdId;
-        try (ResultSet rs = s.get(NEXT_ID).executeQuery()) {
+        try (ResultSet rs = insert.executeQuery()) {
             rs.next();
             holdId = rs.getLong(1);
         }
-        PreparedStatement insert = s.get(INSERT);
-        insert.setLong(1, holdId);
-        insert.setLong(2, userId);
-        insert.setLong(3, reservation.amountCents());
-        insert.setBoolean(4, reservation.allowOverdraft());
-        insert.setString(5, reservation.memo());
-        insert.setString(6, reservation.idempotencyKey());
-        insert.setObject(7, Sql.toDb(reservation.at()));
-        insert.setObject(8, Sql.toDb(reservation.expiresAt()));
-        insert.executeUpdate();
         account.held += reservation.amountCents();
         PreparedStatement set = s.get(HELD_AFTER_RESERVE);
         set.setLong(1, account.held);
@@ -324,26 +317,21 @@ final class Holds {
 
     /** Locks the account that owns hold {@code holdId}; null when there is no such hold or account. */
     private static Locked lockOwner(Grants.Statements s, long holdId) throws SQLException {
-        PreparedStatement owner = s.get(OWNER);
-        owner.setLong(1, holdId);
-        long userId;
-        try (ResultSet rs = owner.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            userId = rs.getLong(1);
-        }
-        return lock(s, userId);
+        return lock(s, LOCK_OWNER, holdId);
     }
 
     private static Locked lock(Grants.Statements s, long userId) throws SQLException {
-        PreparedStatement lock = s.get(LOCK);
-        lock.setLong(1, userId);
+        return lock(s, LOCK, userId);
+    }
+
+    private static Locked lock(Grants.Statements s, String sql, Object parameter) throws SQLException {
+        PreparedStatement lock = s.get(sql);
+        lock.setObject(1, parameter);
         try (ResultSet rs = lock.executeQuery()) {
             if (!rs.next()) {
                 return null;
             }
-            Locked account = new Locked(userId);
+            Locked account = new Locked(rs.getLong(6));
             account.balance = rs.getLong(1);
             account.held = rs.getLong(2);
             account.nextHoldExpiry = instant(rs.getObject(3, LocalDateTime.class));
