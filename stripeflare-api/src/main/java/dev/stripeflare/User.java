@@ -21,6 +21,8 @@ import java.util.Optional;
  *                          never negative; spent before paid credit (see {@link Wallet#grant})
  * @param nextGrantExpiry   when the next grant's unspent remainder expires, if one of the grants
  *                          with credit left has an expiry
+ * @param heldCents         what the account's active holds reserve ({@link Wallet#reserve}),
+ *                          never negative; charges without overdraft leave it alone
  */
 public record User(
         long userId,
@@ -32,7 +34,8 @@ public record User(
         String clientReferenceId,
         Map<String, Object> customFields,
         long grantedCents,
-        Optional<Instant> nextGrantExpiry) {
+        Optional<Instant> nextGrantExpiry,
+        long heldCents) {
 
     /**
      * Creates the record, checking its components.
@@ -52,6 +55,9 @@ public record User(
      *        with credit left has an expiry
      */
     public User {
+        if (heldCents < 0) {
+            throw new IllegalArgumentException("heldCents must be >= 0, was " + heldCents);
+        }
         Objects.requireNonNull(nextGrantExpiry, "nextGrantExpiry");
         if (grantedCents < 0) {
             throw new IllegalArgumentException("grantedCents must be >= 0, was " + grantedCents);
@@ -81,6 +87,22 @@ public record User(
                 Map<String, Object> customFields) {
         this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, clientReferenceId, customFields,
                 0, Optional.empty());
+    }
+
+    /** A user without holds: as the canonical constructor with nothing held (kept from before holds). */
+    public User(long userId, long balanceCents, Optional<String> name, Optional<String> email,
+                Optional<String> verifiedEmail, Optional<String> cardFingerprint, String clientReferenceId,
+                Map<String, Object> customFields, long grantedCents, Optional<Instant> nextGrantExpiry) {
+        this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, clientReferenceId, customFields,
+                grantedCents, nextGrantExpiry, 0);
+    }
+
+    /**
+     * The balance less what active holds reserve: what a charge without overdraft, or a new
+     * hold, may take. Negative only after a refund, dispute, adjustment or overdraft.
+     */
+    public long availableCents() {
+        return balanceCents - heldCents;
     }
 
     /**
@@ -117,6 +139,6 @@ public record User(
         return "User[userId=" + userId + ", balanceCents=" + balanceCents + ", name=" + name + ", email=" + email
                 + ", verifiedEmail=" + verifiedEmail + ", cardFingerprint=" + cardFingerprint
                 + ", clientReferenceId=<redacted>, customFields=" + customFields + ", grantedCents=" + grantedCents
-                + ", nextGrantExpiry=" + nextGrantExpiry + "]";
+                + ", nextGrantExpiry=" + nextGrantExpiry + ", heldCents=" + heldCents + "]";
     }
 }

@@ -445,4 +445,69 @@ public interface Wallet extends AutoCloseable {
      * @throws StoreException if the store fails; the accounts done before it stay done
      */
     int expireGrants();
+    // Holds (issue 14, ADR 34): reserve before the work, capture what it really cost.
+
+    /**
+     * Reserves up to {@link HoldRequest#amountCents()} of an account's available balance
+     * (balance − active holds) for {@link HoldRequest#timeToLive()}, in one atomic step. Charges
+     * without overdraft and other holds then leave it alone, until it is captured, released or
+     * expires. A key already used for a hold of this account answers that hold
+     * ({@link HoldOutcome#REPLAYED}). Holds due to expire are released first.
+     *
+     * @return {@code RESERVED} or {@code REPLAYED} with the hold; {@code INSUFFICIENT_BALANCE}
+     *         or {@code NOT_REGISTERED} (a token or id that opens no account) with none
+     * @throws IdempotencyKeyReusedException if the key already reserved another amount; nothing changed
+     * @throws StoreException                if the store fails; nothing changed
+     */
+    ReserveResult reserve(HoldRequest request);
+
+    /**
+     * Closes the hold at its whole cost {@code totalCents}, atomically and exactly once: charges
+     * what earlier {@link #captureSome steps} did not (one {@link LedgerEntryKind#CHARGE} entry
+     * whose operation id is {@code hold:<id>}), and releases the rest. A retry of the same total
+     * answers {@link HoldOutcome#REPLAYED}; another total on a closed hold {@link HoldOutcome#CLOSED};
+     * a hold past its expiry {@link HoldOutcome#EXPIRED} (released, nothing captured); more than
+     * reserved {@link HoldOutcome#EXCEEDS_HOLD} unless the hold allows overdraft.
+     *
+     * @throws InvalidAmountException if {@code totalCents < 0}, or the balance would overflow; nothing changed
+     * @throws StoreException         if the store fails; nothing changed
+     */
+    HoldResult capture(long holdId, long totalCents);
+
+    /**
+     * Raises the hold's captured total to {@code capturedTotalCents}, charging the difference,
+     * and keeps it open: for a response billed while it streams. Totals make retries safe: a
+     * total at or below what is captured answers {@link HoldOutcome#REPLAYED}. Refusals as
+     * {@link #capture}.
+     *
+     * @throws InvalidAmountException if {@code capturedTotalCents < 0}; nothing changed
+     * @throws StoreException         if the store fails; nothing changed
+     */
+    HoldResult captureSome(long holdId, long capturedTotalCents);
+
+    /**
+     * Releases the hold: what it still reserves is available again; what it captured stays
+     * charged. A second release answers {@link HoldOutcome#REPLAYED}, a release of a captured hold
+     * {@link HoldOutcome#CLOSED}, of an expired one {@link HoldOutcome#EXPIRED}.
+     *
+     * @throws StoreException if the store fails; nothing changed
+     */
+    HoldResult release(long holdId);
+
+    /**
+     * The account's holds, oldest first, after releasing those past their expiry; empty for an
+     * unknown or deleted account.
+     *
+     * @throws StoreException if the store fails
+     */
+    List<HoldState> holds(long userId);
+
+    /**
+     * Releases every hold past its expiry, each account in its own atomic step; for a host's
+     * scheduled job ({@link #maintain()} runs it too).
+     *
+     * @return how many holds expired
+     * @throws StoreException if the store fails; the accounts before the failure stay done
+     */
+    int expireHolds();
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param grantedCents    the part of the balance that is unspent granted credit (ACTIVE grants'
  *                        remainders), never negative
  * @param nextGrantExpiry the earliest expiry among ACTIVE grants with credit left, or null
+ * @param heldCents       what the account's ACTIVE holds reserve (ADR 34), never negative
+ * @param nextHoldExpiry  the earliest expiry among ACTIVE holds, or null
  */
 public record UserRecord(
         long userId,
@@ -30,7 +32,9 @@ public record UserRecord(
         Map<String, Object> customFields,
         Instant createdAt,
         long grantedCents,
-        Instant nextGrantExpiry) {
+        Instant nextGrantExpiry,
+        long heldCents,
+        Instant nextHoldExpiry) {
 
     /**
      * Creates the record, checking its components.
@@ -49,6 +53,9 @@ public record UserRecord(
      * @param nextGrantExpiry the earliest expiry among ACTIVE grants with credit left, or null
      */
     public UserRecord {
+        if (heldCents < 0) {
+            throw new IllegalArgumentException("heldCents must be >= 0, was " + heldCents);
+        }
         if (grantedCents < 0) {
             throw new IllegalArgumentException("grantedCents must be >= 0, was " + grantedCents);
         }
@@ -71,5 +78,18 @@ public record UserRecord(
     public UserRecord(long userId, long balanceCents, String name, String email, String verifiedEmail,
                       String cardFingerprint, Map<String, Object> customFields, Instant createdAt) {
         this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, customFields, createdAt, 0, null);
+    }
+
+    /** An account without holds (the constructor from before holds). */
+    public UserRecord(long userId, long balanceCents, String name, String email, String verifiedEmail,
+                      String cardFingerprint, Map<String, Object> customFields, Instant createdAt,
+                      long grantedCents, Instant nextGrantExpiry) {
+        this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, customFields, createdAt,
+                grantedCents, nextGrantExpiry, 0, null);
+    }
+
+    /** The balance less what active holds reserve: what a charge without overdraft may take. */
+    public long availableCents() {
+        return balanceCents - heldCents;
     }
 }

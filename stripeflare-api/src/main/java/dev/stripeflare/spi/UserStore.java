@@ -496,4 +496,78 @@ public interface UserStore extends AutoCloseable {
     default OpenedAccount openAccount(String tokenHash, Instant at) {
         throw new UnsupportedOperationException(getClass().getName() + " cannot open accounts for visitors");
     }
+
+    // Holds (issue 14, ADR 34). Default methods, so stores written before holds still compile:
+    // such a store holds nothing, and reserving or capturing through it is refused.
+    //
+    // A hold reserves part of an account's balance; the account keeps the sum of its ACTIVE
+    // holds' reservations (heldCents) and their earliest expiry. {@link #charge} without overdraft
+    // checks balance - held (not the balance) and, when that fails, first releases the account's
+    // holds due at the debit's time. Every hold step locks the account as a charge does.
+
+    /**
+     * Atomically: when the reservation's key already made a hold of this account, answer it
+     * ({@code REPLAYED}); else release the account's holds due at {@code at}, check that the
+     * available balance (balance − held) covers the amount, and record an ACTIVE hold
+     * ({@code RESERVED}). {@code NOT_REGISTERED} and {@code INSUFFICIENT_BALANCE} record nothing.
+     * Moves no money and writes no ledger entry; the hold is listed by {@link #holds}.
+     *
+     * @throws dev.stripeflare.IdempotencyKeyReusedException if the key made a hold of another amount
+     */
+    default HoldChange reserve(Reservation reservation) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no holds");
+    }
+
+    /**
+     * Atomically brings the hold's captured total to {@link HoldCapture#totalCents()}: charges
+     * the difference (a {@link dev.stripeflare.LedgerEntryKind#CHARGE} entry with operation id
+     * {@code hold:<id>} and the hold's memo; spends grants first like a charge), lowers what the
+     * hold reserves, and when {@link HoldCapture#close()} closes it as {@code CAPTURED}, releasing
+     * the rest. Outcomes: {@code CAPTURED}; {@code REPLAYED} for a total already captured (final
+     * or not, on a hold closed by a capture to that same total, or a step at or below the
+     * captured total); {@code EXPIRED} for an ACTIVE hold due at {@code at} (released in this
+     * step) or one already expired; {@code CLOSED} for a closed hold otherwise;
+     * {@code NOT_FOUND}; {@code EXCEEDS_HOLD} for a total above the amount without overdraft;
+     * {@code BELOW_CAPTURED} for a final total below the captured one; {@code INSUFFICIENT_BALANCE}
+     * when, without overdraft, the balance less the account's other holds does not cover the
+     * difference. Every outcome but {@code CAPTURED} and {@code EXPIRED} changes nothing.
+     *
+     * @throws dev.stripeflare.InvalidAmountException if the balance would overflow
+     */
+    default HoldChange capture(HoldCapture capture) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no holds");
+    }
+
+    /**
+     * Atomically releases an ACTIVE hold ({@code RELEASED}); a released one answers
+     * {@code REPLAYED}, a captured one {@code CLOSED}, one due or expired {@code EXPIRED} (expired in
+     * this step when due), an unknown one {@code NOT_FOUND}.
+     */
+    default HoldChange release(long holdId, Instant at) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no holds");
+    }
+
+    /**
+     * Atomically expires the account's ACTIVE holds whose expiry is at or before {@code at}.
+     *
+     * @return the holds expired, as they are now; empty when none was due or there is no account
+     */
+    default List<dev.stripeflare.HoldState> expireHolds(long userId, Instant at) {
+        return List.of();
+    }
+
+    /** Expires, as {@link #expireHolds(long, Instant)}, the due holds of every account, each in its own step. */
+    default List<dev.stripeflare.HoldState> expireHolds(Instant at) {
+        return List.of();
+    }
+
+    /** Every hold of the account, oldest first; empty for an unknown or deleted account. */
+    default List<dev.stripeflare.HoldState> holds(long userId) {
+        return List.of();
+    }
+
+    /** The hold with this id, if it exists and its account does. */
+    default Optional<dev.stripeflare.HoldState> findHold(long holdId) {
+        return Optional.empty();
+    }
 }

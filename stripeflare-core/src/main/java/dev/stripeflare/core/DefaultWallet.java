@@ -5,6 +5,10 @@ import dev.stripeflare.ArchiveReport;
 import dev.stripeflare.Grant;
 import dev.stripeflare.GrantRequest;
 import dev.stripeflare.GrantResult;
+import dev.stripeflare.HoldRequest;
+import dev.stripeflare.HoldResult;
+import dev.stripeflare.HoldState;
+import dev.stripeflare.ReserveResult;
 import dev.stripeflare.ChargeRequest;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.CheckoutResult;
@@ -46,6 +50,7 @@ final class DefaultWallet implements Wallet {
     private final Supplier<SelfCheckReport> selfCheck;
     private final Maintainer maintainer;
     private final GrantDesk grants;
+    private final HoldDesk holds;
     private final Optional<Allowances> allowances;
 
     DefaultWallet(UserStore store, AccessTokens tokens, ReferenceCipher cipher, StripeWebhooks webhooks,
@@ -55,6 +60,7 @@ final class DefaultWallet implements Wallet {
         this.maintainer = maintainer;
         this.store = store;
         this.grants = grants;
+        this.holds = new HoldDesk(store, tokens, clock);
         this.allowances = allowances;
         this.unclaimed = unclaimed;
         this.selfCheck = selfCheck;
@@ -162,6 +168,7 @@ final class DefaultWallet implements Wallet {
 
     @Override
     public MaintenanceReport maintain() {
+        holds.expireAll();
         return maintainer.maintainAll();
     }
 
@@ -198,7 +205,7 @@ final class DefaultWallet implements Wallet {
                 Optional.ofNullable(record.name()), Optional.ofNullable(record.email()),
                 Optional.ofNullable(record.verifiedEmail()), Optional.ofNullable(record.cardFingerprint()),
                 clientReferenceId, record.customFields(), record.grantedCents(),
-                Optional.ofNullable(record.nextGrantExpiry()));
+                Optional.ofNullable(record.nextGrantExpiry()), record.heldCents());
     }
 
     @Override
@@ -290,5 +297,45 @@ final class DefaultWallet implements Wallet {
     public int expireGrants() {
         requireOpen();
         return grants.expireAll();
+    }
+
+    // Holds (issue 14, ADR 34).
+
+    @Override
+    public ReserveResult reserve(HoldRequest request) {
+        requireOpen();
+        ReserveResult result = holds.reserve(this, request);
+        maintainer.afterWrite();
+        return result;
+    }
+
+    @Override
+    public HoldResult capture(long holdId, long totalCents) {
+        requireOpen();
+        return holds.capture(holdId, totalCents, true);
+    }
+
+    @Override
+    public HoldResult captureSome(long holdId, long capturedTotalCents) {
+        requireOpen();
+        return holds.capture(holdId, capturedTotalCents, false);
+    }
+
+    @Override
+    public HoldResult release(long holdId) {
+        requireOpen();
+        return holds.release(holdId);
+    }
+
+    @Override
+    public List<HoldState> holds(long userId) {
+        requireOpen();
+        return holds.holds(userId);
+    }
+
+    @Override
+    public int expireHolds() {
+        requireOpen();
+        return holds.expireAll();
     }
 }

@@ -109,19 +109,28 @@ final class GrantDesk {
     }
 
     /**
-     * {@code record}, read again after its due grants were expired when its next expiry has
-     * passed by the wallet's clock; else {@code record} itself (one comparison, no store call).
+     * {@code record}, read again after its due grants were expired and its due holds released
+     * (ADR 34) when a next expiry has passed by the wallet's clock; else {@code record} itself
+     * (two comparisons, no store call).
      */
     UserRecord fresh(UserRecord record) {
-        Instant next = record.nextGrantExpiry();
-        if (next == null) {
+        Instant nextGrant = record.nextGrantExpiry();
+        Instant nextHold = record.nextHoldExpiry();
+        if (nextGrant == null && nextHold == null) {
             return record;
         }
         Instant now = clock.instant();
-        if (next.isAfter(now)) {
+        boolean grantDue = nextGrant != null && !nextGrant.isAfter(now);
+        boolean holdDue = nextHold != null && !nextHold.isAfter(now);
+        if (!grantDue && !holdDue) {
             return record;
         }
-        expired(store.expireGrants(record.userId(), now));
+        if (grantDue) {
+            expired(store.expireGrants(record.userId(), now));
+        }
+        if (holdDue) {
+            store.expireHolds(record.userId(), now);
+        }
         return store.findById(record.userId()).orElse(record);
     }
 

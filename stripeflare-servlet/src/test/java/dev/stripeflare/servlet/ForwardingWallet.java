@@ -161,4 +161,34 @@ class ForwardingWallet implements Wallet {
     public int expireGrants() {
         return real.expireGrants();
     }
+
+    @Override
+    public dev.stripeflare.ReserveResult reserve(dev.stripeflare.HoldRequest request) {
+        return real.reserve(request);
+    }
+
+    @Override
+    public dev.stripeflare.HoldResult capture(long holdId, long totalCents) {
+        return real.capture(holdId, totalCents);
+    }
+
+    @Override
+    public dev.stripeflare.HoldResult captureSome(long holdId, long capturedTotalCents) {
+        return real.captureSome(holdId, capturedTotalCents);
+    }
+
+    @Override
+    public dev.stripeflare.HoldResult release(long holdId) {
+        return real.release(holdId);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> holds(long userId) {
+        return real.holds(userId);
+    }
+
+    @Override
+    public int expireHolds() {
+        return real.expireHolds();
+    }
 }

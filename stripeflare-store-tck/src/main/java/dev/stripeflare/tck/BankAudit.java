@@ -79,6 +79,7 @@ final class BankAudit {
         checkMoneyConserved();
         checkUnclaimed();
         checkGrants();
+        checkHolds();
         checkTokens(deviceTokens);
         checkOneAccountPerPayer();
         checkAdjustments();
@@ -110,7 +111,7 @@ final class BankAudit {
             }
             for (LedgerEntry entry : ledger) {
                 if (entry.kind() == LedgerEntryKind.CHARGE) {
-                    if (entry.operationId() != null) {
+                    if (entry.operationId() != null && !entry.operationId().startsWith("hold:")) {
                         model.violation(Invariant.APPLIED_AT_MOST_ONCE, "a charge's ledger entry repeats its"
                                 + " idempotency key (ADR 30 keeps it once): " + entry);
                     }
@@ -355,7 +356,8 @@ final class BankAudit {
             long cents = 0;
             Set<String> keys = chargedKeys.getOrDefault(ledger.getKey(), Set.of());
             for (LedgerEntry entry : ledger.getValue()) {
-                if (entry.kind() == LedgerEntryKind.CHARGE) {
+                // A hold's captures (ADR 34) are reconciled by checkHolds.
+                if (entry.kind() == LedgerEntryKind.CHARGE && entry.operationId() == null) {
                     count++;
                     cents -= entry.amountCents();
                 }
@@ -422,6 +424,12 @@ final class BankAudit {
             }
         }
         addAdjustments(expected);
+        for (Map.Entry<Long, Long> captured : model.holds.captured.entrySet()) {
+            dev.stripeflare.HoldState hold = model.holds.made.get(captured.getKey());
+            if (hold != null) {
+                expected.merge(hold.userId(), -captured.getValue(), Long::sum);
+            }
+        }
         for (BankGrants.Asked grant : model.grants.applied.values()) {
             expected.merge(grant.userId(), grant.cents(), Long::sum);
         }
@@ -671,6 +679,31 @@ final class BankAudit {
                     || grant.status() == Grant.Status.ACTIVE) {
                 model.violation(Invariant.GRANTS, "grant " + told.getKey() + " was told to have ended with "
                         + told.getValue() + " cents, the store holds " + grant);
+            }
+        }
+    }
+
+    private void checkHolds() {
+        for (long userId : ledgers.keySet()) {
+            try {
+                HoldAssertions.assertHoldsConsistent(store, userId, ledgers.get(userId));
+            } catch (AssertionError e) {
+                model.violation(Invariant.HOLDS, "account " + userId + ": " + e.getMessage());
+            }
+        }
+        for (Map.Entry<Long, Long> told : model.holds.captured.entrySet()) {
+            dev.stripeflare.HoldState made = model.holds.made.get(told.getKey());
+            if (made == null) {
+                model.violation(Invariant.HOLDS, "hold " + told.getKey() + " captured but never told made");
+                continue;
+            }
+            if (model.deletedAccounts.contains(made.userId())) {
+                continue;
+            }
+            Optional<dev.stripeflare.HoldState> stored = store.findHold(told.getKey());
+            if (stored.isEmpty() || stored.get().capturedCents() != told.getValue()) {
+                model.violation(Invariant.HOLDS, "hold " + told.getKey() + " was told to have captured "
+                        + told.getValue() + " cents, the store holds " + stored);
             }
         }
     }

@@ -447,4 +447,5 @@ final class BankModel {
 
     /** Grants and what their callers were told (ADR 33). */
     final BankGrants grants = new BankGrants();
+    final BankHolds holds = new BankHolds();
 }

@@ -69,7 +69,13 @@ public record BankReport(
          * two of these; granted credit equals the active grants' remainders (so paid + granted ==
          * balance); grant credit spent only by charges.
          */
-        GRANTS
+        GRANTS,
+        /**
+         * Holds (ADR 34): each made once (one per reservation key); captures charged exactly what
+         * their callers were told, never more than the hold without overdraft; the account holds
+         * exactly what its active holds reserve.
+         */
+        HOLDS
     }
 
     /** One broken invariant, with what was seen. */

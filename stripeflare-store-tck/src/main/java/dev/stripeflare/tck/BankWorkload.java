@@ -11,6 +11,9 @@ import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.Debit;
+import dev.stripeflare.spi.HoldCapture;
+import dev.stripeflare.spi.HoldChange;
+import dev.stripeflare.spi.Reservation;
 import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.spi.GrantVoid;
 import dev.stripeflare.spi.PaymentCredit;
@@ -122,6 +125,7 @@ public final class BankWorkload {
     /** The allowance visitors' accounts are opened with. */
     private static final dev.stripeflare.Allowance ALLOWANCE =
             new dev.stripeflare.Allowance(50, dev.stripeflare.Allowance.Period.DAY);
+    private final Pool<Long> openHolds = new Pool<>();
 
     private BankWorkload(Settings settings, UserStore store) {
         this.settings = settings;
@@ -299,6 +303,10 @@ public final class BankWorkload {
         }
 
         void step() {
+            if (random.nextInt(100) < 5) {
+                holdStep();
+                return;
+            }
             int dice = random.nextInt(1_000);
             if (dice < 200) {
                 pay();
@@ -933,6 +941,108 @@ public final class BankWorkload {
                         revokedBeforeCharge);
             } catch (RuntimeException e) {
                 unexpected("opening a visitor's account", e);
+            }
+        }
+
+        // Holds (ADR 34): reserved on a device's token, sometimes under a key retried later;
+        // captured at once, in steps, released, or left for another worker or the sweep.
+        private final List<Object[]> holdKeys = new ArrayList<>();
+
+        private void holdStep() {
+            int dice = random.nextInt(10);
+            if (dice < 6) {
+                reserve();
+            } else if (dice < 8) {
+                Long holdId = openHolds.pick(random);
+                if (holdId != null) {
+                    capture(holdId, random.nextInt(700), random.nextBoolean());
+                }
+            } else if (dice < 9) {
+                count("expire-holds");
+                try {
+                    store.expireHolds(now());
+                } catch (RuntimeException e) {
+                    unexpected("expiring holds", e);
+                }
+            } else {
+                Long holdId = openHolds.pick(random);
+                if (holdId != null) {
+                    count("release");
+                    try {
+                        store.release(holdId, now());
+                    } catch (RuntimeException e) {
+                        unexpected("release of hold " + holdId, e);
+                    }
+                }
+            }
+        }
+
+        private void reserve() {
+            count("reserve");
+            String token;
+            String key;
+            long amount;
+            if (random.nextInt(6) == 0 && !holdKeys.isEmpty()) {
+                count("reserve-retried-key");
+                Object[] first = holdKeys.get(random.nextInt(holdKeys.size()));
+                token = (String) first[0];
+                key = (String) first[1];
+                amount = (Long) first[2];
+            } else {
+                token = liveTokenOf(randomDevice());
+                key = random.nextInt(3) == 0 ? id("hold-key") : null;
+                amount = 1 + random.nextInt(600);
+                if (key != null) {
+                    holdKeys.add(new Object[] {token, key, amount});
+                }
+            }
+            Instant at = now();
+            HoldChange result;
+            try {
+                result = store.reserve(new Reservation(token, 0, amount, random.nextInt(10) == 0, key, "hold",
+                        at.plusMillis(1 + random.nextInt(2_000)), at));
+                model.holds.reserved(model, key, result);
+            } catch (RuntimeException e) {
+                unexpected("reservation " + key, e);
+                return;
+            }
+            if (result.outcome() != dev.stripeflare.HoldOutcome.RESERVED) {
+                return;
+            }
+            long holdId = result.hold().holdId();
+            switch (random.nextInt(4)) {
+                case 0 -> {
+                    long total = random.nextInt((int) amount + 1);
+                    capture(holdId, total, true);
+                    if (random.nextInt(3) == 0) {
+                        capture(holdId, total, true); // a retry: REPLAYED, nothing charged
+                    }
+                }
+                case 1 -> {
+                    long step = amount / 3;
+                    capture(holdId, step, false);
+                    capture(holdId, step, false);
+                    capture(holdId, 2 * step, false);
+                    capture(holdId, amount, true);
+                }
+                case 2 -> {
+                    count("release");
+                    try {
+                        store.release(holdId, now());
+                    } catch (RuntimeException e) {
+                        unexpected("release of hold " + holdId, e);
+                    }
+                }
+                default -> openHolds.add(holdId);
+            }
+        }
+
+        private void capture(long holdId, long total, boolean close) {
+            count(close ? "capture" : "capture-step");
+            try {
+                model.holds.captured(model, store.capture(new HoldCapture(holdId, total, close, now())));
+            } catch (RuntimeException e) {
+                unexpected("capture of hold " + holdId, e);
             }
         }
     }

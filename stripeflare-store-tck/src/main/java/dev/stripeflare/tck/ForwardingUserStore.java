@@ -194,4 +194,39 @@ public abstract class ForwardingUserStore implements UserStore {
     public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, java.time.Instant at) {
         return delegate.openAccount(tokenHash, at);
     }
+
+    @Override
+    public dev.stripeflare.spi.HoldChange reserve(dev.stripeflare.spi.Reservation reservation) {
+        return delegate.reserve(reservation);
+    }
+
+    @Override
+    public dev.stripeflare.spi.HoldChange capture(dev.stripeflare.spi.HoldCapture capture) {
+        return delegate.capture(capture);
+    }
+
+    @Override
+    public dev.stripeflare.spi.HoldChange release(long holdId, Instant at) {
+        return delegate.release(holdId, at);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> expireHolds(long userId, Instant at) {
+        return delegate.expireHolds(userId, at);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> expireHolds(Instant at) {
+        return delegate.expireHolds(at);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> holds(long userId) {
+        return delegate.holds(userId);
+    }
+
+    @Override
+    public Optional<dev.stripeflare.HoldState> findHold(long holdId) {
+        return delegate.findHold(holdId);
+    }
 }

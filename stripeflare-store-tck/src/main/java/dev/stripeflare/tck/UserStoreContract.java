@@ -270,4 +270,12 @@ public abstract class UserStoreContract {
             return UserStoreContract.this.newStore();
         }
     }
+
+    @Nested
+    class Holds extends HoldContract {
+        @Override
+        UserStore newStore() {
+            return UserStoreContract.this.newStore();
+        }
+    }
 }

@@ -30,6 +30,8 @@ final class AccountLayout {
     private final int createdAt;
     private final int granted;
     private final int grantExpires;
+    private final int held;
+    private final int holdExpires;
     private final int[] customPositions;
     private final String[] customLabels;
 
@@ -55,6 +57,8 @@ final class AccountLayout {
         createdAt = position(builtIn, "CREATED_AT");
         granted = position(builtIn, "GRANTED");
         grantExpires = position(builtIn, "GRANT_EXPIRES");
+        held = position(builtIn, "HELD");
+        holdExpires = position(builtIn, "HOLD_EXPIRES");
         customPositions = positions.stream().mapToInt(Integer::intValue).toArray();
         customLabels = labels.toArray(new String[0]);
     }
@@ -86,7 +90,9 @@ final class AccountLayout {
                 custom,
                 Sql.fromDb(rs.getObject(createdAt, LocalDateTime.class)),
                 rs.getLong(granted),
-                nextExpiry(rs.getObject(grantExpires, LocalDateTime.class)));
+                nextExpiry(rs.getObject(grantExpires, LocalDateTime.class)),
+                rs.getLong(held),
+                nextExpiry(rs.getObject(holdExpires, LocalDateTime.class)));
     }
 
     private static java.time.Instant nextExpiry(LocalDateTime at) {

@@ -35,7 +35,8 @@ final class Charges {
     private static final String DEBIT_BY_ID = "SELECT USER_ID, BALANCE, GRANTED FROM OLD TABLE"
             + " (UPDATE ACCOUNTS SET BALANCE = BALANCE - ?, GRANTED = GREATEST(GRANTED - ?, 0) WHERE USER_ID = ?"
             + " AND (GRANT_EXPIRES IS NULL OR GRANT_EXPIRES > ?)";
-    private static final String COVERED = " AND BALANCE >= ?)";
+    // Held money is not a charge's (ADR 34): the check is on the available balance.
+    private static final String COVERED = " AND BALANCE - HELD >= ?)";
     private static final String UNCOVERED = ")";
     // Whole statements as constants: concatenating per call allocated a new String (and hashed
     // it) before every cache lookup.
@@ -44,9 +45,11 @@ final class Charges {
     private static final String DEBIT_BY_ID_COVERED = DEBIT_BY_ID + COVERED;
     private static final String DEBIT_BY_ID_UNCOVERED = DEBIT_BY_ID + UNCOVERED;
     // Where the debit updated nothing: no account, too low a balance, or grant credit to spend.
-    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE, A.GRANTED, A.USER_ID FROM TOKENS T"
+    private static final String BALANCE_BY_TOKEN = "SELECT A.BALANCE, A.GRANTED, A.USER_ID, A.HELD, A.HOLD_EXPIRES"
+            + " FROM TOKENS T"
             + " JOIN ACCOUNTS A ON A.USER_ID = T.USER_ID WHERE T.TOKEN_HASH = ?";
-    private static final String BALANCE_BY_ID = "SELECT BALANCE, GRANTED, USER_ID FROM ACCOUNTS WHERE USER_ID = ?";
+    private static final String BALANCE_BY_ID = "SELECT BALANCE, GRANTED, USER_ID, HELD, HOLD_EXPIRES FROM ACCOUNTS"
+            + " WHERE USER_ID = ?";
     private static final String KEY_LOOKUP = "SELECT T.USER_ID, I.AMOUNT, I.BALANCE_AFTER FROM TOKENS T"
             + " LEFT JOIN IDEMPOTENCY I ON I.USER_ID = T.USER_ID AND I.IDEM_KEY = ? WHERE T.TOKEN_HASH = ?";
     // By user id (issue 13): the account named by id instead of through a token.
@@ -179,6 +182,8 @@ final class Charges {
         long balance;
         long granted;
         long userId;
+        long held;
+        LocalDateTime holdExpires;
         try (ResultSet rs = query.executeQuery()) {
             if (!rs.next()) {
                 return ChargeResult.notRegistered();
@@ -186,12 +191,16 @@ final class Charges {
             balance = rs.getLong(1);
             granted = rs.getLong(2);
             userId = rs.getLong(3);
+            held = rs.getLong(4);
+            holdExpires = rs.getObject(5, LocalDateTime.class);
         }
         if (granted > 0) {
             return Grants.charge(statements, userId, debit);
         }
+        // A hold past its expiry no longer holds its money: the locked path releases it (ADR 34).
+        boolean holdDue = holdExpires != null && !Sql.fromDb(holdExpires).isAfter(debit.at());
         // The debit may also have missed a grant spent out meanwhile: charge under the lock then.
-        return balance >= debit.amountCents() || debit.allowNegativeBalance()
+        return holdDue || balance - held >= debit.amountCents() || debit.allowNegativeBalance()
                 ? Grants.charge(statements, userId, debit) : ChargeResult.insufficientBalance(balance);
     }
 

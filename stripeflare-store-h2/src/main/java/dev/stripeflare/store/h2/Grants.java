@@ -48,7 +48,7 @@ final class Grants {
     }
 
     private static final String LOCK_ACCOUNT =
-            "SELECT BALANCE, GRANTED, GRANT_EXPIRES FROM ACCOUNTS WHERE USER_ID = ? FOR UPDATE";
+            "SELECT BALANCE, GRANTED, GRANT_EXPIRES, HELD, HOLD_EXPIRES FROM ACCOUNTS WHERE USER_ID = ? FOR UPDATE";
     private static final String DUE = "SELECT OPERATION_ID, REMAINING, EXPIRES_AT FROM GRANTS"
             + " WHERE USER_ID = ? AND STATUS = 'ACTIVE' AND EXPIRES_AT <= ? ORDER BY EXPIRES_AT, SEQ";
     private static final String SPENDABLE = "SELECT OPERATION_ID, REMAINING FROM GRANTS"
@@ -96,12 +96,16 @@ final class Grants {
         long balance;
         long granted;
         Instant nextExpiry;
+        long held;
+        Instant nextHoldExpiry;
 
-        Locked(long userId, long balance, long granted, Instant nextExpiry) {
+        Locked(long userId, long balance, long granted, Instant nextExpiry, long held, Instant nextHoldExpiry) {
             this.userId = userId;
             this.balance = balance;
             this.granted = granted;
             this.nextExpiry = nextExpiry;
+            this.held = held;
+            this.nextHoldExpiry = nextHoldExpiry;
         }
     }
 
@@ -145,6 +149,15 @@ final class Grants {
      * The caller records the idempotency key.
      */
     static ChargeResult charge(Statements s, long userId, Debit debit) throws SQLException {
+        return charge(s, userId, debit, null);
+    }
+
+    /**
+     * As {@link #charge(Statements, long, Debit)}, with the CHARGE entry under {@code operationId}
+     * (a hold's capture, ADR 34). Without overdraft the check is on the balance less what the
+     * account's holds reserve, after releasing holds past their expiry when that is short.
+     */
+    static ChargeResult charge(Statements s, long userId, Debit debit, String operationId) throws SQLException {
         Locked account = lock(s, userId);
         if (account == null) {
             return ChargeResult.notRegistered();
@@ -152,7 +165,11 @@ final class Grants {
         if (account.nextExpiry != null && !account.nextExpiry.isAfter(debit.at())) {
             s.expiredInCharge(expireDue(s, account, debit.at()));
         }
-        if (!debit.allowNegativeBalance() && account.balance < debit.amountCents()) {
+        if (!debit.allowNegativeBalance() && account.balance - account.held < debit.amountCents()
+                && account.nextHoldExpiry != null && !account.nextHoldExpiry.isAfter(debit.at())) {
+            account.held = Holds.expireDue(s, userId, account.held, debit.at()).heldAfter();
+        }
+        if (!debit.allowNegativeBalance() && account.balance - account.held < debit.amountCents()) {
             return ChargeResult.insufficientBalance(account.balance);
         }
         long after = minus(account.balance, debit.amountCents());
@@ -190,7 +207,7 @@ final class Grants {
             set.setLong(3, userId);
             set.executeUpdate();
         }
-        ledger(s, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, null,
+        ledger(s, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, operationId,
                 debit.memo(), debit.at());
         return ChargeResult.charged(after);
     }
@@ -402,7 +419,9 @@ final class Grants {
                 return null;
             }
             LocalDateTime next = rs.getObject(3, LocalDateTime.class);
-            return new Locked(userId, rs.getLong(1), rs.getLong(2), next == null ? null : Sql.fromDb(next));
+            LocalDateTime nextHold = rs.getObject(5, LocalDateTime.class);
+            return new Locked(userId, rs.getLong(1), rs.getLong(2), next == null ? null : Sql.fromDb(next),
+                    rs.getLong(4), nextHold == null ? null : Sql.fromDb(nextHold));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.ConfigurationException;
 import dev.stripeflare.Grant;
+import dev.stripeflare.HoldState;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
@@ -15,6 +16,9 @@ import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.ExpiredGrant;
 import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.spi.GrantVoid;
+import dev.stripeflare.spi.HoldCapture;
+import dev.stripeflare.spi.HoldChange;
+import dev.stripeflare.spi.Reservation;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
@@ -936,5 +940,52 @@ public final class H2UserStore implements UserStore {
     @Override
     public List<Grant> grants(long userId) {
         return pool.inStatements("reading grants", statements -> Grants.all(statements, userId));
+    }
+
+    // Holds (ADR 34): on kept statements like charges, the hot path they share.
+
+    @Override
+    public HoldChange reserve(Reservation reservation) {
+        Objects.requireNonNull(reservation, "reservation");
+        return pool.inStatements("reserving", statements -> Holds.reserve(statements, reservation));
+    }
+
+    @Override
+    public HoldChange capture(HoldCapture capture) {
+        Objects.requireNonNull(capture, "capture");
+        return pool.inStatements("capturing", statements -> Holds.capture(statements, capture));
+    }
+
+    @Override
+    public HoldChange release(long holdId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return pool.inStatements("releasing a hold", statements -> Holds.release(statements, holdId, at));
+    }
+
+    @Override
+    public List<HoldState> expireHolds(long userId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return pool.inStatements("expiring holds", statements -> Holds.expire(statements, userId, at));
+    }
+
+    @Override
+    public List<HoldState> expireHolds(Instant at) {
+        Objects.requireNonNull(at, "at");
+        List<Long> due = pool.inStatements("finding due holds", statements -> Holds.accountsDue(statements, at));
+        List<HoldState> expired = new ArrayList<>();
+        for (long userId : due) {
+            expired.addAll(expireHolds(userId, at));
+        }
+        return expired;
+    }
+
+    @Override
+    public List<HoldState> holds(long userId) {
+        return pool.inStatements("reading holds", statements -> Holds.all(statements, userId));
+    }
+
+    @Override
+    public Optional<HoldState> findHold(long holdId) {
+        return pool.inStatements("reading a hold", statements -> Holds.find(statements, holdId));
     }
 }

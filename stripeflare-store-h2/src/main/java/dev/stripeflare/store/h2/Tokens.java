@@ -55,6 +55,7 @@ final class Tokens {
         }
         h.execute("DELETE FROM LEDGER WHERE USER_ID = ?", userId);
         h.execute("DELETE FROM IDEMPOTENCY WHERE USER_ID = ?", userId);
+        h.execute("DELETE FROM HOLDS WHERE USER_ID = ?", userId);
         return true;
     }
 }

@@ -353,7 +353,7 @@ class MigrationTest {
                 LedgerAssertions.assertBalanceMatchesLedger(store, 1);
             }
         }
-        assertThat(strings("SELECT VERSION FROM SF.STORE_SCHEMA")).containsExactly("3");
+        assertThat(strings("SELECT VERSION FROM SF.STORE_SCHEMA")).containsExactly("4");
         assertThat(strings("SELECT SUM(CREDITS) || '/' || SUM(DEBITS) FROM SF.DAILY_TOTALS WHERE UTC_DAY = DATE '2026-01-01'"))
                 .as("totals of the day, from the schema-1 ledger and the calls since").containsExactly("750/300");
         // Schema 3: rows from before it count their retention from the upgrade (ADR 30).

@@ -6,6 +6,12 @@ import dev.stripeflare.InvalidAmountException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.Grant;
+import dev.stripeflare.HoldOutcome;
+import dev.stripeflare.HoldState;
+import dev.stripeflare.spi.HoldCapture;
+import dev.stripeflare.spi.HoldChange;
+import dev.stripeflare.spi.Reservation;
+import java.util.function.LongSupplier;
 import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.ExpiredGrant;
@@ -45,6 +51,8 @@ final class Account {
     private Map<String, KeyedCharge> chargesByKey;
     // Created on the first grant: most accounts never get one.
     private AccountGrants grants;
+    // Created on the first hold (ADR 34).
+    private AccountHolds holds;
 
     Account(long userId, Instant createdAt, PaymentProfile profile) {
         this.userId = userId;
@@ -64,6 +72,7 @@ final class Account {
         ledger.clear();
         chargesByKey = null;
         grants = null;
+        holds = null;
     }
 
     long balanceCents() {
@@ -105,8 +114,15 @@ final class Account {
                 expiredSink.addAll(expired);
             }
         }
-        if (!debit.allowNegativeBalance() && balanceCents < debit.amountCents()) {
-            return ChargeResult.insufficientBalance(balanceCents);
+        if (!debit.allowNegativeBalance() && balanceCents - heldCents() < debit.amountCents()) {
+            // Held money is not the charge's (ADR 34); a hold past its expiry no longer holds it.
+            if (holds == null || !holds.anyDue(debit.at())) {
+                return ChargeResult.insufficientBalance(balanceCents);
+            }
+            expireHolds(debit.at());
+            if (balanceCents - heldCents() < debit.amountCents()) {
+                return ChargeResult.insufficientBalance(balanceCents);
+            }
         }
         long after = minus(balanceCents, debit.amountCents());
         // The key is kept once, in chargesByKey, and only for its window (ADR 30).
@@ -164,7 +180,8 @@ final class Account {
     UserRecord snapshot() {
         return new UserRecord(userId, balanceCents, name, email, verifiedEmail, cardFingerprint,
                 Map.of(), createdAt, grants == null ? 0 : grants.grantedCents(),
-                grants == null ? null : grants.nextExpiry());
+                grants == null ? null : grants.nextExpiry(), heldCents(),
+                holds == null ? null : holds.nextExpiry());
     }
 
     static long plus(long balanceCents, long amountCents) {
@@ -278,5 +295,140 @@ final class Account {
 
     List<Grant> grants() {
         return grants == null ? List.of() : grants.views(userId);
+    }
+
+    // Holds (ADR 34).
+
+    long heldCents() {
+        return holds == null ? 0 : holds.heldCents();
+    }
+
+    private HoldChange change(HoldOutcome outcome, AccountHolds.Entry entry, long charged) {
+        return new HoldChange(outcome, entry == null ? null : entry.view(userId), charged, balanceCents,
+                balanceCents - heldCents());
+    }
+
+    /** Makes a hold under a fresh id from {@code ids}, or answers why not; see {@link dev.stripeflare.spi.UserStore#reserve}. */
+    HoldChange reserve(Reservation reservation, LongSupplier ids, java.util.function.LongConsumer forget) {
+        String key = reservation.idempotencyKey();
+        if (key != null && holds != null) {
+            AccountHolds.Entry prior = holds.byKey(key);
+            if (prior != null) {
+                if (prior.amountCents != reservation.amountCents()) {
+                    throw new IdempotencyKeyReusedException("idempotency key already reserved "
+                            + prior.amountCents + " cents, not " + reservation.amountCents());
+                }
+                return change(HoldOutcome.REPLAYED, prior, 0);
+            }
+        }
+        expireHolds(reservation.at());
+        if (balanceCents - heldCents() < reservation.amountCents()) {
+            return change(HoldOutcome.INSUFFICIENT_BALANCE, null, 0);
+        }
+        if (holds == null) {
+            holds = new AccountHolds(forget);
+        }
+        AccountHolds.Entry entry = new AccountHolds.Entry(ids.getAsLong(), reservation.amountCents(),
+                reservation.allowOverdraft(), reservation.memo(), reservation.at(), reservation.expiresAt(), key);
+        holds.add(entry);
+        return change(HoldOutcome.RESERVED, entry, 0);
+    }
+
+    /** Captures as {@link dev.stripeflare.spi.UserStore#capture} says; throws, changing nothing, on overflow. */
+    HoldChange capture(HoldCapture capture) {
+        AccountHolds.Entry entry = holds == null ? null : holds.find(capture.holdId());
+        if (entry == null) {
+            return HoldChange.none(HoldOutcome.NOT_FOUND);
+        }
+        long total = capture.totalCents();
+        if (entry.status == HoldState.Status.ACTIVE && !entry.expiresAt.isAfter(capture.at())) {
+            holds.set(entry, entry.capturedCents, HoldState.Status.EXPIRED, capture.at());
+            return change(HoldOutcome.EXPIRED, entry, 0);
+        }
+        switch (entry.status) {
+            case EXPIRED:
+                return change(HoldOutcome.EXPIRED, entry, 0);
+            case CAPTURED:
+            case RELEASED:
+                boolean same = capture.close() ? entry.status == HoldState.Status.CAPTURED
+                        && total == entry.capturedCents : total <= entry.capturedCents;
+                return change(same ? HoldOutcome.REPLAYED : HoldOutcome.CLOSED, entry, 0);
+            default:
+                break;
+        }
+        if (total < entry.capturedCents) {
+            return change(capture.close() ? HoldOutcome.BELOW_CAPTURED : HoldOutcome.REPLAYED, entry, 0);
+        }
+        if (total > entry.amountCents && !entry.allowOverdraft) {
+            return change(HoldOutcome.EXCEEDS_HOLD, entry, 0);
+        }
+        long step = total - entry.capturedCents;
+        if (step == 0 && !capture.close()) {
+            return change(HoldOutcome.REPLAYED, entry, 0);
+        }
+        if (step > 0) {
+            if (grants != null && grants.grantedCents() > 0) {
+                expireGrants(capture.at());
+            }
+            // Against the balance less the account's other holds: this hold's money is the capture's.
+            if (!entry.allowOverdraft && balanceCents - (heldCents() - entry.reserved()) < step) {
+                return change(HoldOutcome.INSUFFICIENT_BALANCE, entry, 0);
+            }
+            long after = minus(balanceCents, step);
+            requireLedgerRoomFor(1);
+            ledger.append(-step, after, LedgerEntryKind.CHARGE, "hold:" + entry.holdId, entry.memo, capture.at());
+            balanceCents = after;
+            if (grants != null) {
+                grants.spend(step);
+            }
+        }
+        holds.set(entry, total, capture.close() ? HoldState.Status.CAPTURED : HoldState.Status.ACTIVE, capture.at());
+        return change(HoldOutcome.CAPTURED, entry, step);
+    }
+
+    /** Releases as {@link dev.stripeflare.spi.UserStore#release} says. */
+    HoldChange release(long holdId, Instant at) {
+        AccountHolds.Entry entry = holds == null ? null : holds.find(holdId);
+        if (entry == null) {
+            return HoldChange.none(HoldOutcome.NOT_FOUND);
+        }
+        switch (entry.status) {
+            case ACTIVE:
+                boolean due = !entry.expiresAt.isAfter(at);
+                holds.set(entry, entry.capturedCents, due ? HoldState.Status.EXPIRED : HoldState.Status.RELEASED, at);
+                return change(due ? HoldOutcome.EXPIRED : HoldOutcome.RELEASED, entry, 0);
+            case RELEASED:
+                return change(HoldOutcome.REPLAYED, entry, 0);
+            case EXPIRED:
+                return change(HoldOutcome.EXPIRED, entry, 0);
+            default:
+                return change(HoldOutcome.CLOSED, entry, 0);
+        }
+    }
+
+    /** Expires the ACTIVE holds due at {@code at}; answers them as they are now. */
+    List<HoldState> expireHolds(Instant at) {
+        if (holds == null) {
+            return List.of();
+        }
+        List<AccountHolds.Entry> due = holds.due(at);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<HoldState> expired = new ArrayList<>(due.size());
+        for (AccountHolds.Entry entry : due) {
+            holds.set(entry, entry.capturedCents, HoldState.Status.EXPIRED, at);
+            expired.add(entry.view(userId));
+        }
+        return expired;
+    }
+
+    List<HoldState> holds() {
+        return holds == null ? List.of() : holds.views(userId);
+    }
+
+    HoldState hold(long holdId) {
+        AccountHolds.Entry entry = holds == null ? null : holds.find(holdId);
+        return entry == null ? null : entry.view(userId);
     }
 }

@@ -3,8 +3,10 @@ package dev.stripeflare.store.memory;
 import dev.stripeflare.AdjustmentOutcome;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
-import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.Grant;
+import dev.stripeflare.HoldOutcome;
+import dev.stripeflare.HoldState;
+import dev.stripeflare.IdempotencyKeyReusedException;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.LedgerEntryKind;
 import dev.stripeflare.StoreException;
@@ -15,18 +17,21 @@ import dev.stripeflare.spi.CheckoutClaim;
 import dev.stripeflare.spi.ClaimResult;
 import dev.stripeflare.spi.CreditGrant;
 import dev.stripeflare.spi.CreditResult;
+import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.ExpiredGrant;
 import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.spi.GrantVoid;
+import dev.stripeflare.spi.HoldCapture;
+import dev.stripeflare.spi.HoldChange;
 import dev.stripeflare.spi.OpenedAccount;
-import dev.stripeflare.spi.TokenHashes;
-import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentProfile;
 import dev.stripeflare.spi.PaymentRestoration;
 import dev.stripeflare.spi.PaymentReversal;
+import dev.stripeflare.spi.Reservation;
 import dev.stripeflare.spi.ReversalResult;
 import dev.stripeflare.spi.StoreHealth;
+import dev.stripeflare.spi.TokenHashes;
 import dev.stripeflare.spi.UnclaimedAssignment;
 import dev.stripeflare.spi.UnclaimedResolution;
 import dev.stripeflare.spi.UserRecord;
@@ -42,6 +47,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -954,6 +960,116 @@ public final class InMemoryUserStore implements UserStore {
         }
         synchronized (account) {
             return account.isDeleted() ? List.of() : account.grants();
+        }
+    }
+
+    // Holds (ADR 34). Every step runs under the account's lock alone, like a charge. Hold ids are
+    // store-wide; a hold's account is found through holdOwners (kept after closing, so a retried
+    // capture finds its first answer; a deleted account answers NOT_FOUND).
+
+    private final AtomicLong lastHoldId = new AtomicLong();
+    private final ConcurrentHashMap<Long, Account> holdOwners = new ConcurrentHashMap<>();
+
+    @Override
+    public HoldChange reserve(Reservation reservation) {
+        Objects.requireNonNull(reservation, "reservation");
+        ensureOpen();
+        Function<Account, HoldChange> step = account -> {
+            HoldChange change = account.reserve(reservation, lastHoldId::incrementAndGet, holdOwners::remove);
+            if (change.outcome() == HoldOutcome.RESERVED) {
+                holdOwners.put(change.hold().holdId(), account);
+            }
+            return change;
+        };
+        Optional<HoldChange> change;
+        if (reservation.byUserId()) {
+            Account account = accountsById.get(reservation.userId());
+            if (account == null) {
+                change = Optional.empty();
+            } else {
+                synchronized (account) {
+                    change = account.isDeleted() ? Optional.empty() : Optional.of(step.apply(account));
+                }
+            }
+        } else {
+            change = withAccountOf(reservation.tokenHash(), step);
+        }
+        return change.orElseGet(() -> HoldChange.none(HoldOutcome.NOT_REGISTERED));
+    }
+
+    @Override
+    public HoldChange capture(HoldCapture capture) {
+        Objects.requireNonNull(capture, "capture");
+        ensureOpen();
+        Account account = holdOwners.get(capture.holdId());
+        if (account == null) {
+            return HoldChange.none(HoldOutcome.NOT_FOUND);
+        }
+        synchronized (account) {
+            return account.isDeleted() ? HoldChange.none(HoldOutcome.NOT_FOUND)
+                    : account.capture(capture);
+        }
+    }
+
+    @Override
+    public HoldChange release(long holdId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        Account account = holdOwners.get(holdId);
+        if (account == null) {
+            return HoldChange.none(HoldOutcome.NOT_FOUND);
+        }
+        synchronized (account) {
+            return account.isDeleted() ? HoldChange.none(HoldOutcome.NOT_FOUND)
+                    : account.release(holdId, at);
+        }
+    }
+
+    @Override
+    public List<HoldState> expireHolds(long userId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        Account account = accountsById.get(userId);
+        if (account == null) {
+            return List.of();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? List.of() : account.expireHolds(at);
+        }
+    }
+
+    @Override
+    public List<HoldState> expireHolds(Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        List<HoldState> expired = new ArrayList<>();
+        for (Long userId : List.copyOf(accountsById.keySet())) {
+            expired.addAll(expireHolds(userId, at));
+        }
+        return expired;
+    }
+
+    @Override
+    public List<HoldState> holds(long userId) {
+        ensureOpen();
+        Account account = accountsById.get(userId);
+        if (account == null) {
+            return List.of();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? List.of() : account.holds();
+        }
+    }
+
+    @Override
+    public Optional<HoldState> findHold(long holdId) {
+        ensureOpen();
+        Account account = holdOwners.get(holdId);
+        if (account == null) {
+            return Optional.empty();
+        }
+        synchronized (account) {
+            return account.isDeleted() ? Optional.empty() : Optional.ofNullable(account.hold(holdId));
         }
     }
 }

@@ -20,7 +20,7 @@ final class Accounts {
 
     /** The accounts table's own columns; any other column is an application's custom field. */
     static final List<String> BUILT_IN_COLUMNS = List.of("user_id", "balance", "name", "email", "verified_email",
-            "card_fingerprint", "created_at", "granted", "grant_expires");
+            "card_fingerprint", "created_at", "granted", "grant_expires", "held", "hold_expires");
 
     private final String byId;
     private final String byIdForUpdate;
@@ -103,7 +103,8 @@ final class Accounts {
         }
         return new UserRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), custom, Sql.fromDb(rs.getObject(7, OffsetDateTime.class)),
-                rs.getLong(8), nextExpiry(rs.getObject(9, OffsetDateTime.class)));
+                rs.getLong(8), nextExpiry(rs.getObject(9, OffsetDateTime.class)), rs.getLong(10),
+                nextExpiry(rs.getObject(11, OffsetDateTime.class)));
     }
 
     private static java.time.Instant nextExpiry(OffsetDateTime at) {

@@ -54,11 +54,12 @@ final class Charges {
         debitByToken = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
                 + " FROM @token_hashes t" + asyncCommit
                 + " WHERE t.token_hash = :hash AND NOT t.revoked AND a.user_id = t.user_id"
-                + " AND a.granted = 0 AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
+                + " AND a.granted = 0 AND (:overdraft OR a.balance - a.held >= :amount) RETURNING a.user_id, a.balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
                 + " SELECT balance FROM debited");
-        balanceByToken = sql.of("SELECT a.balance, a.granted, a.user_id FROM @token_hashes t"
+        balanceByToken = sql.of("SELECT a.balance, a.granted, a.user_id, a.held,"
+                + " a.hold_expires <= :at FROM @token_hashes t"
                 + " JOIN @accounts a ON a.user_id = t.user_id"
                 + " WHERE t.token_hash = :hash AND NOT t.revoked");
         userByToken = sql.of("SELECT t.user_id FROM @token_hashes t" + asyncCommit
@@ -67,14 +68,15 @@ final class Charges {
                 + " VALUES (:id, :key, :amount, 0, :at) ON CONFLICT DO NOTHING");
         priorKey = sql.of("SELECT amount, balance_after FROM @idempotency_keys WHERE user_id = :id AND idem_key = :key");
         debitKeyed = sql.of("WITH debited AS (UPDATE @accounts SET balance = balance - :amount"
-                + " WHERE user_id = :id AND granted = 0 AND (:overdraft OR balance >= :amount)"
+                + " WHERE user_id = :id AND granted = 0 AND (:overdraft OR balance - held >= :amount)"
                 + " RETURNING user_id, balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited),"
                 + " keyed AS (UPDATE @idempotency_keys k SET balance_after = d.balance FROM debited d"
                 + " WHERE k.user_id = d.user_id AND k.idem_key = :key)"
                 + " SELECT balance FROM debited");
-        balance = sql.of("SELECT balance, granted, user_id FROM @accounts WHERE user_id = :id");
+        balance = sql.of("SELECT balance, granted, user_id, held, hold_expires <= :at FROM @accounts"
+                + " WHERE user_id = :id");
         setKeyBalance = sql.of("UPDATE @idempotency_keys SET balance_after = :balance"
                 + " WHERE user_id = :id AND idem_key = :key");
         grants = new GrantSteps(sql);
@@ -82,7 +84,7 @@ final class Charges {
         debitById = sql.of("WITH debited AS (UPDATE @accounts a SET balance = a.balance - :amount"
                 + (synchronousCommit ? "" : " FROM (SELECT set_config('synchronous_commit', 'off', true)) cfg")
                 + " WHERE a.user_id = :id"
-                + " AND a.granted = 0 AND (:overdraft OR a.balance >= :amount) RETURNING a.user_id, a.balance),"
+                + " AND a.granted = 0 AND (:overdraft OR a.balance - a.held >= :amount) RETURNING a.user_id, a.balance),"
                 + " entry AS (INSERT INTO @ledger (user_id, amount, balance_after, kind, operation_id, memo, at)"
                 + " SELECT user_id, -:amount, balance, 'CHARGE', NULL, :memo, :at FROM debited)"
                 + " SELECT balance FROM debited");
@@ -150,7 +152,7 @@ final class Charges {
         Optional<long[]> now = tx.autocommit("reading a balance", h -> (byId
                         ? h.createQuery(balance).bind("id", debit.userId())
                         : h.createQuery(balanceByToken).bind("hash", debit.tokenHash()))
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne());
+                .bind("at", debit.at()).map((rs, ctx) -> row(rs)).findOne());
         if (now.isEmpty()) {
             return ChargeResult.notRegistered();
         }
@@ -166,7 +168,14 @@ final class Charges {
      * out meanwhile, or an overdraft is allowed).
      */
     private static boolean grantPath(long[] balanceGrantedUser, Debit debit) {
-        return balanceGrantedUser[1] > 0 || debit.allowNegativeBalance() || balanceGrantedUser[0] >= debit.amountCents();
+        // A hold past its expiry no longer holds its money: the locked path releases it (ADR 34).
+        return balanceGrantedUser[1] > 0 || debit.allowNegativeBalance() || balanceGrantedUser[4] == 1
+                || balanceGrantedUser[0] - balanceGrantedUser[3] >= debit.amountCents();
+    }
+
+    /** balance, granted, user id, held, whether a hold is due (1) or not (0). */
+    private static long[] row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5) ? 1 : 0};
     }
 
     private ChargeResult keyed(Debit debit, List<List<ExpiredGrant>> committed) {
@@ -203,8 +212,8 @@ final class Charges {
         if (after.isPresent()) {
             return ChargeResult.charged(after.get());
         }
-        Optional<long[]> now = h.createQuery(balance).bind("id", id)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne();
+        Optional<long[]> now = h.createQuery(balance).bind("id", id).bind("at", debit.at())
+                .map((rs, ctx) -> row(rs)).findOne();
         if (now.isPresent() && grantPath(now.get(), debit)) {
             ChargeResult result = grants.charge(h, id, debit, expired);
             if (result.charged()) {

@@ -32,12 +32,16 @@ final class GrantSteps {
         long balance;
         long granted;
         Instant nextExpiry;
+        long held;
+        Instant nextHoldExpiry;
 
-        Locked(long userId, long balance, long granted, Instant nextExpiry) {
+        Locked(long userId, long balance, long granted, Instant nextExpiry, long held, Instant nextHoldExpiry) {
             this.userId = userId;
             this.balance = balance;
             this.granted = granted;
             this.nextExpiry = nextExpiry;
+            this.held = held;
+            this.nextHoldExpiry = nextHoldExpiry;
         }
     }
 
@@ -54,9 +58,12 @@ final class GrantSteps {
     private final String all;
     private final String accountsDue;
     private final String ledger;
+    private final HoldSteps holds;
 
     GrantSteps(Sql sql) {
-        lock = sql.of("SELECT balance, granted, grant_expires FROM @accounts WHERE user_id = :id FOR NO KEY UPDATE");
+        holds = new HoldSteps(sql, this);
+        lock = sql.of("SELECT balance, granted, grant_expires, held, hold_expires FROM @accounts WHERE user_id = :id"
+                + " FOR NO KEY UPDATE");
         due = sql.of("SELECT operation_id, expires_at FROM @grants WHERE user_id = :id AND status = 'ACTIVE'"
                 + " AND expires_at <= :at ORDER BY expires_at, seq");
         spendable = sql.of("SELECT operation_id, remaining FROM @grants WHERE user_id = :id AND status = 'ACTIVE'"
@@ -88,11 +95,26 @@ final class GrantSteps {
      * caller records the idempotency key, and rolls back a declined keyed charge.
      */
     ChargeResult charge(Handle h, long userId, Debit debit) {
-        return charge(h, userId, debit, null);
+        return charge(h, userId, debit, null, null);
     }
 
     /** As above; adds the grants it expired to {@code expiredSink} unless that is null. */
     ChargeResult charge(Handle h, long userId, Debit debit, List<ExpiredGrant> expiredSink) {
+        return charge(h, userId, debit, null, expiredSink);
+    }
+
+    /** The holds' steps, which share this account lock and the capture's debit (ADR 34). */
+    HoldSteps holds() {
+        return holds;
+    }
+
+    /**
+     * As {@link #charge(Handle, long, Debit)}, with the CHARGE entry under {@code operationId} (a
+     * hold's capture, ADR 34, or null) and the grants it expired added to {@code expiredSink}
+     * unless that is null. Without overdraft the check is on the balance less what the account's
+     * holds reserve, after releasing holds past their expiry when that is short.
+     */
+    ChargeResult charge(Handle h, long userId, Debit debit, String operationId, List<ExpiredGrant> expiredSink) {
         Locked account = lock(h, userId);
         if (account == null) {
             return ChargeResult.notRegistered();
@@ -103,7 +125,11 @@ final class GrantSteps {
                 expiredSink.addAll(expired);
             }
         }
-        if (!debit.allowNegativeBalance() && account.balance < debit.amountCents()) {
+        if (!debit.allowNegativeBalance() && account.balance - account.held < debit.amountCents()
+                && account.nextHoldExpiry != null && !account.nextHoldExpiry.isAfter(debit.at())) {
+            account.held = holds.expireDue(h, userId, account.held, debit.at()).heldAfter();
+        }
+        if (!debit.allowNegativeBalance() && account.balance - account.held < debit.amountCents()) {
             return ChargeResult.insufficientBalance(account.balance);
         }
         long after = minus(account.balance, debit.amountCents());
@@ -131,7 +157,7 @@ final class GrantSteps {
             h.createUpdate(setBalances).bind("balance", account.balance).bind("granted", account.granted)
                     .bind("id", userId).execute();
         }
-        ledger(h, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, null, debit.memo(),
+        ledger(h, userId, -debit.amountCents(), after, LedgerEntryKind.CHARGE, operationId, debit.memo(),
                 debit.at());
         return ChargeResult.charged(after);
     }
@@ -236,7 +262,9 @@ final class GrantSteps {
     private Locked lock(Handle h, long userId) {
         return h.createQuery(lock).bind("id", userId).map((rs, ctx) -> {
             OffsetDateTime next = rs.getObject(3, OffsetDateTime.class);
-            return new Locked(userId, rs.getLong(1), rs.getLong(2), next == null ? null : Sql.fromDb(next));
+            OffsetDateTime nextHold = rs.getObject(5, OffsetDateTime.class);
+            return new Locked(userId, rs.getLong(1), rs.getLong(2), next == null ? null : Sql.fromDb(next),
+                    rs.getLong(4), nextHold == null ? null : Sql.fromDb(nextHold));
         }).findOne().orElse(null);
     }
 

@@ -126,7 +126,18 @@ final class Migrations {
                             + " granted_at timestamptz NOT NULL, reason text, status text NOT NULL,"
                             + " seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE)",
                     "CREATE INDEX IF NOT EXISTS grants_by_user ON @grants (user_id, status)",
-                    "CREATE INDEX IF NOT EXISTS grants_due ON @grants (status, expires_at)")));
+                    "CREATE INDEX IF NOT EXISTS grants_due ON @grants (status, expires_at)")),
+            new Version(8, "holds (ADR 34)", List.of(
+                    "ALTER TABLE @accounts ADD COLUMN IF NOT EXISTS held bigint NOT NULL DEFAULT 0",
+                    "ALTER TABLE @accounts ADD COLUMN IF NOT EXISTS hold_expires timestamptz",
+                    "CREATE TABLE IF NOT EXISTS @holds ("
+                            + " hold_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint NOT NULL,"
+                            + " amount bigint NOT NULL, captured bigint NOT NULL DEFAULT 0, overdraft boolean NOT NULL,"
+                            + " status text NOT NULL, memo text, idem_key text, created_at timestamptz NOT NULL,"
+                            + " expires_at timestamptz NOT NULL, closed_at timestamptz)",
+                    "CREATE UNIQUE INDEX IF NOT EXISTS holds_by_key ON @holds (user_id, idem_key)",
+                    "CREATE INDEX IF NOT EXISTS holds_by_user ON @holds (user_id, status)",
+                    "CREATE INDEX IF NOT EXISTS holds_due ON @holds (status, expires_at)")));
 
     private Migrations() {
     }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.stripeflare.AdjustmentResult;
 import dev.stripeflare.ChargeResult;
 import dev.stripeflare.Grant;
+import dev.stripeflare.HoldState;
 import dev.stripeflare.LedgerEntry;
 import dev.stripeflare.StoreException;
 import dev.stripeflare.UnclaimedPayment;
@@ -16,6 +17,9 @@ import dev.stripeflare.spi.CreditResult;
 import dev.stripeflare.spi.ExpiredGrant;
 import dev.stripeflare.spi.GrantChange;
 import dev.stripeflare.spi.GrantVoid;
+import dev.stripeflare.spi.HoldCapture;
+import dev.stripeflare.spi.HoldChange;
+import dev.stripeflare.spi.Reservation;
 import dev.stripeflare.spi.Debit;
 import dev.stripeflare.spi.PaymentCredit;
 import dev.stripeflare.spi.PaymentRestoration;
@@ -732,5 +736,58 @@ public final class PostgresUserStore implements UserStore {
     public List<Grant> grants(long userId) {
         ensureOpen();
         return tx.autocommit("reading grants", h -> grantSteps.all(h, userId));
+    }
+
+    // Holds (ADR 34). Each step is one transaction that locks the account row first.
+
+    @Override
+    public HoldChange reserve(Reservation reservation) {
+        Objects.requireNonNull(reservation, "reservation");
+        ensureOpen();
+        return tx.inTransaction("reserving", true, h -> grantSteps.holds().reserve(h, reservation));
+    }
+
+    @Override
+    public HoldChange capture(HoldCapture capture) {
+        Objects.requireNonNull(capture, "capture");
+        ensureOpen();
+        return tx.inTransaction("capturing", false, h -> grantSteps.holds().capture(h, capture));
+    }
+
+    @Override
+    public HoldChange release(long holdId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        return tx.inTransaction("releasing a hold", false, h -> grantSteps.holds().release(h, holdId, at));
+    }
+
+    @Override
+    public List<HoldState> expireHolds(long userId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        return tx.inTransaction("expiring holds", false, h -> grantSteps.holds().expire(h, userId, at));
+    }
+
+    @Override
+    public List<HoldState> expireHolds(Instant at) {
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        List<HoldState> expired = new ArrayList<>();
+        for (long userId : tx.autocommit("finding due holds", h -> grantSteps.holds().accountsDue(h, at))) {
+            expired.addAll(expireHolds(userId, at));
+        }
+        return expired;
+    }
+
+    @Override
+    public List<HoldState> holds(long userId) {
+        ensureOpen();
+        return tx.autocommit("reading holds", h -> grantSteps.holds().all(h, userId));
+    }
+
+    @Override
+    public Optional<HoldState> findHold(long holdId) {
+        ensureOpen();
+        return tx.autocommit("reading a hold", h -> grantSteps.holds().find(h, holdId));
     }
 }

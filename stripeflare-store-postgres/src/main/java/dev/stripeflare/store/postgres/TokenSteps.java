@@ -20,6 +20,7 @@ final class TokenSteps {
     private final TokenRows tokens;
     private final String deleteLedger;
     private final String deleteKeys;
+    private final String deleteHolds;
     private final String deleteAccount;
 
     TokenSteps(Sql sql, Transactions tx, Accounts accounts, TokenRows tokens) {
@@ -28,6 +29,7 @@ final class TokenSteps {
         this.tokens = tokens;
         deleteLedger = sql.of("DELETE FROM @ledger WHERE user_id = :id");
         deleteKeys = sql.of("DELETE FROM @idempotency_keys WHERE user_id = :id");
+        deleteHolds = sql.of("DELETE FROM @holds WHERE user_id = :id");
         deleteAccount = sql.of("DELETE FROM @accounts WHERE user_id = :id");
     }
 
@@ -64,6 +66,7 @@ final class TokenSteps {
             tokens.revokeAll(h, userId);
             h.createUpdate(deleteLedger).bind("id", userId).execute();
             h.createUpdate(deleteKeys).bind("id", userId).execute();
+            h.createUpdate(deleteHolds).bind("id", userId).execute();
             h.createUpdate(deleteAccount).bind("id", userId).execute();
             return true;
         });

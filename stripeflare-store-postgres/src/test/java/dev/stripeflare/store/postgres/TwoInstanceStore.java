@@ -194,4 +194,39 @@ final class TwoInstanceStore implements UserStore {
     public List<Grant> grants(long userId) {
         return next().grants(userId);
     }
+
+    @Override
+    public dev.stripeflare.spi.HoldChange reserve(dev.stripeflare.spi.Reservation reservation) {
+        return next().reserve(reservation);
+    }
+
+    @Override
+    public dev.stripeflare.spi.HoldChange capture(dev.stripeflare.spi.HoldCapture capture) {
+        return next().capture(capture);
+    }
+
+    @Override
+    public dev.stripeflare.spi.HoldChange release(long holdId, java.time.Instant at) {
+        return next().release(holdId, at);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> expireHolds(long userId, java.time.Instant at) {
+        return next().expireHolds(userId, at);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> expireHolds(java.time.Instant at) {
+        return next().expireHolds(at);
+    }
+
+    @Override
+    public List<dev.stripeflare.HoldState> holds(long userId) {
+        return next().holds(userId);
+    }
+
+    @Override
+    public Optional<dev.stripeflare.HoldState> findHold(long holdId) {
+        return next().findHold(holdId);
+    }
 }
