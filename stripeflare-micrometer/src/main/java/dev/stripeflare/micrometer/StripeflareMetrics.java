@@ -192,7 +192,7 @@ public final class StripeflareMetrics implements MeterBinder, WalletListener {
     public enum StoreOperation {
         /** {@code session}, {@code lookupUser}, {@code paymentLink}. */
         SESSION,
-        /** {@code charge}, {@code chargeUser}. */
+        /** {@code charge}, {@code chargeUser}, and the hold steps {@code reserve}, {@code capture}, {@code release}. */
         CHARGE,
         /** {@code handleWebhookPayload}. */
         WEBHOOK,
