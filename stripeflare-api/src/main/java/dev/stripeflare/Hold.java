@@ -24,7 +24,14 @@ public final class Hold implements AutoCloseable {
     private long capturedCents;
     private boolean closed;
 
-    /** A handle on {@code state} through {@code wallet}; wallets make these, applications need not. */
+    /**
+     * A handle on {@code state} through {@code wallet}; wallets make these, applications need not.
+     *
+     * @param wallet the wallet whose store keeps the hold; every capture and release of this handle
+     *               goes through it; never null
+     * @param state  the hold as the store answered it; the handle copies its id, account, amount,
+     *               overdraft flag, expiry and captured total, and starts closed when it is not active
+     */
     public Hold(Wallet wallet, HoldState state) {
         this.wallet = Objects.requireNonNull(wallet, "wallet");
         this.holdId = state.holdId();
@@ -36,37 +43,72 @@ public final class Hold implements AutoCloseable {
         this.closed = !state.active();
     }
 
-    /** The hold's id in the wallet's store. */
+    /**
+     * The hold's id in the wallet's store.
+     *
+     * @return the store-assigned id, unique in that store and never reused
+     */
     public long holdId() {
         return holdId;
     }
 
-    /** The account it reserves from. */
+    /**
+     * The account it reserves from.
+     *
+     * @return the id of the account whose balance the hold reserves and whose captures it charges
+     */
     public long userId() {
         return userId;
     }
 
-    /** What it reserves. */
+    /**
+     * What it reserves.
+     *
+     * @return the most, in cents, its captures may take without overdraft; strictly positive
+     */
     public long amountCents() {
         return amountCents;
     }
 
-    /** Whether captures may take more than {@link #amountCents()}. */
+    /**
+     * Whether captures may take more than {@link #amountCents()}.
+     *
+     * @return true when a capture may exceed the amount (and take the balance below zero); false
+     *         when such a capture is refused with {@link HoldOutcome#EXCEEDS_HOLD}
+     */
     public boolean allowOverdraft() {
         return allowOverdraft;
     }
 
-    /** When it is released if not closed before. */
+    /**
+     * When it is released if not closed before.
+     *
+     * @return the expiry; at or after it, the hold is released ({@code EXPIRED}) by the account's
+     *         next reservation, charge that needs its money, capture or release of it, wallet read,
+     *         or {@link Wallet#expireHolds()}, and a capture then charges nothing
+     */
     public Instant expiresAt() {
         return expiresAt;
     }
 
-    /** What this handle's captures took so far. */
+    /**
+     * What this handle's captures took so far.
+     *
+     * @return the hold's captured total in cents as of this handle's last call (as the store
+     *         answered it), never negative; a capture made through another handle shows only after
+     *         this handle's next call
+     */
     public synchronized long capturedCents() {
         return capturedCents;
     }
 
-    /** Whether this handle saw the hold closed. */
+    /**
+     * Whether this handle saw the hold closed.
+     *
+     * @return true once a call through this handle answered the hold captured, released or
+     *         expired (or it was not active when the handle was made); false does not promise the
+     *         hold is still active in the store (it may have expired since)
+     */
     public synchronized boolean isClosed() {
         return closed;
     }
@@ -74,12 +116,33 @@ public final class Hold implements AutoCloseable {
     /**
      * Closes the hold at the work's whole cost {@code totalCents} (including what
      * {@link #captureSome} took): charges what is not captured yet and releases the rest.
+     * Exactly once: retrying with the same total answers {@link HoldOutcome#REPLAYED} and charges
+     * nothing.
+     *
+     * @param totalCents the whole cost of the work in cents, never negative; at most
+     *                   {@link #amountCents()} unless the hold allows overdraft, and not below what
+     *                   earlier steps captured
+     * @return what the capture did: {@code CAPTURED} with what it charged, or {@code REPLAYED},
+     *         {@code CLOSED}, {@code EXPIRED}, {@code EXCEEDS_HOLD}, {@code BELOW_CAPTURED},
+     *         {@code INSUFFICIENT_BALANCE} or {@code NOT_FOUND}, each of which charged nothing
+     * @throws InvalidAmountException if {@code totalCents < 0}; nothing changed
      */
     public synchronized HoldResult capture(long totalCents) {
         return seen(wallet.capture(holdId, totalCents));
     }
 
-    /** Charges {@code moreCents} more now and keeps the hold open for the rest. */
+    /**
+     * Charges {@code moreCents} more now and keeps the hold open for the rest. The handle adds it
+     * to its captured total and sends the store that total, so a retried step never charges twice.
+     *
+     * @param moreCents what the work cost since the last step, in cents; strictly positive
+     * @return what the step did: {@code CAPTURED} with what it charged (the hold stays active), or
+     *         {@code REPLAYED} (the store already captured that total) or a refusal
+     *         ({@code EXCEEDS_HOLD}, {@code INSUFFICIENT_BALANCE}, {@code CLOSED}, {@code EXPIRED},
+     *         {@code NOT_FOUND}), each of which charged nothing
+     * @throws InvalidAmountException if {@code moreCents <= 0} or the captured total would overflow
+     *                                a long; nothing changed
+     */
     public synchronized HoldResult captureSome(long moreCents) {
         InvalidAmountException.requirePositive(moreCents, "moreCents");
         long total;
@@ -91,7 +154,13 @@ public final class Hold implements AutoCloseable {
         return seen(wallet.captureSome(holdId, total));
     }
 
-    /** Releases the hold; what was captured stays charged. */
+    /**
+     * Releases the hold; what was captured stays charged.
+     *
+     * @return {@code RELEASED} (what the hold still reserved is available again), {@code REPLAYED}
+     *         for a hold already released, {@code CLOSED} for a captured one, {@code EXPIRED} or
+     *         {@code NOT_FOUND}; a release never charges anything
+     */
     public synchronized HoldResult release() {
         return seen(wallet.release(holdId));
     }

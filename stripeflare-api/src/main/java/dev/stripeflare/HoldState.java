@@ -43,6 +43,22 @@ public record HoldState(
         EXPIRED
     }
 
+    /**
+     * Checks the components.
+     *
+     * @param holdId         the store-assigned id, unique per store, never reused
+     * @param userId         the account it reserves from
+     * @param amountCents    what it reserves, strictly positive
+     * @param capturedCents  what captures took from the account so far, never negative
+     * @param allowOverdraft whether a capture may take more than {@code amountCents} (and the balance below zero)
+     * @param status         where it is in its life; never null
+     * @param memo           null, or the note given at reservation (copied into capture ledger entries)
+     * @param createdAt      when it was reserved; never null
+     * @param expiresAt      when it is released if not closed before; never null
+     * @param closedAt       when it was captured, released or expired; null while active
+     * @throws InvalidAmountException   if {@code amountCents <= 0}
+     * @throws IllegalArgumentException if {@code capturedCents < 0}
+     */
     public HoldState {
         InvalidAmountException.requirePositive(amountCents, "amountCents");
         if (capturedCents < 0) {
@@ -53,17 +69,31 @@ public record HoldState(
         Objects.requireNonNull(expiresAt, "expiresAt");
     }
 
-    /** What the hold still reserves: {@code amountCents − capturedCents} (not below 0) while active, else 0. */
+    /**
+     * What the hold still reserves: {@code amountCents − capturedCents} (not below 0) while active, else 0.
+     *
+     * @return the cents this hold keeps from charges without overdraft and from other holds; never
+     *         negative; the account's held cents are the sum of this over its holds
+     */
     public long heldCents() {
         return status == Status.ACTIVE ? Math.max(0, amountCents - capturedCents) : 0;
     }
 
-    /** Whether the hold is still active. */
+    /**
+     * Whether the hold is still active.
+     *
+     * @return true when {@link #status()} is {@code ACTIVE}: it reserves money and may be captured
+     *         or released (unless it is past {@link #expiresAt()}, when the next step expires it)
+     */
     public boolean active() {
         return status == Status.ACTIVE;
     }
 
-    /** When it was closed, if it was. */
+    /**
+     * When it was closed, if it was.
+     *
+     * @return {@link #closedAt()}: when it was captured, released or expired; empty while active
+     */
     public Optional<Instant> closed() {
         return Optional.ofNullable(closedAt);
     }

@@ -53,6 +53,9 @@ public record User(
      *        never negative; spent before paid credit (see {@link Wallet#grant})
      * @param nextGrantExpiry   when the next grant's unspent remainder expires, if one of the grants
      *        with credit left has an expiry
+     * @param heldCents         what the account's active holds reserve ({@link Wallet#reserve}),
+     *        never negative; charges without overdraft leave it alone
+     * @throws IllegalArgumentException if {@code grantedCents} or {@code heldCents} is negative
      */
     public User {
         if (heldCents < 0) {
@@ -89,7 +92,24 @@ public record User(
                 0, Optional.empty());
     }
 
-    /** A user without holds: as the canonical constructor with nothing held (kept from before holds). */
+    /**
+     * A user without holds: as the canonical constructor with nothing held (kept from before holds).
+     *
+     * @param userId            the stable id of the account; never changes, shared by all its tokens
+     * @param balanceCents      the balance in cents at the time of reading; may be negative after an
+     *        allowed overdraft, a refund or a dispute
+     * @param name              the payer's name from Stripe, if known
+     * @param email             the payer's email from Stripe, if known
+     * @param verifiedEmail     an email Stripe verified (Link payments), if known
+     * @param cardFingerprint   the fingerprint of the card that paid, if known
+     * @param clientReferenceId the {@code client_reference_id} of the token this user was read through
+     * @param customFields      application-defined fields (e.g. columns a migration added); copied,
+     *        unmodifiable
+     * @param grantedCents      the part of {@code balanceCents} that is unspent granted (free) credit,
+     *        never negative
+     * @param nextGrantExpiry   when the next grant's unspent remainder expires, if one of the grants
+     *        with credit left has an expiry
+     */
     public User(long userId, long balanceCents, Optional<String> name, Optional<String> email,
                 Optional<String> verifiedEmail, Optional<String> cardFingerprint, String clientReferenceId,
                 Map<String, Object> customFields, long grantedCents, Optional<Instant> nextGrantExpiry) {
@@ -100,6 +120,8 @@ public record User(
     /**
      * The balance less what active holds reserve: what a charge without overdraft, or a new
      * hold, may take. Negative only after a refund, dispute, adjustment or overdraft.
+     *
+     * @return {@code balanceCents - heldCents}, in cents, as of this reading
      */
     public long availableCents() {
         return balanceCents - heldCents;

@@ -454,6 +454,8 @@ public interface Wallet extends AutoCloseable {
      * expires. A key already used for a hold of this account answers that hold
      * ({@link HoldOutcome#REPLAYED}). Holds due to expire are released first.
      *
+     * @param request the account (by token or user id), the most the work may cost, how long the
+     *                hold lives, and optionally overdraft, an idempotency key and a memo; never null
      * @return {@code RESERVED} or {@code REPLAYED} with the hold; {@code INSUFFICIENT_BALANCE}
      *         or {@code NOT_REGISTERED} (a token or id that opens no account) with none
      * @throws IdempotencyKeyReusedException if the key already reserved another amount; nothing changed
@@ -469,6 +471,13 @@ public interface Wallet extends AutoCloseable {
      * a hold past its expiry {@link HoldOutcome#EXPIRED} (released, nothing captured); more than
      * reserved {@link HoldOutcome#EXCEEDS_HOLD} unless the hold allows overdraft.
      *
+     * @param holdId     the hold's id ({@link Hold#holdId()}, {@link HoldState#holdId()})
+     * @param totalCents the whole cost of the work in cents, including what earlier steps captured;
+     *                   never negative
+     * @return what the capture did: {@link HoldOutcome#CAPTURED} with the cents it charged and the
+     *         hold now closed, or an outcome that charged nothing ({@code REPLAYED}, {@code CLOSED},
+     *         {@code EXPIRED}, {@code EXCEEDS_HOLD}, {@code BELOW_CAPTURED},
+     *         {@code INSUFFICIENT_BALANCE}, {@code NOT_FOUND} with no hold)
      * @throws InvalidAmountException if {@code totalCents < 0}, or the balance would overflow; nothing changed
      * @throws StoreException         if the store fails; nothing changed
      */
@@ -480,6 +489,12 @@ public interface Wallet extends AutoCloseable {
      * total at or below what is captured answers {@link HoldOutcome#REPLAYED}. Refusals as
      * {@link #capture}.
      *
+     * @param holdId             the hold's id ({@link Hold#holdId()}, {@link HoldState#holdId()})
+     * @param capturedTotalCents what the work cost so far in cents, in all (a running total, not
+     *                           the step's increment); never negative
+     * @return what the step did: {@link HoldOutcome#CAPTURED} with the cents it charged and the
+     *         hold still active, or an outcome that charged nothing ({@code REPLAYED} and the
+     *         refusals of {@link #capture})
      * @throws InvalidAmountException if {@code capturedTotalCents < 0}; nothing changed
      * @throws StoreException         if the store fails; nothing changed
      */
@@ -490,6 +505,10 @@ public interface Wallet extends AutoCloseable {
      * charged. A second release answers {@link HoldOutcome#REPLAYED}, a release of a captured hold
      * {@link HoldOutcome#CLOSED}, of an expired one {@link HoldOutcome#EXPIRED}.
      *
+     * @param holdId the hold's id ({@link Hold#holdId()}, {@link HoldState#holdId()})
+     * @return {@link HoldOutcome#RELEASED} with the hold now closed, or {@code REPLAYED},
+     *         {@code CLOSED}, {@code EXPIRED} or {@code NOT_FOUND}; a release never charges
+     *         ({@link HoldResult#chargedCents()} is 0)
      * @throws StoreException if the store fails; nothing changed
      */
     HoldResult release(long holdId);
@@ -498,6 +517,10 @@ public interface Wallet extends AutoCloseable {
      * The account's holds, oldest first, after releasing those past their expiry; empty for an
      * unknown or deleted account.
      *
+     * @param userId the account's id
+     * @return every hold of the account, active and closed, as the store keeps them after this
+     *         call's expiry step; durable stores keep closed holds until the account is deleted, the
+     *         memory store each account's last 1 024 closed ones
      * @throws StoreException if the store fails
      */
     List<HoldState> holds(long userId);

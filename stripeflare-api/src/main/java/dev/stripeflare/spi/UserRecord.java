@@ -51,6 +51,9 @@ public record UserRecord(
      * @param grantedCents    the part of the balance that is unspent granted credit (ACTIVE grants'
      *        remainders), never negative
      * @param nextGrantExpiry the earliest expiry among ACTIVE grants with credit left, or null
+     * @param heldCents       what the account's ACTIVE holds reserve (ADR 34), never negative
+     * @param nextHoldExpiry  the earliest expiry among ACTIVE holds, or null
+     * @throws IllegalArgumentException if {@code grantedCents} or {@code heldCents} is negative
      */
     public UserRecord {
         if (heldCents < 0) {
@@ -80,7 +83,21 @@ public record UserRecord(
         this(userId, balanceCents, name, email, verifiedEmail, cardFingerprint, customFields, createdAt, 0, null);
     }
 
-    /** An account without holds (the constructor from before holds). */
+    /**
+     * An account without holds (the constructor from before holds): nothing held, no hold expiry.
+     *
+     * @param userId          the stable id, assigned by the store at creation, never reused
+     * @param balanceCents    the balance in cents
+     * @param name            the payer's name, or null
+     * @param email           the payer's email, or null
+     * @param verifiedEmail   an email Stripe verified, or null
+     * @param cardFingerprint the fingerprint of the first card that paid, or null
+     * @param customFields    application-defined fields; copied, unmodifiable, never null
+     * @param createdAt       when the account was created
+     * @param grantedCents    the part of the balance that is unspent granted credit (ACTIVE grants'
+     *        remainders), never negative
+     * @param nextGrantExpiry the earliest expiry among ACTIVE grants with credit left, or null
+     */
     public UserRecord(long userId, long balanceCents, String name, String email, String verifiedEmail,
                       String cardFingerprint, Map<String, Object> customFields, Instant createdAt,
                       long grantedCents, Instant nextGrantExpiry) {
@@ -88,7 +105,12 @@ public record UserRecord(
                 grantedCents, nextGrantExpiry, 0, null);
     }
 
-    /** The balance less what active holds reserve: what a charge without overdraft may take. */
+    /**
+     * The balance less what active holds reserve: what a charge without overdraft may take.
+     *
+     * @return {@code balanceCents - heldCents}, in cents; negative only after a refund, dispute,
+     *         adjustment, grant expiry or overdraft
+     */
     public long availableCents() {
         return balanceCents - heldCents;
     }

@@ -512,6 +512,12 @@ public interface UserStore extends AutoCloseable {
      * ({@code RESERVED}). {@code NOT_REGISTERED} and {@code INSUFFICIENT_BALANCE} record nothing.
      * Moves no money and writes no ledger entry; the hold is listed by {@link #holds}.
      *
+     * @param reservation the account (by token hash or user id), amount, overdraft flag, optional
+     *                    key and memo, expiry and time of the step
+     * @return {@code RESERVED} or {@code REPLAYED} with the hold; {@code INSUFFICIENT_BALANCE}
+     *         (with the account's balance and available cents) or {@code NOT_REGISTERED} without
+     *         one; {@link HoldChange#availableAfterCents()} is the account's available balance after
+     *         the step
      * @throws dev.stripeflare.IdempotencyKeyReusedException if the key made a hold of another amount
      */
     default HoldChange reserve(Reservation reservation) {
@@ -532,6 +538,10 @@ public interface UserStore extends AutoCloseable {
      * when, without overdraft, the balance less the account's other holds does not cover the
      * difference. Every outcome but {@code CAPTURED} and {@code EXPIRED} changes nothing.
      *
+     * @param capture the hold, the captured total wanted, whether to close it, and the time
+     * @return the outcome, the hold after the step (null for {@code NOT_FOUND}), the cents this
+     *         step charged (0 for every outcome but {@code CAPTURED}) and the account's balance and
+     *         available balance after it
      * @throws dev.stripeflare.InvalidAmountException if the balance would overflow
      */
     default HoldChange capture(HoldCapture capture) {
@@ -541,7 +551,12 @@ public interface UserStore extends AutoCloseable {
     /**
      * Atomically releases an ACTIVE hold ({@code RELEASED}); a released one answers
      * {@code REPLAYED}, a captured one {@code CLOSED}, one due or expired {@code EXPIRED} (expired in
-     * this step when due), an unknown one {@code NOT_FOUND}.
+     * this step when due), an unknown one {@code NOT_FOUND}. A release never charges.
+     *
+     * @param holdId the hold
+     * @param at     the time to record, and against which the hold's expiry is checked
+     * @return the outcome and the hold after the step (null for {@code NOT_FOUND}), with 0
+     *         charged and the account's balance and available balance after it
      */
     default HoldChange release(long holdId, Instant at) {
         throw new UnsupportedOperationException(getClass().getName() + " has no holds");
@@ -550,23 +565,41 @@ public interface UserStore extends AutoCloseable {
     /**
      * Atomically expires the account's ACTIVE holds whose expiry is at or before {@code at}.
      *
+     * @param userId the account's id
+     * @param at     the time to compare expiries with, and recorded as their closing time
      * @return the holds expired, as they are now; empty when none was due or there is no account
      */
     default List<dev.stripeflare.HoldState> expireHolds(long userId, Instant at) {
         return List.of();
     }
 
-    /** Expires, as {@link #expireHolds(long, Instant)}, the due holds of every account, each in its own step. */
+    /**
+     * Expires, as {@link #expireHolds(long, Instant)}, the due holds of every account, each in its own step.
+     *
+     * @param at the time to compare expiries with, and recorded as their closing time
+     * @return every hold expired by this call, as it is now; empty when none was due
+     */
     default List<dev.stripeflare.HoldState> expireHolds(Instant at) {
         return List.of();
     }
 
-    /** Every hold of the account, oldest first; empty for an unknown or deleted account. */
+    /**
+     * Every hold of the account, oldest first; empty for an unknown or deleted account.
+     *
+     * @param userId the account's id
+     * @return the account's holds, active and closed, as stored (this call expires nothing)
+     */
     default List<dev.stripeflare.HoldState> holds(long userId) {
         return List.of();
     }
 
-    /** The hold with this id, if it exists and its account does. */
+    /**
+     * The hold with this id, if it exists and its account does.
+     *
+     * @param holdId the hold's id
+     * @return the hold as stored (this call expires nothing); empty for an unknown hold, one whose
+     *         account was deleted, or one the store no longer keeps
+     */
     default Optional<dev.stripeflare.HoldState> findHold(long holdId) {
         return Optional.empty();
     }

@@ -23,7 +23,13 @@ public final class HoldAssertions {
     private HoldAssertions() {
     }
 
-    /** Asserts every invariant above for account {@code userId}, which must exist. */
+    /**
+     * Asserts every invariant above for account {@code userId}, which must exist, against its
+     * current ledger (use the three-argument form after a ledger roll-up).
+     *
+     * @param store  the store under test
+     * @param userId the account to check; an {@link AssertionError} if it does not exist
+     */
     public static void assertHoldsConsistent(UserStore store, long userId) {
         assertHoldsConsistent(store, userId, store.ledger(userId));
     }
@@ -31,6 +37,11 @@ public final class HoldAssertions {
     /**
      * As above, over the account's whole {@code history}: entries a ledger roll-up archived
      * (ADR 30) and then those left.
+     *
+     * @param store   the store under test
+     * @param userId  the account to check; an {@link AssertionError} if it does not exist
+     * @param history the account's ledger entries, archived ones first; each hold's captured cents
+     *                must equal the sum of the CHARGE entries under {@code hold:<id>} in it
      */
     public static void assertHoldsConsistent(UserStore store, long userId, List<LedgerEntry> history) {
         UserRecord account = store.findById(userId).orElseThrow(() -> new AssertionError("no account " + userId));
