@@ -74,6 +74,16 @@ final class TwoInstanceStore implements UserStore {
     }
 
     @Override
+    public ChargeResult charge(Debit debit, java.util.function.Consumer<ExpiredGrant> expiredInside) {
+        return next().charge(debit, expiredInside);
+    }
+
+    @Override
+    public dev.stripeflare.spi.OpenedAccount openAccount(String tokenHash, Instant at) {
+        return next().openAccount(tokenHash, at);
+    }
+
+    @Override
     public CreditResult credit(PaymentCredit credit) {
         return next().credit(credit);
     }
