@@ -498,9 +498,11 @@ final class BankAudit {
             }
             // A payer's identity is recorded only on accounts created through the payer's own
             // links (or links the payer's browsers hold): never on a stranger's account that the
-            // payer merely paid into through the stranger's link.
+            // payer merely paid into through the stranger's link, unless a browser of that
+            // account came back from the payer's checkout in time (ADR 19's vouching, which a
+            // store cannot tell from the payer's own return).
             Integer owner = model.accountOwners.get(userId);
-            if (owner != null && owner != payment.payer) {
+            if (owner != null && owner != payment.payer && !model.returnedByAccountBrowser(payment.payer, userId)) {
                 model.violation(Invariant.ONE_ACCOUNT_PER_PAYER, "payment " + payment.credit.operationId()
                         + " of payer " + payment.payer + " was identified as account " + userId
                         + ", created through the link of payer " + owner + ": " + account.get());

@@ -128,6 +128,16 @@ final class BankModel {
     final Map<Long, Integer> accountOwners = new ConcurrentHashMap<>();
     /** Payments credited to an account their payer's verified email or card identified. */
     final Set<Payment> identified = ConcurrentHashMap.newKeySet();
+    /**
+     * Per account, the payers whose checkout into it a browser of that account came back from in
+     * time (answered {@code ALREADY_LINKED}): the store may record those payers' identity there
+     * (ADR 19: "the browser that completed the checkout holds a token of the account and came
+     * back"). The workload's attackers present any checkout's id with any device's token; when
+     * that token happens to open the checkout's account (another browser of the link's owner, or
+     * the link's own browser after its cookie was rotated), the store cannot tell the claim from
+     * the payer's own return, so it vouches, as specified.
+     */
+    final Map<Long, Set<Integer>> returnedByAccountBrowser = new ConcurrentHashMap<>();
 
     private final List<Violation> violations = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger violationCount = new AtomicInteger();
@@ -280,6 +290,10 @@ final class BankModel {
                 return;
             }
             tokenOpens(token, result.userId().getAsLong(), "claim ALREADY_LINKED");
+            if (!late) {
+                returnedByAccountBrowser.computeIfAbsent(result.userId().getAsLong(),
+                        u -> ConcurrentHashMap.newKeySet()).add(payment.payer);
+            }
         }
     }
 
@@ -294,6 +308,11 @@ final class BankModel {
         if (tokenRevokedBefore && result.outcome() != dev.stripeflare.ChargeOutcome.NOT_REGISTERED) {
             violation(Invariant.TOKENS, "charge with revoked token " + call.token() + " answered " + result);
         }
+    }
+
+    /** Whether a browser of {@code userId} came back in time from a checkout {@code payer} paid into it. */
+    boolean returnedByAccountBrowser(int payer, long userId) {
+        return returnedByAccountBrowser.getOrDefault(userId, Set.of()).contains(payer);
     }
 
     /** Records a successful rotation: exactly one rotation of a token ever succeeds. */

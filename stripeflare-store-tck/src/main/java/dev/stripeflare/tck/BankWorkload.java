@@ -816,7 +816,13 @@ public final class BankWorkload {
             Debit debit = Debit.ofUser(account, amount, overdraft, key, overdraft ? "overdraft" : "checked", now());
             try {
                 // Recorded under a token of the account, which the audit maps back to it.
-                model.charged(new BankModel.ChargeCall(token, amount, key, overdraft, store.charge(debit)), false);
+                ChargeResult first = store.charge(debit);
+                if (key != null && first.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                    // A maintenance step on another thread may forget the key before the
+                    // redelivery below, as it may a key charged by token (RetentionContract).
+                    model.keyChargedAt.putIfAbsent(key, debit.at());
+                }
+                model.charged(new BankModel.ChargeCall(token, amount, key, overdraft, first), false);
                 if (key != null && random.nextInt(3) == 0) {
                     count("charge-by-id-redelivered");
                     model.charged(new BankModel.ChargeCall(token, amount, key, overdraft, store.charge(debit)), false);

@@ -66,6 +66,24 @@ abstract class PayerIdentityContract extends StoreContractSupport {
     }
 
     @Test
+    void theAccountsBrowserReturningWithARotatedCookieIsVouchedFor() {
+        // The browser that paid rotates its cookie before it comes back: the token it presents
+        // is not the checkout's, but opens the account the checkout paid into (ADR 19: a token
+        // of the account). The bank test's attackers meet this rule when the device they pick
+        // is one of the link owner's; a store cannot tell them from the payer's own return.
+        CreditResult first = checkoutPaid("cs_1", "ada-laptop", 500, VICTIM_CARD);
+        assertThat(store.rotateToken(TokenHashes.of("ada-laptop"), TokenHashes.of("ada-laptop-2"))).isTrue();
+
+        assertThat(returnFrom("cs_1", "ada-laptop-2"))
+                .isEqualTo(new ClaimResult(ClaimResult.Status.ALREADY_LINKED, java.util.OptionalLong.of(first.userId())));
+
+        assertThat(account(first.userId()).cardFingerprint()).isEqualTo("fp_victim");
+        assertThat(returnFrom("cs_1", "someone-else").status()).as("closed to everyone else")
+                .isEqualTo(ClaimResult.Status.REFUSED);
+        assertThat(checkoutPaid("cs_2", "ada-phone", 100, VICTIM_CARD).userId()).isEqualTo(first.userId());
+    }
+
+    @Test
     void aBrowserThatReturnedBeforeTheWebhookIsVouchedFor() {
         assertThat(returnFrom("cs_1", "ada-laptop").status()).isEqualTo(ClaimResult.Status.PENDING);
 

@@ -127,4 +127,12 @@ class BankTestCatchesBrokenStoresTest {
         assertThat(report.violated(Invariant.TOKENS)).as(report.violations().toString()).isTrue();
         assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("openAccount revived"));
     }
+
+    @Test
+    void aCreditThatVouchesForEveryPayerIsCaught() {
+        BankReport report = caught(BrokenStores::creditVouchingForEveryPayer, Invariant.ONE_ACCOUNT_PER_PAYER);
+
+        assertThat(report.violated(Invariant.ONE_ACCOUNT_PER_PAYER)).as(report.violations().toString()).isTrue();
+        assertThat(report.violations()).anySatisfy(v -> assertThat(v.detail()).contains("created through the link of payer"));
+    }
 }

@@ -60,6 +60,28 @@ final class BrokenStores {
         };
     }
 
+    /**
+     * A credit that vouches for every payer (ADR 19's attack): the checkout is returned to at once
+     * by the token whose link was paid, as if that browser had paid, so a payer who paid through
+     * a stranger's link has their verified email and card recorded on the stranger's account, and
+     * their later payments are identified there. The bank test's own claims never see it.
+     */
+    static UserStore creditVouchingForEveryPayer(UserStore store) {
+        return new ForwardingUserStore(store) {
+            @Override
+            public CreditResult credit(PaymentCredit credit) {
+                CreditResult result = delegate.credit(credit);
+                if (result.status() == CreditResult.Status.APPLIED && credit.checkoutId() != null
+                        && (result.account() == CreditResult.Account.EXISTING
+                        || result.account() == CreditResult.Account.CREATED)) {
+                    delegate.claimCheckout(new dev.stripeflare.spi.CheckoutClaim(credit.checkoutId(),
+                            credit.tokenHash(), credit.at(), credit.claimableUntil()));
+                }
+                return result;
+            }
+        };
+    }
+
     /** A charge that skips its balance check: every debit may overdraw. */
     static UserStore chargeWithoutBalanceCheck(UserStore store) {
         return new ForwardingUserStore(store) {
