@@ -930,37 +930,40 @@ public final class InMemoryUserStore implements UserStore {
     @Override
     public List<ExpiredGrant> expireGrants(long userId, Instant at) {
         Objects.requireNonNull(at, "at");
-        ensureOpen();
-        Account account = accountsById.get(userId);
-        if (account == null) {
-            return List.of();
-        }
-        synchronized (account) {
-            return account.isDeleted() ? List.of() : account.expireGrants(at);
-        }
+        return ofLiveAccount(userId, account -> account.expireGrants(at));
     }
 
     @Override
     public List<ExpiredGrant> expireGrants(Instant at) {
         Objects.requireNonNull(at, "at");
-        ensureOpen();
-        List<ExpiredGrant> expired = new ArrayList<>();
-        for (Long userId : List.copyOf(accountsById.keySet())) {
-            expired.addAll(expireGrants(userId, at));
-        }
-        return expired;
+        return ofEveryAccount(account -> account.expireGrants(at));
     }
 
     @Override
     public List<Grant> grants(long userId) {
+        return ofLiveAccount(userId, Account::grants);
+    }
+
+    /** What {@code step} answers for the account under its lock; empty for an unknown or deleted account. */
+    private <T> List<T> ofLiveAccount(long userId, java.util.function.Function<Account, List<T>> step) {
         ensureOpen();
         Account account = accountsById.get(userId);
         if (account == null) {
             return List.of();
         }
         synchronized (account) {
-            return account.isDeleted() ? List.of() : account.grants();
+            return account.isDeleted() ? List.of() : step.apply(account);
         }
+    }
+
+    /** {@link #ofLiveAccount} of every account, each under its own lock, one after another. */
+    private <T> List<T> ofEveryAccount(java.util.function.Function<Account, List<T>> step) {
+        ensureOpen();
+        List<T> all = new ArrayList<>();
+        for (Long userId : List.copyOf(accountsById.keySet())) {
+            all.addAll(ofLiveAccount(userId, step));
+        }
+        return all;
     }
 
     // Holds (ADR 34). Every step runs under the account's lock alone, like a charge. Hold ids are
@@ -1028,37 +1031,18 @@ public final class InMemoryUserStore implements UserStore {
     @Override
     public List<HoldState> expireHolds(long userId, Instant at) {
         Objects.requireNonNull(at, "at");
-        ensureOpen();
-        Account account = accountsById.get(userId);
-        if (account == null) {
-            return List.of();
-        }
-        synchronized (account) {
-            return account.isDeleted() ? List.of() : account.expireHolds(at);
-        }
+        return ofLiveAccount(userId, account -> account.expireHolds(at));
     }
 
     @Override
     public List<HoldState> expireHolds(Instant at) {
         Objects.requireNonNull(at, "at");
-        ensureOpen();
-        List<HoldState> expired = new ArrayList<>();
-        for (Long userId : List.copyOf(accountsById.keySet())) {
-            expired.addAll(expireHolds(userId, at));
-        }
-        return expired;
+        return ofEveryAccount(account -> account.expireHolds(at));
     }
 
     @Override
     public List<HoldState> holds(long userId) {
-        ensureOpen();
-        Account account = accountsById.get(userId);
-        if (account == null) {
-            return List.of();
-        }
-        synchronized (account) {
-            return account.isDeleted() ? List.of() : account.holds();
-        }
+        return ofLiveAccount(userId, Account::holds);
     }
 
     @Override
