@@ -142,28 +142,7 @@ public final class InMemoryUserStore implements UserStore {
     @Override
     public ChargeResult charge(Debit debit) {
         Objects.requireNonNull(debit, "debit");
-        ensureOpen();
-        if (debit.byUserId()) {
-            return chargeById(debit);
-        }
-        // The loop of withAccountOf, without its Optional and capturing lambda: charges are
-        // the hot path.
-        String tokenHash = debit.tokenHash();
-        while (true) {
-            Account account = accountsByTokenHash.get(tokenHash);
-            if (account == null) {
-                return ChargeResult.notRegistered();
-            }
-            synchronized (account) {
-                if (opens(tokenHash, account)) {
-                    ChargeResult result = account.charge(debit);
-                    if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
-                        keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
-                    }
-                    return result;
-                }
-            }
-        }
+        return debit(debit, null);
     }
 
     /**
@@ -176,32 +155,43 @@ public final class InMemoryUserStore implements UserStore {
     public ChargeResult charge(Debit debit, java.util.function.Consumer<ExpiredGrant> expiredInside) {
         Objects.requireNonNull(debit, "debit");
         Objects.requireNonNull(expiredInside, "expiredInside");
-        ensureOpen();
         List<ExpiredGrant> expired = new ArrayList<>(0);
         try {
-            Account account;
-            while (true) {
-                account = debit.byUserId() ? accountsById.get(debit.userId())
-                        : accountsByTokenHash.get(debit.tokenHash());
-                if (account == null) {
-                    return ChargeResult.notRegistered();
-                }
-                synchronized (account) {
-                    boolean live = debit.byUserId() ? !account.isDeleted() : opens(debit.tokenHash(), account);
-                    if (!live && debit.byUserId()) {
-                        return ChargeResult.notRegistered();
-                    }
-                    if (live) {
-                        ChargeResult result = account.charge(debit, expired);
-                        if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
-                            keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
-                        }
-                        return result;
-                    }
-                }
-            }
+            return debit(debit, expired);
         } finally {
             expired.forEach(expiredInside);
+        }
+    }
+
+    /**
+     * The one debit step, whether the debit names its account by token hash or by id (ADR 32):
+     * resolve the account, then charge it under its lock; a deleted account, a revoked hash and an
+     * unknown one answer {@code NOT_REGISTERED}. Adds the grants the charge expired to
+     * {@code expiredSink} unless it is null. No Optional or capturing lambda: charges are the hot
+     * path.
+     */
+    private ChargeResult debit(Debit debit, List<ExpiredGrant> expiredSink) {
+        ensureOpen();
+        while (true) {
+            Account account = debit.byUserId() ? accountsById.get(debit.userId())
+                    : accountsByTokenHash.get(debit.tokenHash());
+            if (account == null) {
+                return ChargeResult.notRegistered();
+            }
+            synchronized (account) {
+                boolean live = debit.byUserId() ? !account.isDeleted() : opens(debit.tokenHash(), account);
+                if (live) {
+                    ChargeResult result = account.charge(debit, expiredSink);
+                    if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
+                        keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
+                    }
+                    return result;
+                }
+                if (debit.byUserId()) {
+                    return ChargeResult.notRegistered();
+                }
+                // The hash left this account meanwhile (a rotation): look it up again.
+            }
         }
     }
 
@@ -775,28 +765,6 @@ public final class InMemoryUserStore implements UserStore {
     }
 
     // Charges by user id and adjustments (issue 13, ADR 32).
-
-    /**
-     * A debit that names its account by id: resolve it, then the same step as a charge by token
-     * ({@link Account#charge}) under the account's lock. A deleted account refuses, as its
-     * tokens do.
-     */
-    private ChargeResult chargeById(Debit debit) {
-        Account account = accountsById.get(debit.userId());
-        if (account == null) {
-            return ChargeResult.notRegistered();
-        }
-        synchronized (account) {
-            if (account.isDeleted()) {
-                return ChargeResult.notRegistered();
-            }
-            ChargeResult result = account.charge(debit);
-            if (debit.idempotencyKey() != null && result.outcome() == dev.stripeflare.ChargeOutcome.CHARGED) {
-                keyExpiries.add(new KeyExpiry(account, debit.idempotencyKey(), debit.at()));
-            }
-            return result;
-        }
-    }
 
     /** What an adjustment did, so its operation id answers a repeat. */
     private record AppliedAdjustment(long userId, long amountCents, long balanceAfterCents) { }
